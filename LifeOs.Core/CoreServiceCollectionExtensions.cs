@@ -1,0 +1,40 @@
+using LifeOs.Core.Accounts;
+using LifeOs.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LifeOs.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers options, the data directory, the database and the account services.
+    /// <paramref name="contentRoot"/> anchors a relative <c>LifeOs:DataDirectory</c>.
+    /// </summary>
+    public static DataDirectory AddLifeOsCore(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.AddOptions<LifeOsOptions>().BindConfiguration(LifeOsOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LifeOsOptions>, LifeOsOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        var options = configuration.GetSection(LifeOsOptions.SectionName).Get<LifeOsOptions>() ?? new LifeOsOptions();
+        var dataDirectory = new DataDirectory(Path.Combine(contentRoot, string.IsNullOrWhiteSpace(options.DataDirectory) ? "data" : options.DataDirectory));
+        services.AddSingleton(dataDirectory);
+
+        var connectionString = string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? $"Data Source={dataDirectory.DatabasePath};Pooling=True"
+            : options.ConnectionString;
+        services.AddSingleton<SqlitePragmaInterceptor>();
+        services.AddDbContext<LifeOsDbContext>((sp, db) => db
+            .UseSqlite(connectionString)
+            .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>()));
+
+        services.AddScoped<DatabaseMigrator>();
+        services.AddScoped<AccountService>();
+        services.AddScoped<UserSettingsService>();
+        return dataDirectory;
+    }
+}

@@ -1,0 +1,25 @@
+using LifeOs.Core.Data;
+using LifeOs.Web;
+
+if (HealthCheckCommand.IsRequested(args))
+{
+    return await HealthCheckCommand.RunAsync(args);
+}
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddLifeOsWeb();
+
+    var app = builder.Build();
+    await app.MigrateDatabaseAsync();
+    app.UseLifeOsPipeline();
+    await app.RunAsync();
+    return 0;
+}
+catch (StartupException ex)
+{
+    // Configuration problems the operator must fix: say what to change, without a stack trace.
+    await Console.Error.WriteLineAsync($"LifeOs cannot start: {ex.Message}");
+    return 1;
+}
