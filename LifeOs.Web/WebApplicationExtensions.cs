@@ -93,6 +93,9 @@ public static class WebApplicationExtensions
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Explicit, so that re-executed error and not-found pages pass through authorization too.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

@@ -1,0 +1,64 @@
+using LifeOs.Core.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LifeOs.Tests.TestSupport;
+
+/// <summary>
+/// The real app over a real SQLite file in a temporary data directory of its own.
+/// Pass an existing directory to simulate a restart over the same data.
+/// </summary>
+public sealed class LifeOsAppFactory : WebApplicationFactory<Program>
+{
+    private readonly bool ownsDirectory;
+    private readonly Dictionary<string, string?> settings;
+
+    public LifeOsAppFactory(Dictionary<string, string?>? settings = null, string? dataDirectory = null)
+    {
+        ownsDirectory = dataDirectory is null;
+        DataDirectory = dataDirectory ?? TempDirectory.Create("lifeos-web");
+        this.settings = settings ?? [];
+        Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero));
+    }
+
+    public string DataDirectory { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("LifeOs:DataDirectory", DataDirectory);
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+
+    public TestClient CreateTestClient() =>
+        new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+
+    public async Task<T> WithDbAsync<T>(Func<LifeOsDbContext, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<LifeOsDbContext>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        if (ownsDirectory)
+        {
+            TempDirectory.Delete(DataDirectory);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json;
+using LifeOs.Tests.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace LifeOs.Tests.Web;
+
+public sealed class HealthAndRestartTests
+{
+    [Fact]
+    public async Task Healthz_ReportsDatabaseAndVersion()
+    {
+        await using var app = new LifeOsAppFactory();
+        using var client = app.CreateTestClient();
+        var response = await client.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await TestClient.BodyAsync(response));
+        Assert.Equal("healthy", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal("ok", json.RootElement.GetProperty("database").GetString());
+        Assert.Matches(@"^\d+\.\d+\.\d+", json.RootElement.GetProperty("version").GetString());
+    }
+
+    [Fact]
+    public async Task Healthz_Is503_WhenTheDatabaseIsGone()
+    {
+        await using var app = new LifeOsAppFactory();
+        using var client = app.CreateTestClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+
+        // Replace the database file with a directory: SQLite can no longer open it.
+        SqliteConnection.ClearAllPools();
+        var db = Path.Combine(app.DataDirectory, "lifeos.db");
+        foreach (var file in new[] { db, db + "-wal", db + "-shm" })
+        {
+            File.Delete(file);
+        }
+
+        Directory.CreateDirectory(db);
+        var response = await client.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        using var json = JsonDocument.Parse(await TestClient.BodyAsync(response));
+        Assert.Equal("unhealthy", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal("unreachable", json.RootElement.GetProperty("database").GetString());
+    }
+
+    [Fact]
+    public async Task Restart_WithSameDataDirectory_KeepsLoginCookieValid_AndData()
+    {
+        var dataDirectory = TempDirectory.Create("lifeos-restart");
+        try
+        {
+            string cookieHeader;
+            await using (var first = new LifeOsAppFactory(dataDirectory: dataDirectory))
+            {
+                using var client = first.CreateTestClient();
+                var registered = await client.RegisterAsync("keeper@example.com");
+                cookieHeader = string.Join("; ", registered.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Where(c => c.StartsWith("LifeOs.Auth", StringComparison.Ordinal)));
+                Assert.False(string.IsNullOrEmpty(cookieHeader));
+                await client.PostFormAsync("/settings", "settings", new Dictionary<string, string>
+                {
+                    ["Input.TimeZoneId"] = "Europe/Oslo", ["Input.UnitSystem"] = "Metric", ["Input.DayStartHour"] = "2",
+                });
+            }
+
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(dataDirectory, "keys"), "*.xml"));
+
+            await using var second = new LifeOsAppFactory(dataDirectory: dataDirectory);
+            using var http = second.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/settings");
+            request.Headers.Add("Cookie", cookieHeader);
+            var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("keeper@example.com", await TestClient.BodyAsync(response), StringComparison.Ordinal);
+            Assert.Equal("Europe/Oslo", await second.WithDbAsync(db => db.Users.Select(u => u.TimeZoneId).SingleAsync()));
+        }
+        finally
+        {
+            TempDirectory.Delete(dataDirectory);
+        }
+    }
+}
