@@ -1,0 +1,194 @@
+using LifeOs.Core.Accounts;
+using LifeOs.Core.Data;
+using LifeOs.Tests.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LifeOs.Tests.Core;
+
+public sealed class MigrationTests
+{
+    private const string FirstMigration = "20261125000000_CreateIdentitySchema";
+
+    private static IReadOnlyList<string> SchemaFromMigrations()
+    {
+        using var connection = TestDatabase.OpenInMemory();
+        using var db = new LifeOsDbContext(TestDatabase.Options(connection));
+        db.Database.Migrate();
+        return SchemaSnapshot.Read(connection);
+    }
+
+    private static IReadOnlyList<string> SchemaFromModel<TContext>(Func<DbContextOptions<LifeOsDbContext>, TContext> create)
+        where TContext : DbContext
+    {
+        using var connection = TestDatabase.OpenInMemory();
+        using var db = create(TestDatabase.Options(connection));
+        db.Database.EnsureCreated();
+        return SchemaSnapshot.Read(connection);
+    }
+
+    private static string Diff(IReadOnlyList<string> expected, IReadOnlyList<string> actual) =>
+        "only in model: " + string.Join(" | ", expected.Except(actual)) + " ;; only in migrations: " + string.Join(" | ", actual.Except(expected));
+
+    [Fact]
+    public void Migrations_BuildExactlyTheSchemaTheModelExpects()
+    {
+        var fromModel = SchemaFromModel(o => new LifeOsDbContext(o));
+        var fromMigrations = SchemaFromMigrations();
+        Assert.True(fromModel.SequenceEqual(fromMigrations), Diff(fromModel, fromMigrations));
+        Assert.Contains(fromMigrations, l => l.StartsWith("AspNetUserPasskeys.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DriftCheck_FailsAndNamesTheColumn_WhenAPropertyHasNoMigration()
+    {
+        var fromModel = SchemaFromModel(o => new ContextWithUnmigratedProperty(o));
+        var fromMigrations = SchemaFromMigrations();
+        Assert.False(fromModel.SequenceEqual(fromMigrations));
+        Assert.Contains("AspNetUsers.column FavouriteColour", Diff(fromModel, fromMigrations), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Migrations_AllAreDiscovered_AndTheModelHasNoPendingChangesCheckToTrip()
+    {
+        using var connection = TestDatabase.OpenInMemory();
+        using var db = new LifeOsDbContext(TestDatabase.Options(connection));
+        Assert.Equal([FirstMigration, "20261125000100_AddAccountSettings"], db.Database.GetMigrations());
+    }
+
+    [Fact]
+    public async Task Migrator_OnEmptyDatabase_AppliesEverything_WithoutBackup()
+    {
+        var dir = new DataDirectory(TempDirectory.Create("lifeos-migrate"));
+        try
+        {
+            dir.EnsureWritable();
+            await using var connection = new SqliteConnection($"Data Source={dir.DatabasePath}");
+            await using var db = new LifeOsDbContext(TestDatabase.Options(connection));
+            var backup = await Migrator(db, dir).MigrateAsync(TestContext.Current.CancellationToken);
+
+            Assert.Null(backup);
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync(TestContext.Current.CancellationToken));
+            Assert.Empty(Directory.GetFiles(dir.BackupsPath));
+            Assert.Equal("wal", await db.Database.SqlQueryRaw<string>("SELECT journal_mode AS \"Value\" FROM pragma_journal_mode").SingleAsync(TestContext.Current.CancellationToken));
+        }
+        finally
+        {
+            TempDirectory.Delete(dir.Root);
+        }
+    }
+
+    [Fact]
+    public async Task Migrator_UpgradingAnEarlierDatabase_WritesAConsistentBackupFirst_AndKeepsData()
+    {
+        var dir = new DataDirectory(TempDirectory.Create("lifeos-upgrade"));
+        try
+        {
+            dir.EnsureWritable();
+            var ct = TestContext.Current.CancellationToken;
+            await using (var connection = new SqliteConnection($"Data Source={dir.DatabasePath}"))
+            await using (var old = new LifeOsDbContext(TestDatabase.Options(connection)))
+            {
+                await old.GetService<IMigrator>().MigrateAsync(FirstMigration, cancellationToken: ct);
+                await old.Database.ExecuteSqlRawAsync(
+                    "INSERT INTO AspNetUsers (Id, UserName, Email, EmailConfirmed, PhoneNumberConfirmed, TwoFactorEnabled, LockoutEnabled, AccessFailedCount) " +
+                    "VALUES ('u1', 'early@example.com', 'early@example.com', 1, 0, 0, 1, 0)", ct);
+            }
+
+            await using (var connection = new SqliteConnection($"Data Source={dir.DatabasePath}"))
+            await using (var db = new LifeOsDbContext(TestDatabase.Options(connection)))
+            {
+                var backup = await Migrator(db, dir).MigrateAsync(ct);
+
+                Assert.NotNull(backup);
+                Assert.StartsWith(dir.BackupsPath, backup, StringComparison.Ordinal);
+                Assert.Contains("before-20261125000100_AddAccountSettings", backup, StringComparison.Ordinal);
+                var user = await db.Users.SingleAsync(ct);
+                Assert.Equal("early@example.com", user.Email);
+                Assert.Equal("UTC", user.TimeZoneId);
+                Assert.Equal(UnitSystem.Metric, user.UnitSystem);
+
+                // The backup is a complete database at the earlier version, with the data.
+                await using var copy = new SqliteConnection($"Data Source={backup};Mode=ReadOnly");
+                await copy.OpenAsync(ct);
+                await using var command = copy.CreateCommand();
+                command.CommandText = "SELECT (SELECT COUNT(*) FROM AspNetUsers) || '/' || (SELECT group_concat(MigrationId) FROM __EFMigrationsHistory)";
+                Assert.Equal($"1/{FirstMigration}", await command.ExecuteScalarAsync(ct));
+            }
+        }
+        finally
+        {
+            TempDirectory.Delete(dir.Root);
+        }
+    }
+
+    [Fact]
+    public async Task Migrator_WithNothingPending_DoesNothing()
+    {
+        var dir = new DataDirectory(TempDirectory.Create("lifeos-noop"));
+        try
+        {
+            dir.EnsureWritable();
+            await using var connection = new SqliteConnection($"Data Source={dir.DatabasePath}");
+            await using var db = new LifeOsDbContext(TestDatabase.Options(connection));
+            await Migrator(db, dir).MigrateAsync(TestContext.Current.CancellationToken);
+            Assert.Null(await Migrator(db, dir).MigrateAsync(TestContext.Current.CancellationToken));
+            Assert.Empty(Directory.GetFiles(dir.BackupsPath));
+        }
+        finally
+        {
+            TempDirectory.Delete(dir.Root);
+        }
+    }
+
+    [Fact]
+    public void DataDirectory_ThatCannotBeWritten_StopsStartUpNamingPathAndSetting()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var dir = new DataDirectory(Path.Combine(file, "data"));
+            var error = Assert.Throws<StartupException>(dir.EnsureWritable);
+            Assert.Contains(Path.Combine(file, "data"), error.Message, StringComparison.Ordinal);
+            Assert.Contains("LifeOs:DataDirectory", error.Message, StringComparison.Ordinal);
+            Assert.Contains("LifeOs__DataDirectory", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void DataDirectory_Missing_IsCreatedWithKeysAndBackups()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"lifeos-new-{Guid.NewGuid():N}", "nested");
+        try
+        {
+            new DataDirectory(root).EnsureWritable();
+            Assert.True(Directory.Exists(Path.Combine(root, "keys")));
+            Assert.True(Directory.Exists(Path.Combine(root, "backups")));
+        }
+        finally
+        {
+            TempDirectory.Delete(Path.GetDirectoryName(root)!);
+        }
+    }
+
+    private static DatabaseMigrator Migrator(LifeOsDbContext db, DataDirectory dir) =>
+        new(db, dir, new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 4, 0, 0, TimeSpan.Zero)), NullLogger<DatabaseMigrator>.Instance);
+
+    /// <summary>The model with one property that no migration adds: the drift check must see it.</summary>
+    private sealed class ContextWithUnmigratedProperty(DbContextOptions<LifeOsDbContext> options) : LifeOsDbContext(options)
+    {
+        protected override void OnModelCreating(ModelBuilder builder)
+        {
+            base.OnModelCreating(builder);
+            builder.Entity<ApplicationUser>().Property<string>("FavouriteColour").HasMaxLength(20);
+        }
+    }
+}
