@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every LifeOs test on a fresh machine: installs Debian's chromium for the browser tests if it
+# is missing, restores NuGet packages, builds, tests, and prints "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v chromium >/dev/null 2>&1 && [ -z "${LIFEOS_CHROMIUM:-}" ]; then
+    echo "Installing Debian's chromium for the browser tests..."
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    # The install sometimes fails midway on these machines; one retry fixes it.
+    for attempt in 1 2; do
+        if $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q chromium >/dev/null; then break; fi
+        echo "chromium install attempt $attempt failed"
+        $SUDO dpkg --configure -a >/dev/null 2>&1 || true
+    done
+    command -v chromium >/dev/null 2>&1 || { echo "Could not install chromium; set LIFEOS_CHROMIUM to a Chromium binary."; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+log=$(mktemp)
+dotnet test LifeOs.sln --logger "console;verbosity=normal" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# dotnet test prints one "Passed!/Failed!  - Failed: n, Passed: n, ..." line per test assembly.
+awk '/(Passed|Failed)! +- Failed:/ { gsub(",",""); for(i=1;i<=NF;i++){ if($i=="Failed:") f+=$(i+1); if($i=="Passed:") p+=$(i+1); if($i=="Skipped:") s+=$(i+1)} }
+     END { if (p + f == 0) f = 1; printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit "$status"
