@@ -18,7 +18,7 @@ if ! command -v chromium >/dev/null 2>&1 && [ -z "${LIFEOS_CHROMIUM:-}" ]; then
 fi
 
 log=$(mktemp)
-dotnet test LifeOs.sln --logger "console;verbosity=normal" 2>&1 | tee "$log"
+dotnet test LifeOs.sln 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # dotnet test prints one "Passed!/Failed!  - Failed: n, Passed: n, ..." line per test assembly.
