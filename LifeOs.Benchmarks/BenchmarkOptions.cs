@@ -1,0 +1,90 @@
+using System.Globalization;
+
+namespace LifeOs.Benchmarks;
+
+/// <summary>Command-line options. The defaults are the ones the published figures are quoted with.</summary>
+internal sealed record BenchmarkOptions
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project LifeOs.Benchmarks -- [options]
+
+          --cold-runs N        cold starts to time (default 5)
+          --clients N          concurrent HTTP clients in the load test (default 32)
+          --seconds N          measured seconds per endpoint (default 10)
+          --warmup N           warm-up seconds per endpoint, not measured (default 2)
+          --json PATH          where to write the JSON result (default BenchmarkResults/foundation.json)
+          --skip-publish DIR   reuse an existing publish directory instead of publishing
+          --keep-publish       keep the publish directory and print its path (for --skip-publish)
+          --env KEY=VALUE      extra environment variable for the app, repeatable
+                               (e.g. --env DOTNET_gcServer=0, as the Dockerfile sets)
+          -h, --help           show this help
+        """;
+
+    public int ColdRuns { get; init; } = 5;
+    public int Clients { get; init; } = 32;
+    public int Seconds { get; init; } = 10;
+    public int WarmupSeconds { get; init; } = 2;
+    public string JsonPath { get; init; } = Path.Combine("BenchmarkResults", "foundation.json");
+    public string? SkipPublishDirectory { get; init; }
+    public bool KeepPublish { get; init; }
+    public IReadOnlyDictionary<string, string> AppEnvironment { get; init; } = new Dictionary<string, string>();
+    public bool ShowHelp { get; init; }
+
+    /// <exception cref="UsageException">An option is unknown, lacks its value or has a bad value.</exception>
+    public static BenchmarkOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchmarkOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            options = name switch
+            {
+                "--cold-runs" => options with { ColdRuns = PositiveInt(name, ValueOf(args, ref i)) },
+                "--clients" => options with { Clients = PositiveInt(name, ValueOf(args, ref i)) },
+                "--seconds" => options with { Seconds = PositiveInt(name, ValueOf(args, ref i)) },
+                "--warmup" => options with { WarmupSeconds = NonNegativeInt(name, ValueOf(args, ref i)) },
+                "--json" => options with { JsonPath = ValueOf(args, ref i) },
+                "--skip-publish" => options with { SkipPublishDirectory = ValueOf(args, ref i) },
+                "--keep-publish" => options with { KeepPublish = true },
+                "--env" => options with { AppEnvironment = WithVariable(options.AppEnvironment, ValueOf(args, ref i)) },
+                "-h" or "--help" => options with { ShowHelp = true },
+                _ => throw new UsageException($"Unknown option '{name}'."),
+            };
+        }
+
+        return options;
+    }
+
+    private static string ValueOf(IReadOnlyList<string> args, ref int i)
+    {
+        if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+        {
+            throw new UsageException($"Option '{args[i]}' needs a value.");
+        }
+
+        return args[++i];
+    }
+
+    private static Dictionary<string, string> WithVariable(IReadOnlyDictionary<string, string> environment, string assignment)
+    {
+        var equals = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            throw new UsageException($"Option '--env' needs KEY=VALUE, not '{assignment}'.");
+        }
+
+        return new Dictionary<string, string>(environment, StringComparer.Ordinal) { [assignment[..equals]] = assignment[(equals + 1)..] };
+    }
+
+    private static int PositiveInt(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new UsageException($"Option '{name}' needs a whole number above zero, not '{value}'.");
+
+    private static int NonNegativeInt(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new UsageException($"Option '{name}' needs a whole number, not '{value}'.");
+}
+
+internal sealed class UsageException(string message) : Exception(message);
