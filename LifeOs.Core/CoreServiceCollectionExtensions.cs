@@ -21,6 +21,13 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         var options = configuration.GetSection(LifeOsOptions.SectionName).Get<LifeOsOptions>() ?? new LifeOsOptions();
+        // Fail before the host starts, so the operator reads which key to fix rather than a host stack trace.
+        var validation = new LifeOsOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new StartupException(string.Join(" ", validation.Failures!));
+        }
+
         var dataDirectory = new DataDirectory(Path.Combine(contentRoot, string.IsNullOrWhiteSpace(options.DataDirectory) ? "data" : options.DataDirectory));
         services.AddSingleton(dataDirectory);
 

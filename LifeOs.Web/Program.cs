@@ -23,3 +23,9 @@ catch (StartupException ex)
     await Console.Error.WriteLineAsync($"LifeOs cannot start: {ex.Message}");
     return 1;
 }
+catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+{
+    // Each failure names the key to fix (LifeOsOptionsValidator).
+    await Console.Error.WriteLineAsync($"LifeOs cannot start: {string.Join(" ", ex.Failures)}");
+    return 1;
+}

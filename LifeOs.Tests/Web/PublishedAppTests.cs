@@ -63,6 +63,13 @@ public sealed partial class PublishedAppTests
             Assert.Contains(Path.Combine(blocker, "data"), badOutput, StringComparison.Ordinal);
             Assert.Contains("LifeOs:DataDirectory", badOutput, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", badOutput, StringComparison.Ordinal);
+
+            // So does a setting that fails validation, naming the key instead of printing a stack trace.
+            var badUrl = new Dictionary<string, string>(environment) { ["LifeOs__PublicBaseUrl"] = "not a url", ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ChildProcess.FreePort()}" };
+            var (urlExit, urlOutput) = await ChildProcess.RunAsync("dotnet", [Path.Combine(publishDir, "LifeOs.Web.dll")], TimeSpan.FromSeconds(60), badUrl, publishDir);
+            Assert.Equal(1, urlExit);
+            Assert.Contains("LifeOs:PublicBaseUrl", urlOutput, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", urlOutput, StringComparison.Ordinal);
         }
         finally
         {
