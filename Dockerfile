@@ -18,8 +18,7 @@ RUN dotnet publish LifeOs.Web/LifeOs.Web.csproj -c Release -r linux-x64 --self-c
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 ENV LifeOs__DataDirectory=/data \
-    ASPNETCORE_HTTP_PORTS=8080 \
-    DOTNET_gcServer=0
+    ASPNETCORE_HTTP_PORTS=8080
 RUN mkdir -p /data && chown "$APP_UID" /data
 COPY --from=build /app ./
 USER $APP_UID
