@@ -63,10 +63,9 @@ public sealed class MigrationTests
     [Fact]
     public async Task Migrator_OnEmptyDatabase_AppliesEverything_WithoutBackup()
     {
-        var dir = new DataDirectory(TempDirectory.Create("lifeos-migrate"));
-        try
+        using var temp = new TempDataDirectory();
+        var dir = temp.Directory;
         {
-            dir.EnsureWritable();
             await using var connection = new SqliteConnection($"Data Source={dir.DatabasePath}");
             await using var db = new LifeOsDbContext(TestDatabase.Options(connection));
             var backup = await Migrator(db, dir).MigrateAsync(TestContext.Current.CancellationToken);
@@ -76,19 +75,14 @@ public sealed class MigrationTests
             Assert.Empty(Directory.GetFiles(dir.BackupsPath));
             Assert.Equal("wal", await db.Database.SqlQueryRaw<string>("SELECT journal_mode AS \"Value\" FROM pragma_journal_mode").SingleAsync(TestContext.Current.CancellationToken));
         }
-        finally
-        {
-            TempDirectory.Delete(dir.Root);
-        }
     }
 
     [Fact]
     public async Task Migrator_UpgradingAnEarlierDatabase_WritesAConsistentBackupFirst_AndKeepsData()
     {
-        var dir = new DataDirectory(TempDirectory.Create("lifeos-upgrade"));
-        try
+        using var temp = new TempDataDirectory();
+        var dir = temp.Directory;
         {
-            dir.EnsureWritable();
             var ct = TestContext.Current.CancellationToken;
             await using (var connection = new SqliteConnection($"Data Source={dir.DatabasePath}"))
             await using (var old = new LifeOsDbContext(TestDatabase.Options(connection)))
@@ -120,28 +114,19 @@ public sealed class MigrationTests
                 Assert.Equal($"1/{FirstMigration}", await command.ExecuteScalarAsync(ct));
             }
         }
-        finally
-        {
-            TempDirectory.Delete(dir.Root);
-        }
     }
 
     [Fact]
     public async Task Migrator_WithNothingPending_DoesNothing()
     {
-        var dir = new DataDirectory(TempDirectory.Create("lifeos-noop"));
-        try
+        using var temp = new TempDataDirectory();
+        var dir = temp.Directory;
         {
-            dir.EnsureWritable();
             await using var connection = new SqliteConnection($"Data Source={dir.DatabasePath}");
             await using var db = new LifeOsDbContext(TestDatabase.Options(connection));
             await Migrator(db, dir).MigrateAsync(TestContext.Current.CancellationToken);
             Assert.Null(await Migrator(db, dir).MigrateAsync(TestContext.Current.CancellationToken));
             Assert.Empty(Directory.GetFiles(dir.BackupsPath));
-        }
-        finally
-        {
-            TempDirectory.Delete(dir.Root);
         }
     }
 

@@ -24,3 +24,17 @@ public static class TempDirectory
         }
     }
 }
+
+/// <summary>A fresh, writable LifeOs data directory that is deleted afterwards.</summary>
+public sealed class TempDataDirectory : IDisposable
+{
+    public TempDataDirectory()
+    {
+        Directory = new LifeOs.Core.Data.DataDirectory(TempDirectory.Create("lifeos-data"));
+        Directory.EnsureWritable();
+    }
+
+    public LifeOs.Core.Data.DataDirectory Directory { get; }
+
+    public void Dispose() => TempDirectory.Delete(Directory.Root);
+}

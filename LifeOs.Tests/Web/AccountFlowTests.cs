@@ -3,6 +3,7 @@ using LifeOs.Core;
 using LifeOs.Core.Accounts;
 using LifeOs.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LifeOs.Tests.Web;
 
@@ -123,7 +124,8 @@ public sealed class AccountFlowTests : IAsyncLifetime
 
         // A member cannot flip registration by posting the admin form either.
         await member.PostFormAsync("/settings", "registration", new Dictionary<string, string> { ["Mode"] = "Closed" }, postUrl: "/admin");
-        Assert.Equal(RegistrationMode.Open, await app.WithDbAsync(db => new AccountServiceProbe(db).ModeAsync()));
+        await using var scope = app.Services.CreateAsyncScope();
+        Assert.Equal(RegistrationMode.Open, await scope.ServiceProvider.GetRequiredService<AccountService>().GetRegistrationModeAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -211,14 +213,5 @@ public sealed class AccountFlowTests : IAsyncLifetime
         Assert.Contains("me@example.com", json, StringComparison.Ordinal);
         Assert.Contains("TimeZoneId", json, StringComparison.Ordinal);
         Assert.DoesNotContain("other@example.com", json, StringComparison.Ordinal);
-    }
-
-    private sealed class AccountServiceProbe(LifeOs.Core.Data.LifeOsDbContext db)
-    {
-        public async Task<RegistrationMode> ModeAsync()
-        {
-            var value = await db.AppSettings.Where(s => s.Key == "Registration").Select(s => s.Value).SingleOrDefaultAsync();
-            return value is null ? RegistrationMode.Open : Enum.Parse<RegistrationMode>(value);
-        }
     }
 }
