@@ -28,20 +28,42 @@ public sealed class HealthAndRestartTests
         using var client = app.CreateTestClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
 
-        // Replace the database file with a directory: SQLite can no longer open it.
+        BreakDatabase(app.DataDirectory);
+        var response = await client.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        using var json = JsonDocument.Parse(await TestClient.BodyAsync(response));
+        Assert.Equal("unhealthy", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal("unreachable", json.RootElement.GetProperty("database").GetString());
+    }
+
+    [Fact]
+    public async Task UnexpectedError_ShowsErrorPageWithRequestId_AndNoStackTrace()
+    {
+        await using var app = new LifeOsAppFactory();
+        using var client = app.CreateTestClient();
+        await client.RegisterAsync("unlucky@example.com");
+        BreakDatabase(app.DataDirectory);
+
+        var response = await client.GetAsync("/settings");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var html = await TestClient.BodyAsync(response);
+        Assert.Contains("Something went wrong", html, StringComparison.Ordinal);
+        Assert.Matches("data-testid=\"request-id\">[^<]+<", html);
+        Assert.DoesNotContain("Exception", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at LifeOs", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>Replaces the database file with a directory: SQLite can no longer open it.</summary>
+    private static void BreakDatabase(string dataDirectory)
+    {
         SqliteConnection.ClearAllPools();
-        var db = Path.Combine(app.DataDirectory, "lifeos.db");
+        var db = Path.Combine(dataDirectory, "lifeos.db");
         foreach (var file in new[] { db, db + "-wal", db + "-shm" })
         {
             File.Delete(file);
         }
 
         Directory.CreateDirectory(db);
-        var response = await client.GetAsync("/healthz");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        using var json = JsonDocument.Parse(await TestClient.BodyAsync(response));
-        Assert.Equal("unhealthy", json.RootElement.GetProperty("status").GetString());
-        Assert.Equal("unreachable", json.RootElement.GetProperty("database").GetString());
     }
 
     [Fact]
