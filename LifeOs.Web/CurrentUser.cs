@@ -8,7 +8,4 @@ public sealed class CurrentUser(IHttpContextAccessor accessor)
     public string Id => TryGetId() ?? throw new InvalidOperationException("No signed-in user on this request.");
 
     public string? TryGetId() => accessor.HttpContext?.User.FindFirstValue(ClaimTypes.NameIdentifier);
-
-    public static string IdOf(HttpContext context) =>
-        context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("No signed-in user on this request.");
 }
