@@ -1,5 +1,6 @@
 using LifeOs.Core.Accounts;
 using LifeOs.Core.Data;
+using LifeOs.Core.Health;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +43,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<AccountService>();
         services.AddScoped<UserSettingsService>();
+        services.AddHealth();
         return dataDirectory;
     }
 }

@@ -9,6 +9,10 @@ public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : Identi
 {
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
 
+    public DbSet<Health.Sample> Samples => Set<Health.Sample>();
+
+    public DbSet<Health.DailyValue> DailyValues => Set<Health.DailyValue>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

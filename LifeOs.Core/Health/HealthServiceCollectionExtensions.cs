@@ -1,0 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LifeOs.Core.Health;
+
+public static class HealthServiceCollectionExtensions
+{
+    public static IServiceCollection AddHealth(this IServiceCollection services) =>
+        services.AddScoped<HealthStore>();
+}

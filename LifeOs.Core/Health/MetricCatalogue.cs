@@ -1,0 +1,138 @@
+namespace LifeOs.Core.Health;
+
+public enum Aggregation
+{
+    Sum,
+    Mean,
+    Last,
+    Min,
+    Max,
+}
+
+public enum MetricGroup
+{
+    Activity,
+    Sleep,
+    Scores,
+    Heart,
+    Body,
+    BloodPressure,
+}
+
+/// <summary>How a metric is shown in one unit system: unit label and the factor from the canonical unit.</summary>
+public sealed record DisplayUnit(string Label, double Factor, double Offset = 0)
+{
+    public double FromCanonical(double value) => (value * Factor) + Offset;
+
+    public double ToCanonical(double value) => (value - Offset) / Factor;
+}
+
+/// <summary>One kind of measurement, stored in one canonical unit.</summary>
+public sealed record MetricDefinition(
+    string Code,
+    string DisplayName,
+    MetricGroup Group,
+    string CanonicalUnit,
+    Aggregation Aggregation,
+    double MinValue,
+    double MaxValue,
+    string? Loinc,
+    DisplayUnit Metric,
+    DisplayUnit Imperial)
+{
+    public DisplayUnit DisplayFor(Accounts.UnitSystem system) => system == Accounts.UnitSystem.Imperial ? Imperial : Metric;
+
+    public bool IsValid(double canonicalValue) =>
+        double.IsFinite(canonicalValue) && canonicalValue >= MinValue && canonicalValue <= MaxValue;
+}
+
+/// <summary>
+/// The metrics every source writes into. Canonical units: count, m, kcal, s, %, bpm, ms, breaths/min,
+/// °C, kg, mmHg. LOINC codes are given where a standard code exists for the quantity as measured; Oura's
+/// HRV is RMSSD, which is not LOINC 80404-7 (SDNN), so it has none.
+/// </summary>
+public static class MetricCatalogue
+{
+    public const string Steps = "steps";
+    public const string Distance = "distance";
+    public const string ActiveCalories = "active_calories";
+    public const string TotalCalories = "total_calories";
+    public const string SleepDuration = "sleep_duration";
+    public const string SleepDeep = "sleep_deep";
+    public const string SleepLight = "sleep_light";
+    public const string SleepRem = "sleep_rem";
+    public const string SleepAwake = "sleep_awake";
+    public const string SleepEfficiency = "sleep_efficiency";
+    public const string SleepLatency = "sleep_latency";
+    public const string SleepScore = "sleep_score";
+    public const string ReadinessScore = "readiness_score";
+    public const string ActivityScore = "activity_score";
+    public const string RestingHeartRate = "resting_heart_rate";
+    public const string HeartRate = "heart_rate";
+    public const string HrvRmssd = "hrv_rmssd";
+    public const string Spo2 = "spo2";
+    public const string RespiratoryRate = "respiratory_rate";
+    public const string BodyTemperatureDeviation = "body_temperature_deviation";
+    public const string Weight = "weight";
+    public const string FatRatio = "fat_ratio";
+    public const string FatMass = "fat_mass";
+    public const string MuscleMass = "muscle_mass";
+    public const string BoneMass = "bone_mass";
+    public const string Hydration = "hydration";
+    public const string Systolic = "systolic_bp";
+    public const string Diastolic = "diastolic_bp";
+
+    private const double PoundsPerKg = 2.2046226218;
+    private const double MilesPerMetre = 1 / 1609.344;
+
+    private static readonly DisplayUnit Count = new("steps", 1);
+    private static readonly DisplayUnit Kcal = new("kcal", 1);
+    private static readonly DisplayUnit Hours = new("h", 1 / 3600.0);
+    private static readonly DisplayUnit Minutes = new("min", 1 / 60.0);
+    private static readonly DisplayUnit Percent = new("%", 1);
+    private static readonly DisplayUnit Score = new("", 1);
+    private static readonly DisplayUnit Bpm = new("bpm", 1);
+    private static readonly DisplayUnit Kg = new("kg", 1);
+    private static readonly DisplayUnit Lb = new("lb", PoundsPerKg);
+    private static readonly DisplayUnit MmHg = new("mmHg", 1);
+
+    public static IReadOnlyList<MetricDefinition> All { get; } =
+    [
+        new(Steps, "Steps", MetricGroup.Activity, "count", Aggregation.Sum, 0, 200_000, "41950-7", Count, Count),
+        new(Distance, "Distance", MetricGroup.Activity, "m", Aggregation.Sum, 0, 500_000, "41953-1", new("km", 0.001), new("mi", MilesPerMetre)),
+        new(ActiveCalories, "Active calories", MetricGroup.Activity, "kcal", Aggregation.Sum, 0, 20_000, "41981-2", Kcal, Kcal),
+        new(TotalCalories, "Total calories", MetricGroup.Activity, "kcal", Aggregation.Sum, 0, 30_000, null, Kcal, Kcal),
+        new(SleepDuration, "Sleep", MetricGroup.Sleep, "s", Aggregation.Sum, 0, 86_400, "93832-4", Hours, Hours),
+        new(SleepDeep, "Deep sleep", MetricGroup.Sleep, "s", Aggregation.Sum, 0, 86_400, "93831-6", Minutes, Minutes),
+        new(SleepLight, "Light sleep", MetricGroup.Sleep, "s", Aggregation.Sum, 0, 86_400, "93830-8", Minutes, Minutes),
+        new(SleepRem, "REM sleep", MetricGroup.Sleep, "s", Aggregation.Sum, 0, 86_400, "93829-0", Minutes, Minutes),
+        new(SleepAwake, "Awake time", MetricGroup.Sleep, "s", Aggregation.Sum, 0, 86_400, null, Minutes, Minutes),
+        new(SleepEfficiency, "Sleep efficiency", MetricGroup.Sleep, "%", Aggregation.Mean, 0, 100, null, Percent, Percent),
+        new(SleepLatency, "Sleep latency", MetricGroup.Sleep, "s", Aggregation.Mean, 0, 14_400, null, Minutes, Minutes),
+        new(SleepScore, "Sleep score", MetricGroup.Scores, "score", Aggregation.Last, 0, 100, null, Score, Score),
+        new(ReadinessScore, "Readiness", MetricGroup.Scores, "score", Aggregation.Last, 0, 100, null, Score, Score),
+        new(ActivityScore, "Activity score", MetricGroup.Scores, "score", Aggregation.Last, 0, 100, null, Score, Score),
+        new(RestingHeartRate, "Resting heart rate", MetricGroup.Heart, "bpm", Aggregation.Min, 20, 200, "40443-4", Bpm, Bpm),
+        new(HeartRate, "Heart rate", MetricGroup.Heart, "bpm", Aggregation.Mean, 20, 250, "8867-4", Bpm, Bpm),
+        new(HrvRmssd, "HRV (RMSSD)", MetricGroup.Heart, "ms", Aggregation.Mean, 0, 500, null, new("ms", 1), new("ms", 1)),
+        new(Spo2, "Blood oxygen (SpO2)", MetricGroup.Heart, "%", Aggregation.Mean, 50, 100, "59408-5", Percent, Percent),
+        new(RespiratoryRate, "Respiratory rate", MetricGroup.Heart, "breaths/min", Aggregation.Mean, 2, 60, "9279-1", new("/min", 1), new("/min", 1)),
+        // A deviation: a difference of temperatures, so °F scales by 1.8 with no offset.
+        new(BodyTemperatureDeviation, "Temperature deviation", MetricGroup.Body, "°C", Aggregation.Mean, -5, 5, null, new("°C", 1), new("°F", 1.8)),
+        new(Weight, "Weight", MetricGroup.Body, "kg", Aggregation.Last, 1, 500, "29463-7", Kg, Lb),
+        new(FatRatio, "Body fat", MetricGroup.Body, "%", Aggregation.Last, 1, 80, "41982-0", Percent, Percent),
+        new(FatMass, "Fat mass", MetricGroup.Body, "kg", Aggregation.Last, 0, 400, "73708-0", Kg, Lb),
+        new(MuscleMass, "Muscle mass", MetricGroup.Body, "kg", Aggregation.Last, 0, 300, "73964-9", Kg, Lb),
+        new(BoneMass, "Bone mass", MetricGroup.Body, "kg", Aggregation.Last, 0, 20, null, Kg, Lb),
+        new(Hydration, "Hydration", MetricGroup.Body, "kg", Aggregation.Last, 0, 300, null, Kg, Lb),
+        new(Systolic, "Systolic blood pressure", MetricGroup.BloodPressure, "mmHg", Aggregation.Mean, 50, 300, "8480-6", MmHg, MmHg),
+        new(Diastolic, "Diastolic blood pressure", MetricGroup.BloodPressure, "mmHg", Aggregation.Mean, 20, 200, "8462-4", MmHg, MmHg),
+    ];
+
+    private static readonly Dictionary<string, MetricDefinition> ByCode = All.ToDictionary(m => m.Code, StringComparer.Ordinal);
+
+    public static MetricDefinition? Find(string code) => ByCode.GetValueOrDefault(code);
+
+    public static MetricDefinition Get(string code) =>
+        Find(code) ?? throw new ArgumentException($"Unknown metric '{code}'.", nameof(code));
+}

@@ -1,0 +1,42 @@
+namespace LifeOs.Core.Health;
+
+/// <summary>Where a value came from. Stored by name.</summary>
+public enum SampleSource
+{
+    Oura,
+    Withings,
+    Manual,
+    Import,
+}
+
+/// <summary>One value from one source, in the metric's canonical unit.</summary>
+public class Sample
+{
+    public long Id { get; set; }
+    public required string UserId { get; set; }
+    public required string MetricCode { get; set; }
+    public SampleSource Source { get; set; }
+
+    /// <summary>The source's own id for the record; re-fetching the same record updates this row.</summary>
+    public required string SourceRecordId { get; set; }
+
+    public DateTime StartUtc { get; set; }
+    public DateTime? EndUtc { get; set; }
+
+    /// <summary>The user's local day the value belongs to (sleep: the day the user wakes up).</summary>
+    public DateOnly LocalDate { get; set; }
+
+    public double Value { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>A metric's value for one of the user's local days, from the highest-priority source that reported it.</summary>
+public class DailyValue
+{
+    public required string UserId { get; set; }
+    public required string MetricCode { get; set; }
+    public DateOnly LocalDate { get; set; }
+    public double Value { get; set; }
+    public SampleSource Source { get; set; }
+    public int SampleCount { get; set; }
+}

@@ -1,0 +1,195 @@
+using LifeOs.Core.Accounts;
+using LifeOs.Core.Data;
+using LifeOs.Core.Health;
+using LifeOs.Tests.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LifeOs.Tests.Core.Health;
+
+public sealed class HealthStoreTests : IDisposable
+{
+    private static readonly DateOnly March1 = new(2026, 3, 1);
+    private readonly SqliteConnection connection = TestDatabase.OpenInMemory();
+    private readonly LifeOsDbContext db;
+    private readonly HealthStore store;
+
+    public HealthStoreTests()
+    {
+        db = new LifeOsDbContext(TestDatabase.Options(connection));
+        db.Database.Migrate();
+        AddUser("ada", "Europe/Paris", dayStartHour: 0);
+        AddUser("bob", "America/New_York", dayStartHour: 0);
+        store = new HealthStore(db, new FakeTimeProvider(new DateTimeOffset(2026, 3, 5, 8, 0, 0, TimeSpan.Zero)));
+    }
+
+    public void Dispose()
+    {
+        db.Dispose();
+        connection.Dispose();
+    }
+
+    private void AddUser(string id, string zone, int dayStartHour)
+    {
+        db.Users.Add(new ApplicationUser { Id = id, UserName = id, Email = $"{id}@example.com", TimeZoneId = zone, DayStartHour = dayStartHour, CreatedAt = DateTime.UtcNow });
+        db.SaveChanges();
+        db.ChangeTracker.Clear();
+    }
+
+    private static SampleInput Steps(string id, DateTime startUtc, double value, SampleSource source = SampleSource.Oura) =>
+        new(MetricCatalogue.Steps, source, id, startUtc, value);
+
+    private async Task<double?> DayAsync(string user, string metric, DateOnly day) =>
+        (await store.GetDailyValuesAsync(user, metric, day, day, TestContext.Current.CancellationToken)).SingleOrDefault()?.Value;
+
+    private static DateTime Utc(int day, int hour, int minute = 0) => new(2026, 3, day, hour, minute, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public async Task Upsert_SameRecordsTwice_ChangesNothing_AndCreatesNoDuplicates()
+    {
+        var batch = new[] { Steps("a", Utc(1, 9), 4000), Steps("b", Utc(1, 15), 3000), Steps("c", Utc(2, 9), 5000) };
+        var first = await store.UpsertSamplesAsync("ada", batch, TestContext.Current.CancellationToken);
+        var second = await store.UpsertSamplesAsync("ada", batch, TestContext.Current.CancellationToken);
+
+        Assert.Equal(new UpsertResult(3, 0, 0, 0, 2), first);
+        Assert.Equal(new UpsertResult(0, 0, 3, 0, 0), second);
+        Assert.Equal(3, await db.Samples.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(7000, await DayAsync("ada", MetricCatalogue.Steps, March1));
+    }
+
+    [Fact]
+    public async Task LocalDay_FollowsTheUsersTimeZone_AndDayStartHour()
+    {
+        // 23:30 UTC on 1 March is 00:30 on 2 March in Paris.
+        await store.UpsertSamplesAsync("ada", [Steps("late", Utc(1, 23, 30), 1200)], TestContext.Current.CancellationToken);
+        Assert.Null(await DayAsync("ada", MetricCatalogue.Steps, March1));
+        Assert.Equal(1200, await DayAsync("ada", MetricCatalogue.Steps, March1.AddDays(1)));
+
+        // The same instant for someone whose day starts at 03:00 still belongs to 1 March.
+        AddUser("owl", "Europe/Paris", dayStartHour: 3);
+        await store.UpsertSamplesAsync("owl", [Steps("late", Utc(1, 23, 30), 1200)], TestContext.Current.CancellationToken);
+        Assert.Equal(1200, await DayAsync("owl", MetricCatalogue.Steps, March1));
+    }
+
+    [Fact]
+    public async Task ExplicitLocalDate_WinsOverTheInstant_ForSleepThatBelongsToTheWakingDay()
+    {
+        var sleep = new SampleInput(MetricCatalogue.SleepDuration, SampleSource.Oura, "night-1", Utc(1, 22), 7.5 * 3600, Utc(2, 6), LocalDate: March1.AddDays(1));
+        await store.UpsertSamplesAsync("ada", [sleep], TestContext.Current.CancellationToken);
+        Assert.Equal(7.5 * 3600, await DayAsync("ada", MetricCatalogue.SleepDuration, March1.AddDays(1)));
+    }
+
+    [Fact]
+    public async Task SeveralSources_TheDayComesFromTheHighestPrioritySource_NeverASum()
+    {
+        await store.UpsertSamplesAsync("ada",
+        [
+            Steps("oura-1", Utc(1, 12), 8000),
+            Steps("manual-1", Utc(1, 18), 500, SampleSource.Manual),
+            new(MetricCatalogue.Weight, SampleSource.Manual, "m-w", Utc(1, 7), 71.0),
+            new(MetricCatalogue.Weight, SampleSource.Withings, "w-w", Utc(1, 6), 70.4),
+        ], TestContext.Current.CancellationToken);
+
+        Assert.Equal(8000, await DayAsync("ada", MetricCatalogue.Steps, March1));
+        Assert.Equal(70.4, await DayAsync("ada", MetricCatalogue.Weight, March1));
+        var steps = await db.DailyValues.SingleAsync(d => d.MetricCode == MetricCatalogue.Steps, TestContext.Current.CancellationToken);
+        Assert.Equal(SampleSource.Oura, steps.Source);
+    }
+
+    [Fact]
+    public async Task Aggregations_LastMeanAndMin_PerMetric()
+    {
+        await store.UpsertSamplesAsync("ada",
+        [
+            new(MetricCatalogue.Weight, SampleSource.Withings, "w1", Utc(1, 6), 70.0),
+            new(MetricCatalogue.Weight, SampleSource.Withings, "w2", Utc(1, 20), 70.8),
+            new(MetricCatalogue.Systolic, SampleSource.Withings, "bp1", Utc(1, 7), 120),
+            new(MetricCatalogue.Systolic, SampleSource.Withings, "bp2", Utc(1, 19), 130),
+            new(MetricCatalogue.RestingHeartRate, SampleSource.Oura, "r1", Utc(1, 3), 55),
+            new(MetricCatalogue.RestingHeartRate, SampleSource.Oura, "r2", Utc(1, 14), 52),
+        ], TestContext.Current.CancellationToken);
+
+        Assert.Equal(70.8, await DayAsync("ada", MetricCatalogue.Weight, March1));
+        Assert.Equal(125, await DayAsync("ada", MetricCatalogue.Systolic, March1));
+        Assert.Equal(52, await DayAsync("ada", MetricCatalogue.RestingHeartRate, March1));
+    }
+
+    [Fact]
+    public async Task ChangedSample_RecomputesExactlyItsDays_IncludingTheDayItLeft()
+    {
+        await store.UpsertSamplesAsync("ada", [Steps("a", Utc(1, 9), 4000), Steps("b", Utc(2, 9), 5000), Steps("c", Utc(3, 9), 6000)], TestContext.Current.CancellationToken);
+
+        var edited = await store.UpsertSamplesAsync("ada", [Steps("a", Utc(1, 9), 4100), Steps("b", Utc(2, 9), 5000)], TestContext.Current.CancellationToken);
+        Assert.Equal(new UpsertResult(0, 1, 1, 0, 1), edited);
+        Assert.Equal(4100, await DayAsync("ada", MetricCatalogue.Steps, March1));
+
+        // Record "c" moves from 3 March to 4 March: 3 March has no value left.
+        var moved = await store.UpsertSamplesAsync("ada", [Steps("c", Utc(4, 9), 6000)], TestContext.Current.CancellationToken);
+        Assert.Equal(2, moved.DaysRecomputed);
+        Assert.Null(await DayAsync("ada", MetricCatalogue.Steps, March1.AddDays(2)));
+        Assert.Equal(6000, await DayAsync("ada", MetricCatalogue.Steps, March1.AddDays(3)));
+    }
+
+    [Fact]
+    public async Task InvalidValues_AreRejected_AndTheRestIsWritten()
+    {
+        var result = await store.UpsertSamplesAsync("ada",
+        [
+            new(MetricCatalogue.Weight, SampleSource.Manual, "too-heavy", Utc(1, 7), 900),
+            new("shoe_size", SampleSource.Manual, "unknown", Utc(1, 7), 42),
+            new(MetricCatalogue.Spo2, SampleSource.Oura, "nan", Utc(1, 7), double.NaN),
+            Steps("ok", Utc(1, 9), 100),
+        ], TestContext.Current.CancellationToken);
+
+        Assert.Equal(new UpsertResult(1, 0, 0, 3, 1), result);
+    }
+
+    [Fact]
+    public async Task Users_AreIsolated_EvenWithTheSameSourceRecordIds()
+    {
+        await store.UpsertSamplesAsync("ada", [Steps("shared-id", Utc(1, 12), 1000)], TestContext.Current.CancellationToken);
+        await store.UpsertSamplesAsync("bob", [Steps("shared-id", Utc(1, 17), 9999)], TestContext.Current.CancellationToken);
+
+        Assert.Equal(1000, await DayAsync("ada", MetricCatalogue.Steps, March1));
+        Assert.Equal(9999, await DayAsync("bob", MetricCatalogue.Steps, March1));
+        Assert.Equal(0, await store.DeleteSamplesAsync("bob", SampleSource.Manual, ["shared-id"], TestContext.Current.CancellationToken));
+        Assert.Equal(1, await store.DeleteSamplesAsync("ada", SampleSource.Oura, ["shared-id"], TestContext.Current.CancellationToken));
+        Assert.Null(await DayAsync("ada", MetricCatalogue.Steps, March1));
+        Assert.Equal(9999, await DayAsync("bob", MetricCatalogue.Steps, March1));
+    }
+
+    [Fact]
+    public async Task DeletingAUser_RemovesTheirSamplesAndDailyValues()
+    {
+        await store.UpsertSamplesAsync("ada", [Steps("a", Utc(1, 12), 1000)], TestContext.Current.CancellationToken);
+        await store.UpsertSamplesAsync("bob", [Steps("b", Utc(1, 17), 2000)], TestContext.Current.CancellationToken);
+        await db.Users.Where(u => u.Id == "ada").ExecuteDeleteAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(["bob"], await db.Samples.Select(s => s.UserId).ToListAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(["bob"], await db.DailyValues.Select(s => s.UserId).ToListAsync(TestContext.Current.CancellationToken));
+    }
+}
+
+public sealed class MetricCatalogueTests
+{
+    [Fact]
+    public void Catalogue_HasUniqueCodes_AndEveryMetricTheIssueNames()
+    {
+        Assert.Equal(MetricCatalogue.All.Count, MetricCatalogue.All.Select(m => m.Code).Distinct().Count());
+        Assert.True(MetricCatalogue.All.Count >= 28);
+        Assert.Null(MetricCatalogue.Get(MetricCatalogue.HrvRmssd).Loinc); // RMSSD is not LOINC 80404-7 (SDNN)
+        Assert.Equal("29463-7", MetricCatalogue.Get(MetricCatalogue.Weight).Loinc);
+    }
+
+    [Theory]
+    [InlineData(MetricCatalogue.Weight, 70.0, 154.32)]
+    [InlineData(MetricCatalogue.BodyTemperatureDeviation, 0.5, 0.9)]
+    [InlineData(MetricCatalogue.Distance, 1609.344, 1.0)]
+    public void Imperial_DisplayConversion_RoundTrips(string code, double canonical, double imperial)
+    {
+        var unit = MetricCatalogue.Get(code).DisplayFor(UnitSystem.Imperial);
+        Assert.Equal(imperial, unit.FromCanonical(canonical), 2);
+        Assert.Equal(canonical, unit.ToCanonical(unit.FromCanonical(canonical)), 9);
+    }
+}
