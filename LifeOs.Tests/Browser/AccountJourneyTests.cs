@@ -51,6 +51,21 @@ public sealed class AccountJourneyTests
             var saved = await app.Factory.WithDbAsync(db => db.Users.Select(u => new { u.TimeZoneId, u.DayStartHour, u.UnitSystem }).SingleAsync());
             Assert.Equal(("Europe/Amsterdam", 3, LifeOs.Core.Accounts.UnitSystem.Imperial), (saved.TimeZoneId, saved.DayStartHour, saved.UnitSystem));
 
+            // Log a few measurements (imperial now).
+            await page.GetByRole(AriaRole.Link, new() { Name = "Measurements", Exact = true }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("no-measurements")).ToBeVisibleAsync();
+            foreach (var (metric, value, when) in new[] { ("weight", "165.4", "2026-11-23T07:05"), ("systolic_bp", "121", "2026-11-23T07:10"), ("diastolic_bp", "79", "2026-11-23T07:10"), ("weight", "164.8", "2026-11-24T07:02") })
+            {
+                await page.GetByLabel("Metric").SelectOptionAsync(metric);
+                await page.GetByLabel("Value").FillAsync(value);
+                await page.GetByLabel("Date and time").FillAsync(when);
+                await page.GetByRole(AriaRole.Button, new() { Name = "Add measurement" }).ClickAsync();
+                await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Measurement added.");
+            }
+
+            await Assertions.Expect(page.GetByTestId("measurements-table")).ToContainTextAsync("164.8 lb");
+            await BrowserApp.ScreenshotAsync(page, "metrics-desktop");
+
             await page.GetByRole(AriaRole.Link, new() { Name = "Admin", Exact = true }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("users-table")).ToContainTextAsync("ada@example.com");
             await BrowserApp.ScreenshotAsync(page, "admin-desktop");
@@ -88,6 +103,8 @@ public sealed class AccountJourneyTests
             await settingsLink.ClickAsync();
             await Assertions.Expect(phone.GetByLabel("Time zone")).ToHaveValueAsync("Europe/Amsterdam");
             await BrowserApp.ScreenshotAsync(phone, "settings-phone");
+            await phone.GotoAsync("/metrics");
+            await BrowserApp.ScreenshotAsync(phone, "metrics-phone");
             await phone.GotoAsync("/admin");
             await BrowserApp.ScreenshotAsync(phone, "admin-phone");
             Assert.Empty(phoneErrors);

@@ -1,0 +1,96 @@
+using System.Globalization;
+using LifeOs.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace LifeOs.Core.Health;
+
+public sealed record MeasurementRow(long Id, string MetricCode, string MetricName, double DisplayValue, string Unit, DateTime LocalTime, SampleSource Source);
+
+public sealed record AddMeasurementResult(IReadOnlyDictionary<string, string> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+}
+
+/// <summary>Measurements a person types in at /metrics: entered in their units and local time, stored canonical and UTC.</summary>
+public sealed class MeasurementService(LifeOsDbContext db, HealthStore store)
+{
+    public const string MetricField = "MetricCode";
+    public const string ValueField = "Value";
+    public const string TimeField = "LocalTime";
+
+    public async Task<AddMeasurementResult> AddAsync(string userId, string? metricCode, double? displayValue, DateTime? localTime, CancellationToken cancellationToken = default)
+    {
+        var errors = new Dictionary<string, string>();
+        var metric = metricCode is null ? null : MetricCatalogue.Find(metricCode);
+        if (metric is null)
+        {
+            errors[MetricField] = "Choose a metric from the list.";
+        }
+
+        if (localTime is null || localTime.Value.Year is < 1900 or > 2100)
+        {
+            errors[TimeField] = "Enter a date and time between 1900 and 2100.";
+        }
+
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.TimeZoneId, u.UnitSystem })
+            .SingleAsync(cancellationToken);
+        double canonical = 0;
+        if (displayValue is null || !double.IsFinite(displayValue.Value))
+        {
+            errors[ValueField] = "Enter a number.";
+        }
+        else if (metric is not null)
+        {
+            var unit = metric.DisplayFor(user.UnitSystem);
+            canonical = unit.ToCanonical(displayValue.Value);
+            if (!metric.IsValid(canonical))
+            {
+                errors[ValueField] = string.Create(CultureInfo.InvariantCulture,
+                    $"{metric.DisplayName} must be between {Round(unit.FromCanonical(metric.MinValue))} and {Round(unit.FromCanonical(metric.MaxValue))} {unit.Label}.").Replace("  ", " ", StringComparison.Ordinal);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new AddMeasurementResult(errors);
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
+        var local = DateTime.SpecifyKind(localTime!.Value, DateTimeKind.Unspecified);
+        var utc = zone.IsInvalidTime(local) ? TimeZoneInfo.ConvertTimeToUtc(local.AddHours(1), zone) : TimeZoneInfo.ConvertTimeToUtc(local, zone);
+        await store.UpsertSamplesAsync(userId, [new SampleInput(metric!.Code, SampleSource.Manual, $"manual-{Guid.NewGuid():N}", utc, canonical)], cancellationToken);
+        return new AddMeasurementResult(errors);
+    }
+
+    public async Task<IReadOnlyList<MeasurementRow>> RecentAsync(string userId, int take = 50, CancellationToken cancellationToken = default)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.TimeZoneId, u.UnitSystem })
+            .SingleAsync(cancellationToken);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
+        var samples = await db.Samples.AsNoTracking()
+            .Where(s => s.UserId == userId && s.Source == SampleSource.Manual)
+            .OrderByDescending(s => s.StartUtc).ThenByDescending(s => s.Id)
+            .Take(take)
+            .ToListAsync(cancellationToken);
+        return samples.Select(s =>
+        {
+            var metric = MetricCatalogue.Get(s.MetricCode);
+            var unit = metric.DisplayFor(user.UnitSystem);
+            return new MeasurementRow(s.Id, s.MetricCode, metric.DisplayName, Round(unit.FromCanonical(s.Value)), unit.Label, TimeZoneInfo.ConvertTimeFromUtc(s.StartUtc, zone), s.Source);
+        }).ToList();
+    }
+
+    /// <returns>False when the id is not one of this user's manual measurements.</returns>
+    public async Task<bool> DeleteAsync(string userId, long sampleId, CancellationToken cancellationToken = default)
+    {
+        var recordId = await db.Samples.AsNoTracking()
+            .Where(s => s.Id == sampleId && s.UserId == userId && s.Source == SampleSource.Manual)
+            .Select(s => s.SourceRecordId)
+            .SingleOrDefaultAsync(cancellationToken);
+        return recordId is not null && await store.DeleteSamplesAsync(userId, SampleSource.Manual, [recordId], cancellationToken) == 1;
+    }
+
+    private static double Round(double value) => Math.Round(value, 2);
+}
