@@ -32,9 +32,7 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store)
             errors[TimeField] = "Enter a date and time between 1900 and 2100.";
         }
 
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.TimeZoneId, u.UnitSystem })
-            .SingleAsync(cancellationToken);
+        var user = await PreferencesAsync(userId, cancellationToken);
         double canonical = 0;
         if (displayValue is null || !double.IsFinite(displayValue.Value))
         {
@@ -65,9 +63,7 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store)
 
     public async Task<IReadOnlyList<MeasurementRow>> RecentAsync(string userId, int take = 50, CancellationToken cancellationToken = default)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.TimeZoneId, u.UnitSystem })
-            .SingleAsync(cancellationToken);
+        var user = await PreferencesAsync(userId, cancellationToken);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
         var samples = await db.Samples.AsNoTracking()
             .Where(s => s.UserId == userId && s.Source == SampleSource.Manual)
@@ -90,6 +86,14 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store)
             .Select(s => s.SourceRecordId)
             .SingleOrDefaultAsync(cancellationToken);
         return recordId is not null && await store.DeleteSamplesAsync(userId, SampleSource.Manual, [recordId], cancellationToken) == 1;
+    }
+
+    private async Task<(string TimeZoneId, Accounts.UnitSystem UnitSystem)> PreferencesAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.TimeZoneId, u.UnitSystem })
+            .SingleAsync(cancellationToken);
+        return (user.TimeZoneId, user.UnitSystem);
     }
 
     private static double Round(double value) => Math.Round(value, 2);
