@@ -159,7 +159,8 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time)
                     continue;
                 }
 
-                var winner = ofDay.Select(s => s.Source).Distinct().OrderBy(s => Rank(priority, s)).First();
+                // A source missing from the priority list still counts, after all listed ones.
+                var winner = priority.Where(source => ofDay.Exists(s => s.Source == source)).Append(ofDay[0].Source).First();
                 var chosen = ofDay.Where(s => s.Source == winner).ToList();
                 var value = metric.Aggregation switch
                 {
@@ -183,11 +184,5 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time)
         }
 
         await db.SaveChangesAsync(cancellationToken);
-    }
-
-    private static int Rank(IReadOnlyList<SampleSource> priority, SampleSource source)
-    {
-        var index = priority.ToList().IndexOf(source);
-        return index < 0 ? int.MaxValue : index;
     }
 }

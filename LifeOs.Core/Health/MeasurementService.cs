@@ -45,7 +45,7 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store)
             if (!metric.IsValid(canonical))
             {
                 errors[ValueField] = string.Create(CultureInfo.InvariantCulture,
-                    $"{metric.DisplayName} must be between {Round(unit.FromCanonical(metric.MinValue))} and {Round(unit.FromCanonical(metric.MaxValue))} {unit.Label}.").Replace("  ", " ", StringComparison.Ordinal);
+                    $"{metric.DisplayName} must be between {Round(unit.FromCanonical(metric.MinValue))} and {Round(unit.FromCanonical(metric.MaxValue))}{(unit.Label.Length > 0 ? " " + unit.Label : "")}.");
             }
         }
 
