@@ -43,6 +43,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<AccountService>();
         services.AddScoped<UserSettingsService>();
+        services.AddScoped<Export.UserDataExportService>();
         services.AddHealth();
         return dataDirectory;
     }
