@@ -5,14 +5,16 @@ namespace LifeOs.Benchmarks;
 /// <summary>Command-line options. The defaults are the ones the published figures are quoted with.</summary>
 internal sealed record BenchmarkOptions
 {
-    public const string Usage = """
-        Usage: dotnet run -c Release --project LifeOs.Benchmarks -- [options]
+    public static readonly string Usage = $"""
+        Usage: dotnet run -c Release --project LifeOs.Benchmarks -- [scenario] [options]
+
+          scenario             one of: {Scenarios.Names} (default foundation)
 
           --cold-runs N        cold starts to time (default 5)
           --clients N          concurrent HTTP clients in the load test (default 32)
           --seconds N          measured seconds per endpoint (default 10)
           --warmup N           warm-up seconds per endpoint, not measured (default 2)
-          --json PATH          where to write the JSON result (default BenchmarkResults/foundation.json)
+          --json PATH          where to write the JSON result (default BenchmarkResults/<scenario>.json)
           --skip-publish DIR   reuse an existing publish directory instead of publishing
           --keep-publish       keep the publish directory and print its path (for --skip-publish)
           --env KEY=VALUE      extra environment variable for the app, repeatable
@@ -20,11 +22,18 @@ internal sealed record BenchmarkOptions
           -h, --help           show this help
         """;
 
+    public string Scenario { get; init; } = "foundation";
     public int ColdRuns { get; init; } = 5;
     public int Clients { get; init; } = 32;
     public int Seconds { get; init; } = 10;
     public int WarmupSeconds { get; init; } = 2;
-    public string JsonPath { get; init; } = Path.Combine("BenchmarkResults", "foundation.json");
+    public string JsonPath
+    {
+        get => jsonPath ?? Path.Combine("BenchmarkResults", Scenario + ".json");
+        init => jsonPath = value;
+    }
+
+    private readonly string? jsonPath;
     public string? SkipPublishDirectory { get; init; }
     public bool KeepPublish { get; init; }
     public IReadOnlyDictionary<string, string> AppEnvironment { get; init; } = new Dictionary<string, string>();
@@ -37,6 +46,12 @@ internal sealed record BenchmarkOptions
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
+            if (i == 0 && !name.StartsWith('-'))
+            {
+                options = options with { Scenario = Scenarios.IsKnown(name) ? name : throw new UsageException($"Unknown scenario '{name}'. Known: {Scenarios.Names}.") };
+                continue;
+            }
+
             options = name switch
             {
                 "--cold-runs" => options with { ColdRuns = PositiveInt(name, ValueOf(args, ref i)) },

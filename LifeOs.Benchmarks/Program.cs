@@ -33,7 +33,7 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    return await new FoundationBenchmark(options).RunAsync(cancellation.Token);
+    return await Scenarios.RunAsync(options, cancellation.Token);
 }
 catch (BenchmarkFailure ex)
 {

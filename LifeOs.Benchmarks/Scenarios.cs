@@ -1,0 +1,20 @@
+namespace LifeOs.Benchmarks;
+
+/// <summary>
+/// The benchmark scenarios by name. Each issue's figures get a scenario of their own, in a file of
+/// their own; add one line here to make it runnable.
+/// </summary>
+internal static class Scenarios
+{
+    private static readonly Dictionary<string, Func<BenchmarkOptions, CancellationToken, Task<int>>> All = new(StringComparer.Ordinal)
+    {
+        ["foundation"] = (options, ct) => new FoundationBenchmark(options).RunAsync(ct),
+    };
+
+    public static string Names => string.Join(", ", All.Keys);
+
+    public static bool IsKnown(string name) => All.ContainsKey(name);
+
+    public static Task<int> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken) =>
+        All[options.Scenario](options, cancellationToken);
+}
