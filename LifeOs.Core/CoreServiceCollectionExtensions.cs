@@ -44,6 +44,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<AccountService>();
         services.AddScoped<UserSettingsService>();
         services.AddScoped<Export.UserDataExportService>();
+        services.AddScoped<Export.IUserDataExporter, AccountExporter>();
         services.AddHealth();
         return dataDirectory;
     }
