@@ -46,6 +46,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<Export.UserDataExportService>();
         services.AddScoped<Export.IUserDataExporter, AccountExporter>();
         services.AddHealth();
+        services.AddScoped<Dashboard.DashboardService>();
         return dataDirectory;
     }
 }
