@@ -48,10 +48,10 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
             Log.Info($"Plain prepared INSERT: {Rate(Million, baseline):N0} samples/s");
 
             await using var store = await StoreAsync(Path.Combine(scratch, "ingest"), cancellationToken);
-            var ingest = await TimeAsync(() => UpsertAllAsync(store, samples, cancellationToken));
+            var ingest = await TimeAsync(() => store.UpsertAsync(UserId, samples, cancellationToken, BatchSize));
             Log.Info($"HealthStore upsert: {Rate(Million, ingest):N0} samples/s");
             var rowsAfterIngest = await store.CountSamplesAsync(cancellationToken);
-            var reingest = await TimeAsync(() => UpsertAllAsync(store, samples, cancellationToken));
+            var reingest = await TimeAsync(() => store.UpsertAsync(UserId, samples, cancellationToken, BatchSize));
             var rowsAfterReingest = await store.CountSamplesAsync(cancellationToken);
             Log.Info($"Re-ingest of the same million: {Rate(Million, reingest):N0} samples/s, rows {rowsAfterIngest:N0} -> {rowsAfterReingest:N0}");
             var bytesPerMillion = store.Checkpoint();
@@ -59,7 +59,7 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
             // Five years of minutes, then every day recomputed from scratch.
             await using var fiveYears = await StoreAsync(Path.Combine(scratch, "five-years"), cancellationToken);
             PlainInsert(fiveYears.DatabasePath, HeartRate(FiveYearsOfMinutes));
-            await fiveYears.UpsertDailyMetricsAsync(ReadMetrics[..^1], Start, 5 * 365, cancellationToken);
+            await fiveYears.UpsertDailyMetricsAsync(UserId, ReadMetrics[..^1], Start, 5 * 365, cancellationToken);
             var recompute = await TimeAsync(() => fiveYears.Scope.GetRequiredService<HealthStore>().RecomputeAllAsync(UserId, [MetricCatalogue.HeartRate], cancellationToken));
             var heartRateDays = await fiveYears.Db.DailyValues.CountAsync(d => d.MetricCode == MetricCatalogue.HeartRate, cancellationToken);
             Log.Info($"Recompute of {FiveYearsOfMinutes:N0} samples: {recompute.TotalSeconds:0.00} s, {heartRateDays} days");
@@ -113,15 +113,6 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
         }
 
         return samples;
-    }
-
-    private static async Task UpsertAllAsync(BenchStore store, SampleInput[] samples, CancellationToken cancellationToken)
-    {
-        var health = store.Scope.GetRequiredService<HealthStore>();
-        for (var offset = 0; offset < samples.Length; offset += BatchSize)
-        {
-            await health.UpsertSamplesAsync(UserId, new ArraySegment<SampleInput>(samples, offset, Math.Min(BatchSize, samples.Length - offset)), cancellationToken);
-        }
     }
 
     /// <summary>What the upsert path is measured against: one prepared INSERT, the same values, one transaction.</summary>
@@ -226,63 +217,6 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
 
     private static double Rate(int count, TimeSpan elapsed) => count / elapsed.TotalSeconds;
 
-    private static async Task<BenchStore> StoreAsync(string directory, CancellationToken cancellationToken)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["LifeOs:DataDirectory"] = directory })
-            .Build();
-        var services = new ServiceCollection().AddLogging();
-        var dataDirectory = services.AddLifeOsCore(configuration, directory);
-        dataDirectory.EnsureWritable();
-        var provider = services.BuildServiceProvider();
-        var scope = provider.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
-        var db = scope.ServiceProvider.GetRequiredService<LifeOsDbContext>();
-        db.Users.Add(new ApplicationUser { Id = UserId, UserName = "bench", Email = "bench@example.com", TimeZoneId = "UTC", CreatedAt = DateTime.UtcNow });
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-        return new BenchStore(provider, scope, dataDirectory.DatabasePath);
-    }
-
-    private sealed class BenchStore(ServiceProvider provider, AsyncServiceScope scope, string databasePath) : IAsyncDisposable
-    {
-        public string DatabasePath => databasePath;
-
-        public IServiceProvider Scope => scope.ServiceProvider;
-
-        public LifeOsDbContext Db => scope.ServiceProvider.GetRequiredService<LifeOsDbContext>();
-
-        public Task<long> CountSamplesAsync(CancellationToken cancellationToken) => Db.Samples.LongCountAsync(cancellationToken);
-
-        /// <summary>Folds the WAL into the file and returns the file's size.</summary>
-        public long Checkpoint()
-        {
-            using (var connection = new SqliteConnection($"Data Source={databasePath}"))
-            {
-                connection.Open();
-                using var command = connection.CreateCommand();
-                command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-                command.ExecuteNonQuery();
-            }
-
-            return new FileInfo(databasePath).Length;
-        }
-
-        public async Task UpsertDailyMetricsAsync(IEnumerable<string> metrics, DateTime start, int days, CancellationToken cancellationToken)
-        {
-            var inputs = metrics.SelectMany(code =>
-            {
-                var metric = MetricCatalogue.Get(code);
-                return Enumerable.Range(0, days).Select(day => new SampleInput(code, SampleSource.Oura, $"{code}-{day}", start.AddDays(day).AddHours(8),
-                    metric.MinValue + (metric.MaxValue - metric.MinValue) * (0.3 + 0.4 * ((day * 37 % 100) / 100.0))));
-            }).ToList();
-            await Scope.GetRequiredService<HealthStore>().UpsertSamplesAsync(UserId, inputs, cancellationToken);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await scope.DisposeAsync();
-            await provider.DisposeAsync();
-        }
-    }
+    private static Task<BenchStore> StoreAsync(string directory, CancellationToken cancellationToken) =>
+        BenchStore.CreateAsync(directory, UserId, cancellationToken);
 }

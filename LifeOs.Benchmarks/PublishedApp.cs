@@ -52,6 +52,9 @@ internal sealed class PublishedApp : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The run's LifeOs:DataDirectory, for scenarios that seed the database.</summary>
+    public string DataDirectory => dataDirectory;
+
     public OutputTail StandardOutput { get; } = new();
 
     public OutputTail StandardError { get; } = new();

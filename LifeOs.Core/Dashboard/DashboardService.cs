@@ -37,7 +37,10 @@ public sealed class DashboardService(LifeOsDbContext db, TimeProvider time, IEnu
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
         var today = LocalDay.Of(time.GetUtcNow().UtcDateTime, zone, user.DayStartHour);
-        var firstDay = await db.DailyValues.Where(d => d.UserId == userId).MinAsync(d => (DateOnly?)d.LocalDate, cancellationToken);
+        // Only "all" needs the first day; everyone else is spared the scan.
+        var firstDay = string.Equals(rangeKey?.Trim(), "all", StringComparison.OrdinalIgnoreCase)
+            ? await db.DailyValues.Where(d => d.UserId == userId).MinAsync(d => (DateOnly?)d.LocalDate, cancellationToken)
+            : null;
         var (range, rangeError) = DashboardRange.Parse(rangeKey, from, to, today, firstDay);
 
         // One read: the range plus the 30 days before it for baselines and moving averages.
@@ -49,13 +52,14 @@ public sealed class DashboardService(LifeOsDbContext db, TimeProvider time, IEnu
             .Select(d => new { d.MetricCode, d.LocalDate, d.Value })
             .ToListAsync(cancellationToken);
 
+        var byMetric = rows.GroupBy(r => r.MetricCode).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var history = new Dictionary<string, DailySeries>(StringComparer.Ordinal);
         foreach (var code in codes)
         {
             var metric = MetricCatalogue.Get(code);
             var unit = metric.DisplayFor(user.UnitSystem);
             history[code] = new DailySeries(code, metric.DisplayName, unit.Label,
-                rows.Where(r => r.MetricCode == code).Select(r => new DayValue(r.LocalDate, unit.FromCanonical(r.Value))).ToList());
+                byMetric.TryGetValue(code, out var ofMetric) ? ofMetric.ConvertAll(r => new DayValue(r.LocalDate, unit.FromCanonical(r.Value))) : []);
         }
 
         foreach (var provider in providers)
@@ -68,7 +72,8 @@ public sealed class DashboardService(LifeOsDbContext db, TimeProvider time, IEnu
 
         history[WeightChange] = WeightChanges(history[MetricCatalogue.Weight]);
         var inRange = history.ToDictionary(h => h.Key, h => h.Value with { Points = h.Value.Points.Where(p => p.Day >= range.From).ToList() }, StringComparer.Ordinal);
-        var hasAnyData = firstDay is not null || history.Values.Any(s => s.Points.Count > 0);
+        var hasAnyData = history.Values.Any(s => s.Points.Count > 0)
+            || await db.DailyValues.AnyAsync(d => d.UserId == userId, cancellationToken);
 
         return new DashboardData(
             range,

@@ -43,21 +43,37 @@ internal static class InsightFinder
 
     public static IEnumerable<Insight> Find(IReadOnlyDictionary<string, DailySeries> series, int minDays)
     {
-        var values = Variables
-            .Where(v => series.ContainsKey(v.Code))
-            .ToDictionary(v => v.Code, v => series[v.Code].Points.ToDictionary(p => p.Day, p => p.Value));
-        var found = new List<Insight>();
-        for (var i = 0; i < Variables.Length; i++)
+        // Dense arrays by day (NaN where a day has no value): pairing two measures is then one pass.
+        var present = Variables.Where(v => series.TryGetValue(v.Code, out var s) && s.Points.Count >= minDays).ToList();
+        if (present.Count < 2)
         {
-            for (var j = 0; j < Variables.Length; j++)
-            {
-                if (i == j || !values.TryGetValue(Variables[i].Code, out var xs) || !values.TryGetValue(Variables[j].Code, out var ys))
-                {
-                    continue;
-                }
+            return [];
+        }
 
-                var pair = (Variables[Math.Min(i, j)].Code, Variables[Math.Max(i, j)].Code);
-                if (Trivial.Contains(pair))
+        var first = present.Min(v => series[v.Code].Points[0].Day.DayNumber);
+        var last = present.Max(v => series[v.Code].Points[^1].Day.DayNumber);
+        var dense = present.ToDictionary(v => v.Code, v =>
+        {
+            var values = new double[last - first + 1];
+            Array.Fill(values, double.NaN);
+            foreach (var point in series[v.Code].Points)
+            {
+                values[point.Day.DayNumber - first] = point.Value;
+            }
+
+            return values;
+        });
+
+        var found = new List<Insight>();
+        var xs = new List<double>(dense.First().Value.Length);
+        var ys = new List<double>(xs.Capacity);
+        foreach (var x in present)
+        {
+            foreach (var y in present)
+            {
+                var i = Array.IndexOf(Variables, x);
+                var j = Array.IndexOf(Variables, y);
+                if (i == j || Trivial.Contains((Variables[Math.Min(i, j)].Code, Variables[Math.Max(i, j)].Code)))
                 {
                     continue;
                 }
@@ -65,7 +81,20 @@ internal static class InsightFinder
                 // Same day once per pair (earlier variable first); the next day in both directions.
                 foreach (var lag in i < j ? new[] { 0, 1 } : [1])
                 {
-                    if (Describe(Variables[i], Variables[j], xs, ys, lag, minDays) is { } insight)
+                    xs.Clear();
+                    ys.Clear();
+                    var xValues = dense[x.Code];
+                    var yValues = dense[y.Code];
+                    for (var d = 0; d + lag < xValues.Length; d++)
+                    {
+                        if (!double.IsNaN(xValues[d]) && !double.IsNaN(yValues[d + lag]))
+                        {
+                            xs.Add(xValues[d]);
+                            ys.Add(yValues[d + lag]);
+                        }
+                    }
+
+                    if (Describe(x, y, xs, ys, lag, minDays) is { } insight)
                     {
                         found.Add(insight);
                     }
@@ -76,32 +105,42 @@ internal static class InsightFinder
         // Strongest first, and one sentence per pair of measures.
         return found
             .OrderByDescending(f => Math.Abs(f.R))
-            .DistinctBy(f => string.CompareOrdinal(f.X, f.Y) < 0 ? (f.X, f.Y) : (f.Y, f.X));
+            .DistinctBy(f => string.CompareOrdinal(f.X, f.Y) < 0 ? (f.X, f.Y) : (f.Y, f.X))
+            .ToList();
     }
 
-    private static Insight? Describe(Variable x, Variable y, Dictionary<DateOnly, double> xs, Dictionary<DateOnly, double> ys, int lag, int minDays)
+    private static Insight? Describe(Variable x, Variable y, List<double> xs, List<double> ys, int lag, int minDays)
     {
-        var pairs = xs
-            .Where(p => ys.ContainsKey(p.Key.AddDays(lag)))
-            .Select(p => (X: p.Value, Y: ys[p.Key.AddDays(lag)]))
-            .ToList();
-        if (pairs.Count < minDays || Statistics.Pearson(pairs.Select(p => p.X).ToList(), pairs.Select(p => p.Y).ToList()) is not { } correlation
-            || correlation.P >= 0.05)
+        if (xs.Count < minDays || Statistics.Pearson(xs, ys) is not { } correlation || correlation.P >= 0.05)
         {
             return null;
         }
 
-        var sorted = pairs.Select(p => p.X).Order().ToList();
+        var sorted = xs.Order().ToList();
         var median = sorted[sorted.Count / 2];
-        var high = pairs.Where(p => p.X > median).ToList();
-        var low = pairs.Where(p => p.X <= median).ToList();
-        if (high.Count < 3 || low.Count < 3)
+        double highSum = 0, lowSum = 0;
+        int highCount = 0, lowCount = 0;
+        for (var k = 0; k < xs.Count; k++)
+        {
+            if (xs[k] > median)
+            {
+                highSum += ys[k];
+                highCount++;
+            }
+            else
+            {
+                lowSum += ys[k];
+                lowCount++;
+            }
+        }
+
+        if (highCount < 3 || lowCount < 3)
         {
             return null;
         }
 
         var when = lag == 0 ? "On days when" : "On days after";
-        var sentence = $"{when} {x.Condition(x.Format(median))}, {y.Outcome(y.Format(high.Average(p => p.Y)), y.Format(low.Average(p => p.Y)))} otherwise.";
+        var sentence = $"{when} {x.Condition(x.Format(median))}, {y.Outcome(y.Format(highSum / highCount), y.Format(lowSum / lowCount))} otherwise.";
         return new Insight(sentence, x.Code, y.Code, lag, correlation.R, correlation.P, correlation.N);
     }
 }

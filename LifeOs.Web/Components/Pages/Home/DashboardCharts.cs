@@ -377,13 +377,21 @@ public static class DashboardCharts
         .OrderBy(p => p.Day)
         .ToList();
 
+    /// <summary>Trailing mean over the last <paramref name="days"/> calendar days that have a value.</summary>
     private static IReadOnlyList<DayValue> MovingAverage(IReadOnlyList<DayValue> points, int days)
     {
         var result = new List<DayValue>(points.Count);
+        double sum = 0;
+        var start = 0;
         for (var i = 0; i < points.Count; i++)
         {
-            var window = points.Take(i + 1).Where(p => p.Day > points[i].Day.AddDays(-days));
-            result.Add(new DayValue(points[i].Day, window.Average(p => p.Value)));
+            sum += points[i].Value;
+            while (points[start].Day <= points[i].Day.AddDays(-days))
+            {
+                sum -= points[start++].Value;
+            }
+
+            result.Add(new DayValue(points[i].Day, sum / (i - start + 1)));
         }
 
         return result;

@@ -1,0 +1,92 @@
+using System.Text;
+using System.Text.Json;
+using LifeOs.Core.Health;
+using Microsoft.EntityFrameworkCore;
+
+namespace LifeOs.Benchmarks;
+
+/// <summary>
+/// Issue 7's figures: the published app, a user with five years of data (minute-level heart rate every
+/// day, daily values for every dashboard metric), and the dashboard's server time for one year and for
+/// all of it, one request at a time, against the /healthz floor measured in the same run.
+/// </summary>
+internal sealed class DashboardBenchmark(BenchmarkOptions options)
+{
+    private const int Years = 5;
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var repositoryRoot = WebPublisher.FindRepositoryRoot(Directory.GetCurrentDirectory());
+        var scratch = Directory.CreateTempSubdirectory("lifeos-dashboard-").FullName;
+        try
+        {
+            var machine = await MachineInfo.DescribeAsync(repositoryRoot, cancellationToken);
+            var publishDirectory = options.SkipPublishDirectory is { } existing
+                ? WebPublisher.RequirePublishDirectory(existing)
+                : await WebPublisher.PublishAsync(repositoryRoot, scratch, cancellationToken);
+            await using var app = PublishedApp.Start(new AppLaunchSettings(publishDirectory, scratch, options.AppEnvironment));
+            await app.WaitUntilServingAsync(ColdStartBenchmark.ProbePath, TimeSpan.FromSeconds(60), cancellationToken);
+            var session = await AccountRegistration.RegisterAsync(app.BaseAddress, cancellationToken);
+
+            var seeded = await SeedAsync(app.DataDirectory, cancellationToken);
+            var load = new LoadBenchmark(app.BaseAddress, clients: 1, TimeSpan.FromSeconds(options.Seconds), TimeSpan.FromSeconds(options.WarmupSeconds));
+            var floor = await load.MeasureAsync(FoundationBenchmark.HealthPath, cookies: null, cancellationToken);
+            var year = await load.MeasureAsync("/?range=1y", session, cancellationToken);
+            var all = await load.MeasureAsync("/?range=all", session, cancellationToken);
+
+            var result = new { TimestampUtc = DateTimeOffset.UtcNow, Machine = machine, Seeded = seeded, Healthz = floor, Year = year, All = all };
+            Console.WriteLine(Table(floor, year, all, seeded, machine));
+            var json = JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
+            Console.WriteLine(json);
+            var jsonPath = Path.GetFullPath(options.JsonPath);
+            Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
+            await File.WriteAllTextAsync(jsonPath, json + Environment.NewLine, cancellationToken);
+            Log.Info($"JSON written to {jsonPath}");
+            return floor.Errors + year.Errors + all.Errors == 0 ? 0 : 1;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private sealed record Seeded(long Samples, long HeartRateSamples, long DailyValues, double Seconds);
+
+    private static async Task<Seeded> SeedAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await using var store = await BenchStore.CreateAsync(dataDirectory, newUserId: null, cancellationToken);
+        var userId = await store.Db.Users.Where(u => u.Email == AccountRegistration.Email).Select(u => u.Id).SingleAsync(cancellationToken);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var days = (Years * 365) + 1;
+        Log.Info($"Seeding {Years} years of data with minute-level heart rate every day…");
+        await store.UpsertAsync(userId, DemoData.Days(today.AddDays(-days + 1), today, minuteHeartRateDays: days), cancellationToken);
+        var seeded = new Seeded(
+            await store.CountSamplesAsync(cancellationToken),
+            await store.Db.Samples.LongCountAsync(s => s.MetricCode == MetricCatalogue.HeartRate, cancellationToken),
+            await store.Db.DailyValues.LongCountAsync(cancellationToken),
+            Math.Round(watch.Elapsed.TotalSeconds, 1));
+        store.Checkpoint();
+        Log.Info($"Seeded {seeded.Samples:N0} samples ({seeded.HeartRateSamples:N0} heart rate) and {seeded.DailyValues:N0} daily values in {seeded.Seconds} s");
+        return seeded;
+    }
+
+    private static string Table(EndpointResult floor, EndpointResult year, EndpointResult all, Seeded seeded, MachineInfo machine)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("## LifeOs dashboard benchmark");
+        text.AppendLine();
+        text.AppendLine($"{machine.Cores} cores ({machine.Cpu}) · {machine.Dotnet} · load average at start {machine.LoadAverage?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}");
+        text.AppendLine($"Seeded: {seeded.Samples:N0} samples ({seeded.HeartRateSamples:N0} minute-level heart rate), {seeded.DailyValues:N0} daily values.");
+        text.AppendLine();
+        text.AppendLine("| page (one client, sequential) | requests | p50 ms | p95 ms | p99 ms | HTML bytes |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var (label, result) in new[] { ("/healthz (floor)", floor), ("/?range=1y (goal p95 < 50 ms)", year), ("/?range=all (goal p95 < 100 ms)", all) })
+        {
+            text.AppendLine($"| {label} | {result.Requests} | {result.P50Ms:0.00} | {result.P95Ms:0.00} | {result.P99Ms:0.00} | {result.ResponseBytes:N0} |");
+        }
+
+        return text.ToString();
+    }
+}
