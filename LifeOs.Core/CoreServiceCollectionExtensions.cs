@@ -1,4 +1,5 @@
 using LifeOs.Core.Accounts;
+using LifeOs.Core.Connections;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
 using Microsoft.EntityFrameworkCore;
@@ -45,6 +46,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<UserSettingsService>();
         services.AddScoped<Export.UserDataExportService>();
         services.AddHealth();
+        services.AddConnections(configuration);
         return dataDirectory;
     }
 }

@@ -124,6 +124,19 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time)
         return doomed.Count;
     }
 
+    /// <summary>Removes every sample from one source (e.g. "also delete data" on disconnect) and recomputes the days they were on.</summary>
+    public async Task<int> DeleteSourceAsync(string userId, SampleSource source, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var bySource = db.Set<Sample>().Where(s => s.UserId == userId && s.Source == source);
+        var days = await bySource.Select(s => new { s.MetricCode, s.LocalDate }).Distinct().ToListAsync(cancellationToken);
+        var deleted = await bySource.ExecuteDeleteAsync(cancellationToken);
+        await RecomputeAsync(userId, days.Select(d => (d.MetricCode, d.LocalDate)).ToHashSet(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return deleted;
+    }
+
     public async Task<IReadOnlyList<DailyValue>> GetDailyValuesAsync(string userId, string metricCode, DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
         await db.Set<DailyValue>().AsNoTracking()
             .Where(d => d.UserId == userId && d.MetricCode == metricCode && d.LocalDate >= from && d.LocalDate <= to)

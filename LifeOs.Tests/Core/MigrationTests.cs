@@ -57,7 +57,7 @@ public sealed class MigrationTests
     {
         using var connection = TestDatabase.OpenInMemory();
         using var db = new LifeOsDbContext(TestDatabase.Options(connection));
-        Assert.Equal([FirstMigration, "20261125000100_AddAccountSettings", "20261125000200_AddHealthData"], db.Database.GetMigrations());
+        Assert.Equal([FirstMigration, "20261125000100_AddAccountSettings", "20261125000200_AddHealthData", "20261125000500_AddConnections"], db.Database.GetMigrations());
     }
 
     [Fact]
