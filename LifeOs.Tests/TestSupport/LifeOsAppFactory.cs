@@ -16,12 +16,13 @@ public sealed class LifeOsAppFactory : WebApplicationFactory<Program>
     private readonly bool ownsDirectory;
     private readonly Dictionary<string, string?> settings;
 
-    public LifeOsAppFactory(Dictionary<string, string?>? settings = null, string? dataDirectory = null)
+    /// <param name="time">A clock to share with fakes (e.g. provider servers); by default a new one at 2026-11-25 09:30Z.</param>
+    public LifeOsAppFactory(Dictionary<string, string?>? settings = null, string? dataDirectory = null, FakeTimeProvider? time = null)
     {
         ownsDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? TempDirectory.Create("lifeos-web");
         this.settings = settings ?? [];
-        Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero));
+        Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero));
     }
 
     public string DataDirectory { get; }
