@@ -150,6 +150,7 @@ public abstract class FakeProviderServer : IAsyncDisposable
         app = builder.Build();
         app.MapGet(AuthorizePath, ConsentPage);
         app.MapPost(AuthorizePath, ConsentDecision);
+        app.MapGet("/favicon.ico", () => Results.NoContent());
         MapToken(app);
         MapData(app);
         await app.StartAsync();
