@@ -142,6 +142,31 @@ public sealed class DisconnectAndSecurityTests
     }
 
     [Fact]
+    public async Task NoTokenCodeOrSecret_IsEverLogged()
+    {
+        await using var harness = await ConnectionsHarness.StartAsync(usePkce: true);
+        using var client = await harness.SignedInAsync("quiet@example.com");
+        await harness.ConnectAsync(client, "oura");
+        await harness.ConnectAsync(client, "withings");
+        var userId = await UserIdAsync(harness.App, "quiet@example.com");
+        harness.Time.Advance(TimeSpan.FromHours(24) - TimeSpan.FromMinutes(1));
+        await harness.AccessTokenAsync(userId, ProviderKind.Oura);
+        await harness.AccessTokenAsync(userId, ProviderKind.Withings);
+        await DisconnectAsync(client, "oura", deleteData: false); // Oura's revocation carries the token in its query
+        await DisconnectAsync(client, "withings", deleteData: false);
+
+        var secrets = harness.Oura.AllIssuedTokens.Concat(harness.Withings.AllIssuedTokens)
+            .Concat(harness.Oura.Codes.Keys).Concat(harness.Withings.Codes.Keys)
+            .Append(harness.Oura.ClientSecret).ToList();
+        Assert.Equal(2, harness.Oura.Revocations + harness.Withings.Revocations);
+        Assert.Contains(harness.App.Logs, l => l.Contains("System.Net.Http.HttpClient", StringComparison.Ordinal));
+        foreach (var line in harness.App.Logs)
+        {
+            Assert.DoesNotContain(secrets, s => line.Contains(s, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Tokens_StillDecrypt_AfterARestartWithTheSameDataDirectory()
     {
         var dataDirectory = TempDirectory.Create("lifeos-connections-restart");
