@@ -60,8 +60,9 @@ public sealed class ConnectionService(
         {
             var settings = options.Value.For(provider);
             connections.TryGetValue(provider, out var connection);
-            var state = !settings.IsConfigured ? ConnectionState.NotConfigured
-                : connection is null ? ConnectionState.NotConnected
+            // An existing connection stays visible (and can be disconnected) even if its settings were removed later.
+            var state = connection is null
+                ? settings.IsConfigured ? ConnectionState.NotConnected : ConnectionState.NotConfigured
                 : connection.Status switch
                 {
                     ConnectionStatus.NeedsReconnect => ConnectionState.NeedsReconnect,

@@ -105,6 +105,11 @@ public sealed class FakeOura(TimeProvider time) : FakeProviderServer(time)
                 return Results.Json(new { status = 401, title = "Unauthorized", detail = "Invalid or expired token" }, statusCode: 401);
             }
 
+            if (!grant.Scopes.Split(' ').Contains("personal"))
+            {
+                return Results.Json(new { status = 403, title = "Forbidden", detail = "Missing scope: personal" }, statusCode: 403);
+            }
+
             return Results.Json(new { id = grant.Account, age = 41, weight = 78.4, height = 1.81, biological_sex = "male", email = (string?)null });
         });
 

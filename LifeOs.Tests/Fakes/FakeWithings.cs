@@ -172,8 +172,9 @@ public sealed class FakeWithings(TimeProvider time) : FakeProviderServer(time)
     /// </summary>
     private bool RefreshStillValid(IssuedGrant grant, DateTimeOffset now)
     {
-        var successor = Grants.FirstOrDefault(g => ReferenceEquals(g.Previous, grant));
-        return successor is null || (!successor.AccessUsed && now - successor.RotatedAt!.Value < RefreshGrace);
+        var successors = Grants.Where(g => ReferenceEquals(g.Previous, grant)).ToList();
+        return successors.Count == 0
+            || (!successors.Exists(s => s.AccessUsed) && now - successors.Min(s => s.RotatedAt!.Value) < RefreshGrace);
     }
 
     private IResult Revoke(IFormCollection form)

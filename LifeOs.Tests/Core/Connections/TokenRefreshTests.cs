@@ -173,6 +173,13 @@ public sealed class TokenRefreshTests : IAsyncLifetime
         Assert.Equal(ConnectionStatus.Error, failed.Status);
         Assert.Contains("Withings is having trouble right now", failed.StatusDetail, StringComparison.Ordinal);
         Assert.Null(failed.RefreshLeaseUntil);
+        using (var client = harness.App.CreateTestClient())
+        {
+            await client.LoginAsync("ring@example.com");
+            var (_, page) = await client.GetPageAsync("/integrations");
+            Assert.Equal("Error", page.QuerySelector("[data-testid=integration-withings-status]")!.TextContent.Trim());
+            Assert.Contains("Withings is having trouble right now (HTTP 500)", page.QuerySelector("[data-testid=integration-withings-detail]")!.TextContent, StringComparison.Ordinal);
+        }
 
         harness.Withings.Failure = TokenFailure.None;
         harness.Time.Advance(TimeSpan.FromSeconds(11)); // Withings throttles an identical request within 10 s

@@ -185,6 +185,17 @@ public sealed class ConnectFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Connect_Oura_WithoutThePersonalPermission_SaysWhichOneIsNeeded_AndStoresNothing()
+    {
+        harness.Oura.GrantedScopesOverride = "daily heartrate";
+        using var client = await harness.SignedInAsync("private@example.com");
+
+        var message = await harness.ConnectAsync(client, "oura");
+        Assert.Contains("keep the \"personal\" permission ticked", message, StringComparison.Ordinal);
+        Assert.Equal(0, await ConnectionCountAsync());
+    }
+
+    [Fact]
     public async Task Connect_AProviderAccountLinkedToAnotherUser_IsRefused()
     {
         using (var first = await harness.SignedInAsync("first@example.com"))
