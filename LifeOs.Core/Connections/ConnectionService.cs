@@ -127,8 +127,9 @@ public sealed class ConnectionService(
     /// Handles the provider's redirect back: checks the state, exchanges the code, identifies the account and
     /// stores the encrypted tokens. Any failure stores nothing and says why.
     /// </summary>
+    /// <param name="callbackScope">The <c>scope</c> the provider put on the redirect (Oura does), used when the token answer has none.</param>
     public async Task<ConnectionOutcome> CompleteConnectAsync(
-        string userId, ProviderKind provider, string? state, string? code, string? error, CancellationToken cancellationToken = default)
+        string userId, ProviderKind provider, string? state, string? code, string? error, string? callbackScope = null, CancellationToken cancellationToken = default)
     {
         var name = provider.DisplayName();
         const string startAgain = "Nothing was connected; start again with the Connect button.";
@@ -204,7 +205,10 @@ public sealed class ConnectionService(
             return ConnectionOutcome.Fail($"This {name} account is already connected to another LifeOs account. Disconnect it there first, or sign in to {name} with a different account.");
         }
 
-        var grantedScopes = string.Join(' ', tokens.GrantedScopes ?? options.Value.For(provider).ScopeList);
+        // What the user actually granted: the token answer, else the redirect, else (neither says) what was asked for.
+        var grantedScopes = string.Join(' ', tokens.GrantedScopes
+            ?? callbackScope?.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries)
+            ?? options.Value.For(provider).ScopeList);
         var existing = await db.Set<Connection>().SingleOrDefaultAsync(c => c.UserId == userId && c.Provider == provider, cancellationToken);
         if (existing is null)
         {

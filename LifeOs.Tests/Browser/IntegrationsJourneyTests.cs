@@ -101,4 +101,38 @@ public sealed class IntegrationsJourneyTests
             Assert.Empty(phoneErrors);
         }
     }
+
+    [Fact]
+    public async Task NotConfigured_ShowsWhatTheAdministratorSets_AtDesktopAndPhoneWidths()
+    {
+        await using var app = await BrowserApp.StartAsync(new() { ["LifeOs:PublicBaseUrl"] = "https://life.example.org" });
+        var (context, page, errors) = await app.NewPageAsync(1280, 900);
+        await using (context)
+        {
+            await page.GotoAsync("/Account/Register");
+            await page.GetByLabel("Email").FillAsync("admin@example.com");
+            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestClient.Password);
+            await page.GetByLabel("Confirm password").FillAsync(TestClient.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync("admin@example.com");
+            await page.GotoAsync("/integrations");
+            await Assertions.Expect(page.GetByTestId("integration-oura-redirect")).ToHaveTextAsync("https://life.example.org/integrations/oura/callback");
+            await BrowserApp.ScreenshotAsync(page, "integrations-not-configured-desktop");
+            Assert.Empty(errors);
+        }
+
+        var (phoneContext, phone, phoneErrors) = await app.NewPageAsync(390, 844, ColorScheme.Dark);
+        await using (phoneContext)
+        {
+            await phone.GotoAsync("/Account/Login");
+            await phone.GetByLabel("Email").FillAsync("admin@example.com");
+            await phone.GetByLabel("Password").FillAsync(TestClient.Password);
+            await phone.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+            await Assertions.Expect(phone.GetByTestId("user-name")).ToBeAttachedAsync();
+            await phone.GotoAsync("/integrations");
+            await Assertions.Expect(phone.GetByTestId("integration-withings-status")).ToHaveTextAsync("Not configured");
+            await BrowserApp.ScreenshotAsync(phone, "integrations-not-configured-phone-dark");
+            Assert.Empty(phoneErrors);
+        }
+    }
 }

@@ -15,6 +15,8 @@ public sealed class FakeOura(TimeProvider time) : FakeProviderServer(time)
 {
     public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);
 
+    public bool OmitScopeInTokenAnswer { get; set; }
+
     protected override string ProviderName => "Oura";
 
     protected override string AuthorizePath => "/oauth/authorize";
@@ -85,14 +87,17 @@ public sealed class FakeOura(TimeProvider time) : FakeProviderServer(time)
                 }
             }
 
-            return Results.Json(new
-            {
-                token_type = "bearer",
-                access_token = grant.AccessToken,
-                expires_in = (int)AccessTokenLifetime.TotalSeconds,
-                refresh_token = grant.RefreshToken,
-                scope = grant.Scopes,
-            });
+            // scope is not a documented field of Oura's token answer; real answers were seen with and without it.
+            return OmitScopeInTokenAnswer
+                ? Results.Json(new { token_type = "bearer", access_token = grant.AccessToken, expires_in = (int)AccessTokenLifetime.TotalSeconds, refresh_token = grant.RefreshToken })
+                : Results.Json(new
+                {
+                    token_type = "bearer",
+                    access_token = grant.AccessToken,
+                    expires_in = (int)AccessTokenLifetime.TotalSeconds,
+                    refresh_token = grant.RefreshToken,
+                    scope = grant.Scopes,
+                });
         });
     }
 

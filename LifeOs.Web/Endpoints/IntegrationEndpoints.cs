@@ -37,14 +37,14 @@ public static class IntegrationEndpoints
         });
 
         group.MapGet("/callback", async (string provider, HttpContext context, CurrentUser user, ConnectionService connections,
-            string? state, string? code, string? error) =>
+            string? state, string? code, string? error, string? scope) =>
         {
             if (!ProviderKinds.TryParseSlug(provider, out var kind))
             {
                 return Results.NotFound();
             }
 
-            var outcome = await connections.CompleteConnectAsync(user.Id, kind, state, code, error, context.RequestAborted);
+            var outcome = await connections.CompleteConnectAsync(user.Id, kind, state, code, error, scope, context.RequestAborted);
             return BackToIntegrations(context, outcome);
         });
 

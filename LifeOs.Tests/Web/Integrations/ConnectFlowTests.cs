@@ -196,6 +196,17 @@ public sealed class ConnectFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Connect_Oura_RecordsTheScopesTheUserGranted_FromTheRedirectWhenTheTokenAnswerHasNone()
+    {
+        harness.Oura.OmitScopeInTokenAnswer = true;
+        harness.Oura.GrantedScopesOverride = "personal heartrate";
+        using var client = await harness.SignedInAsync("partial@example.com");
+
+        Assert.StartsWith("Oura is connected", await harness.ConnectAsync(client, "oura"), StringComparison.Ordinal);
+        Assert.Equal("personal heartrate", (await harness.App.WithDbAsync(db => db.Connections.SingleAsync())).GrantedScopes);
+    }
+
+    [Fact]
     public async Task Connect_AProviderAccountLinkedToAnotherUser_IsRefused()
     {
         using (var first = await harness.SignedInAsync("first@example.com"))
