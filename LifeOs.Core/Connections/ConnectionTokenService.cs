@@ -30,9 +30,9 @@ public sealed class ConnectionTokenService(
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
 
     /// <summary>Real time between checks while another instance refreshes, and how long to wait for it at most.</summary>
-    internal static TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
-    internal static TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(90);
 
     /// <summary>A valid access token for the user's connection to <paramref name="provider"/>.</summary>
     public Task<string> GetAccessTokenAsync(string userId, ProviderKind provider, CancellationToken cancellationToken = default) =>
@@ -95,7 +95,7 @@ public sealed class ConnectionTokenService(
 
     private bool NeedsRefresh(Connection connection, string? rejectedAccessToken, out string accessToken)
     {
-        accessToken = protector.Unprotect(connection.ProtectedAccessToken);
+        accessToken = Unprotect(connection, connection.ProtectedAccessToken);
         if (rejectedAccessToken is not null && string.Equals(accessToken, rejectedAccessToken, StringComparison.Ordinal))
         {
             return true;
@@ -130,7 +130,7 @@ public sealed class ConnectionTokenService(
         ProviderTokens tokens;
         try
         {
-            tokens = await client.RefreshAsync(protector.Unprotect(connection.ProtectedRefreshToken), cancellationToken);
+            tokens = await client.RefreshAsync(Unprotect(connection, connection.ProtectedRefreshToken), cancellationToken);
         }
         catch (ProviderAuthException ex)
         {
@@ -175,6 +175,30 @@ public sealed class ConnectionTokenService(
 
         logger.LogInformation("Refreshed {Provider} tokens of connection {ConnectionId}", provider, connection.Id);
         return tokens.AccessToken;
+    }
+
+    /// <summary>
+    /// Decrypts a stored token. If the key ring was lost (a data directory restored without keys/), the tokens are
+    /// unreadable for good: the connection needs reconnecting, which is better than a sync that crashes every night.
+    /// </summary>
+    private string Unprotect(Connection connection, string protectedToken)
+    {
+        try
+        {
+            return protector.Unprotect(protectedToken);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            var provider = connection.Provider;
+            logger.LogWarning("The stored {Provider} tokens of connection {ConnectionId} cannot be decrypted with the current key ring", provider, connection.Id);
+            var detail = $"LifeOs can no longer read its saved access to {provider.DisplayName()} (the server's encryption keys changed). Connect again to resume syncing; your data stays.";
+            db.Set<Connection>().Where(c => c.Id == connection.Id).ExecuteUpdate(s => s
+                .SetProperty(c => c.Status, ConnectionStatus.NeedsReconnect)
+                .SetProperty(c => c.StatusDetail, detail)
+                .SetProperty(c => c.RefreshLeaseUntil, (DateTime?)null)
+                .SetProperty(c => c.Version, c => c.Version + 1));
+            throw new ConnectionUnavailableException(provider, needsReconnect: true, detail);
+        }
     }
 
     /// <summary>Drops the lease after a failed refresh, optionally recording why.</summary>

@@ -193,6 +193,41 @@ public sealed class DisconnectAndSecurityTests
         }
     }
 
+    [Fact]
+    public async Task LostKeyRing_TurnsIntoNeedsReconnect_NotACrash()
+    {
+        var dataDirectory = TempDirectory.Create("lifeos-connections-keys");
+        try
+        {
+            string userId;
+            await using (var first = await ConnectionsHarness.StartAsync(dataDirectory: dataDirectory))
+            {
+                using var client = await first.SignedInAsync("keys@example.com");
+                await first.ConnectAsync(client, "oura");
+                userId = await UserIdAsync(first.App, "keys@example.com");
+            }
+
+            // Restored from a backup of lifeos.db alone, without keys/.
+            foreach (var key in Directory.GetFiles(Path.Combine(dataDirectory, "keys")))
+            {
+                File.Delete(key);
+            }
+
+            await using var second = new LifeOsAppFactory(dataDirectory: dataDirectory);
+            await using var scope = second.Services.CreateAsyncScope();
+            var tokens = scope.ServiceProvider.GetRequiredService<ConnectionTokenService>();
+            var error = await Assert.ThrowsAsync<ConnectionUnavailableException>(() => tokens.GetAccessTokenAsync(userId, ProviderKind.Oura, TestContext.Current.CancellationToken));
+            Assert.True(error.NeedsReconnect);
+            var connection = await second.WithDbAsync(db => db.Connections.SingleAsync());
+            Assert.Equal(ConnectionStatus.NeedsReconnect, connection.Status);
+            Assert.Contains("encryption keys changed", connection.StatusDetail, StringComparison.Ordinal);
+        }
+        finally
+        {
+            TempDirectory.Delete(dataDirectory);
+        }
+    }
+
     [Theory]
     [InlineData("Providers:Oura:ClientSecret", "s3cret", "Providers:Oura:ClientId (env Providers__Oura__ClientId) is required when Providers:Oura:ClientSecret is set.")]
     [InlineData("Providers:Withings:ClientId", "abc", "Providers:Withings:ClientSecret (env Providers__Withings__ClientSecret) is required when Providers:Withings:ClientId is set.")]
