@@ -45,8 +45,10 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<AccountService>();
         services.AddScoped<UserSettingsService>();
         services.AddScoped<Export.UserDataExportService>();
+        services.AddScoped<Export.IUserDataExporter, AccountExporter>();
         services.AddHealth();
         services.AddConnections(configuration);
+        services.AddScoped<Dashboard.DashboardService>();
         return dataDirectory;
     }
 }

@@ -5,5 +5,6 @@ namespace LifeOs.Core.Health;
 public static class HealthServiceCollectionExtensions
 {
     public static IServiceCollection AddHealth(this IServiceCollection services) =>
-        services.AddScoped<HealthStore>().AddScoped<MeasurementService>();
+        services.AddScoped<SourcePriorityService>().AddScoped<HealthStore>().AddScoped<MeasurementService>()
+            .AddScoped<Export.IUserDataExporter, HealthExporter>();
 }
