@@ -111,6 +111,20 @@ public sealed class DisconnectAndSecurityTests
     }
 
     [Fact]
+    public async Task DeletingTheAccount_RemovesItsConnectionsAndPendingStates()
+    {
+        await using var harness = await ConnectionsHarness.StartAsync();
+        using var client = await harness.SignedInAsync("leaving@example.com");
+        await harness.ConnectAsync(client, "oura");
+        await ConnectionsHarness.StartConnectAsync(client, "withings"); // a pending state too
+
+        var response = await client.PostFormAsync("/Account/Manage/DeletePersonalData", "delete-user", new Dictionary<string, string> { ["Input.Password"] = TestClient.Password });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(0, await harness.App.WithDbAsync(db => db.Connections.CountAsync()));
+        Assert.Equal(0, await harness.App.WithDbAsync(db => db.OAuthStates.CountAsync()));
+    }
+
+    [Fact]
     public async Task TheDatabaseFile_IncludingTheWal_HoldsNoTokenInPlaintext()
     {
         await using var harness = await ConnectionsHarness.StartAsync(usePkce: true);
