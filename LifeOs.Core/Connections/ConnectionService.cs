@@ -277,16 +277,7 @@ public sealed class ConnectionService(
             return ConnectionOutcome.Fail($"{name} is not connected.");
         }
 
-        try
-        {
-            await Client(provider).RevokeAsync(protector.Unprotect(connection.ProtectedAccessToken), connection.ProviderUserId, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The local tokens go anyway; the user can also remove LifeOs in the provider's own app settings.
-            logger.LogWarning("Revoking {Provider} access for user {UserId} failed: {Error}", provider, userId, ex.GetType().Name);
-        }
-
+        await TryRevokeAsync(connection, cancellationToken);
         await db.Set<Connection>().Where(c => c.Id == connection.Id && c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         logger.LogInformation("User {UserId} disconnected {Provider} (delete data: {DeleteData})", userId, provider, deleteData);
         if (!deleteData)
@@ -296,6 +287,32 @@ public sealed class ConnectionService(
 
         var deleted = await healthStore.DeleteSourceAsync(userId, provider.SampleSource(), cancellationToken);
         return new ConnectionOutcome(true, $"{name} is disconnected and its {deleted:N0} synced values were deleted.");
+    }
+
+    /// <summary>
+    /// Before an account is deleted: asks each provider to revoke LifeOs's access (best effort). The rows go with
+    /// the user (cascade); without this the grants would stay live at the providers.
+    /// </summary>
+    public async Task RevokeAllAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var connections = await db.Set<Connection>().AsNoTracking().Where(c => c.UserId == userId).ToListAsync(cancellationToken);
+        foreach (var connection in connections)
+        {
+            await TryRevokeAsync(connection, cancellationToken);
+        }
+    }
+
+    private async Task TryRevokeAsync(Connection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Client(connection.Provider).RevokeAsync(protector.Unprotect(connection.ProtectedAccessToken), connection.ProviderUserId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The local tokens go anyway; the user can also remove LifeOs in the provider's own app settings.
+            logger.LogWarning("Revoking {Provider} access for user {UserId} failed: {Error}", connection.Provider, connection.UserId, ex.GetType().Name);
+        }
     }
 
     internal static string Hash(string state) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(state)));

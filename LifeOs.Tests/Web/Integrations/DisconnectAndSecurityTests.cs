@@ -111,7 +111,7 @@ public sealed class DisconnectAndSecurityTests
     }
 
     [Fact]
-    public async Task DeletingTheAccount_RemovesItsConnectionsAndPendingStates()
+    public async Task DeletingTheAccount_RevokesAtTheProviders_AndRemovesItsConnectionsAndPendingStates()
     {
         await using var harness = await ConnectionsHarness.StartAsync();
         using var client = await harness.SignedInAsync("leaving@example.com");
@@ -122,6 +122,8 @@ public sealed class DisconnectAndSecurityTests
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(0, await harness.App.WithDbAsync(db => db.Connections.CountAsync()));
         Assert.Equal(0, await harness.App.WithDbAsync(db => db.OAuthStates.CountAsync()));
+        Assert.Equal(1, harness.Oura.Revocations);
+        Assert.True(harness.Oura.Grants.Single().Revoked);
     }
 
     [Fact]
