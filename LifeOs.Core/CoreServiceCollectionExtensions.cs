@@ -1,4 +1,5 @@
 using LifeOs.Core.Accounts;
+using LifeOs.Core.Connections;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
 using Microsoft.EntityFrameworkCore;
@@ -46,6 +47,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<Export.UserDataExportService>();
         services.AddScoped<Export.IUserDataExporter, AccountExporter>();
         services.AddHealth();
+        services.AddConnections(configuration);
         services.AddScoped<Dashboard.DashboardService>();
         return dataDirectory;
     }

@@ -100,6 +100,7 @@ public static class WebApplicationExtensions
 
         app.MapStaticAssets();
         app.MapHealthEndpoints();
+        app.MapIntegrationEndpoints();
         app.MapRazorComponents<App>();
         app.MapAdditionalIdentityEndpoints();
         return app;

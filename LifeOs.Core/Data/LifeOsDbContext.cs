@@ -13,6 +13,10 @@ public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : Identi
 
     public DbSet<Health.DailyValue> DailyValues => Set<Health.DailyValue>();
 
+    public DbSet<Connections.Connection> Connections => Set<Connections.Connection>();
+
+    public DbSet<Connections.OAuthState> OAuthStates => Set<Connections.OAuthState>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

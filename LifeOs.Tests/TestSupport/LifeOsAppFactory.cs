@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using LifeOs.Core.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LifeOs.Tests.TestSupport;
@@ -16,17 +18,21 @@ public sealed class LifeOsAppFactory : WebApplicationFactory<Program>
     private readonly bool ownsDirectory;
     private readonly Dictionary<string, string?> settings;
 
-    public LifeOsAppFactory(Dictionary<string, string?>? settings = null, string? dataDirectory = null)
+    /// <param name="time">A clock to share with fakes (e.g. provider servers); by default a new one at 2026-11-25 09:30Z.</param>
+    public LifeOsAppFactory(Dictionary<string, string?>? settings = null, string? dataDirectory = null, FakeTimeProvider? time = null)
     {
         ownsDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? TempDirectory.Create("lifeos-web");
         this.settings = settings ?? [];
-        Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero));
+        Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero));
     }
 
     public string DataDirectory { get; }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>Every line the app logged (at the levels its configuration lets through).</summary>
+    public ConcurrentQueue<string> Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -37,6 +43,7 @@ public sealed class LifeOsAppFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);

@@ -1,0 +1,209 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace LifeOs.Tests.Fakes;
+
+/// <summary>
+/// Withings' OAuth2 as documented (shared/providers/withings.md): RPC-style form posts, every answer HTTP 200 with
+/// {"status", "body"}; codes valid 30 seconds and single use; status 503 for a bad code or refresh token; 601 with
+/// wait_seconds for an identical request within 10 s; every refresh rotates the refresh token, and the previous one
+/// stays valid until the new access token is first used or 8 hours pass; revocation with a signed nonce.
+/// </summary>
+public sealed class FakeWithings(TimeProvider time) : FakeProviderServer(time)
+{
+    public static readonly TimeSpan CodeLifetime = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan RefreshGrace = TimeSpan.FromHours(8);
+
+    private readonly Dictionary<string, DateTimeOffset> nonces = [];
+    private (string Body, DateTimeOffset At)? lastTokenRequest;
+
+    protected override string ProviderName => "Withings";
+
+    protected override string AuthorizePath => "/oauth2_user/authorize2";
+
+    protected override string SettingsPrefix => "Providers:Withings";
+
+    protected override string TokenUrl => BaseUrl + "/v2/oauth2";
+
+    public static async Task<FakeWithings> StartAsync(TimeProvider time, string account = "38271645")
+    {
+        var fake = new FakeWithings(time) { Account = account, AccessTokenLifetime = TimeSpan.FromHours(3) };
+        await fake.StartAsync();
+        return fake;
+    }
+
+    protected override string NewCodeRedirect(IssuedCode code, string state) =>
+        $"{code.RedirectUri}?code={code.Code}&state={Uri.EscapeDataString(state)}";
+
+    protected override IResult ErrorEnvelope() => Status(293, "Invalid params");
+
+    protected override void MapToken(WebApplication app)
+    {
+        app.MapPost("/v2/oauth2", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            return form["action"].ToString() switch
+            {
+                "requesttoken" => await RequestTokenAsync(form),
+                "revoke" => Revoke(form),
+                _ => Status(2554, "Not implemented"),
+            };
+        });
+
+        app.MapPost("/v2/signature", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            if (form["action"] != "getnonce" || form["client_id"] != ClientId
+                || form["signature"] != Sign($"getnonce,{ClientId},{form["timestamp"]}"))
+            {
+                return Status(2555, "Invalid signature");
+            }
+
+            var nonce = RandomHex();
+            lock (Sync)
+            {
+                nonces[nonce] = Time.GetUtcNow();
+            }
+
+            return Ok(new { nonce });
+        });
+    }
+
+    protected override void MapData(WebApplication app)
+    {
+        // The smallest data call: proves an access token works (and, as at Withings, its first use ends the
+        // previous refresh token's grace period). Sync adds getmeas, getactivity and getsummary.
+        app.MapPost("/v2/user", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            if (ValidAccess(request) is null)
+            {
+                return Status(401, "invalid_token: access token is invalid");
+            }
+
+            return form["action"] == "getdevice" ? Ok(new { devices = Array.Empty<object>() }) : Status(2554, "Not implemented");
+        });
+    }
+
+    /// <summary>The grant behind a valid Bearer token, or null (Withings then answers status 401).</summary>
+    public IssuedGrant? ValidAccess(HttpRequest request)
+    {
+        var grant = FindByAccessToken(Bearer(request));
+        if (grant is null || grant.Revoked || grant.AccessExpiresAt <= Time.GetUtcNow())
+        {
+            return null;
+        }
+
+        grant.AccessUsed = true;
+        return grant;
+    }
+
+    private async Task<IResult> RequestTokenAsync(IFormCollection form)
+    {
+        if (await EnterTokenEndpointAsync() is { } failure)
+        {
+            return failure;
+        }
+
+        if (form["client_id"] != ClientId || form["client_secret"] != ClientSecret)
+        {
+            return Status(503, "Invalid Params: invalid client_id or client_secret");
+        }
+
+        var now = Time.GetUtcNow();
+        IssuedGrant grant;
+        lock (Sync)
+        {
+            // "Same arguments in less than 10 seconds" is throttled.
+            var body = string.Join('&', form.OrderBy(f => f.Key).Select(f => $"{f.Key}={f.Value}"));
+            if (lastTokenRequest is { } last && last.Body == body && now - last.At < TimeSpan.FromSeconds(10))
+            {
+                return Json(new { status = 601, body = new { wait_seconds = 10 }, error = "Same arguments in less than 10 seconds" });
+            }
+
+            lastTokenRequest = (body, now);
+            switch (form["grant_type"].ToString())
+            {
+                case "authorization_code":
+                    if (!Codes.TryGetValue(form["code"].ToString(), out var code) || code.Used
+                        || now - code.IssuedAt > CodeLifetime || code.RedirectUri != form["redirect_uri"]
+                        || !PkceMatches(code.CodeChallenge, form["code_verifier"].FirstOrDefault()))
+                    {
+                        return Status(503, "Invalid Params: invalid code");
+                    }
+
+                    code.Used = true;
+                    grant = Issue(code.Account, code.Scopes);
+                    break;
+
+                case "refresh_token":
+                    var previous = Grants.FirstOrDefault(g => g.RefreshToken == form["refresh_token"]);
+                    if (previous is null || previous.Revoked || !RefreshStillValid(previous, now))
+                    {
+                        return Status(503, "Invalid Params: invalid refresh_token");
+                    }
+
+                    previous.RefreshUsed = true;
+                    grant = Issue(previous.Account, previous.Scopes, previous);
+                    break;
+
+                default:
+                    return Status(503, "Invalid Params: grant_type");
+            }
+        }
+
+        return Ok(new
+        {
+            userid = long.Parse(grant.Account, System.Globalization.CultureInfo.InvariantCulture),
+            access_token = grant.AccessToken,
+            refresh_token = grant.RefreshToken,
+            expires_in = (int)AccessTokenLifetime.TotalSeconds,
+            scope = grant.Scopes,
+            csrf_token = RandomHex(),
+            token_type = "Bearer",
+        });
+    }
+
+    /// <summary>
+    /// A refresh token works until it is rotated; after that, for 8 hours or until the access token issued
+    /// with its successor is first used, whichever comes first.
+    /// </summary>
+    private bool RefreshStillValid(IssuedGrant grant, DateTimeOffset now)
+    {
+        var successors = Grants.Where(g => ReferenceEquals(g.Previous, grant)).ToList();
+        return successors.Count == 0
+            || (!successors.Exists(s => s.AccessUsed) && now - successors.Min(s => s.RotatedAt!.Value) < RefreshGrace);
+    }
+
+    private IResult Revoke(IFormCollection form)
+    {
+        lock (Sync)
+        {
+            var nonce = form["nonce"].ToString();
+            if (form["client_id"] != ClientId || !nonces.Remove(nonce) || form["signature"] != Sign($"revoke,{ClientId},{nonce}"))
+            {
+                return Status(2555, "Invalid signature");
+            }
+
+            foreach (var grant in Grants.Where(g => g.Account == form["userid"]))
+            {
+                grant.Revoked = true;
+            }
+
+            Revocations++;
+        }
+
+        return Ok(new { });
+    }
+
+    private string Sign(string message) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(ClientSecret), Encoding.UTF8.GetBytes(message)));
+
+    private static IResult Ok(object body) => Json(new { status = 0, body });
+
+    private static IResult Status(int status, string error) => Json(new { status, body = new { }, error });
+
+    private static IResult Json(object value) => Results.Json(value);
+}
