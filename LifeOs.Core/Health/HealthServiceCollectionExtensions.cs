@@ -5,5 +5,5 @@ namespace LifeOs.Core.Health;
 public static class HealthServiceCollectionExtensions
 {
     public static IServiceCollection AddHealth(this IServiceCollection services) =>
-        services.AddScoped<HealthStore>().AddScoped<MeasurementService>();
+        services.AddScoped<HealthStore>().AddScoped<MeasurementService>().AddScoped<Import.CsvImportService>();
 }
