@@ -44,7 +44,7 @@ public enum ImportStatus
     HasErrors,
 }
 
-public sealed record ImportOutcome(ImportStatus Status, ImportPreview? Preview, UpsertResult? Result);
+public sealed record ImportOutcome(ImportStatus Status, string? FileName, ImportPreview? Preview, UpsertResult? Result);
 
 /// <summary>
 /// CSV import of measurements. An upload is kept under the data directory (imports/&lt;user&gt;/&lt;random id&gt;)
@@ -110,19 +110,19 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
         var staged = await LoadAsync(userId, uploadId, cancellationToken);
         if (staged is null)
         {
-            return new ImportOutcome(ImportStatus.NotFound, null, null);
+            return new ImportOutcome(ImportStatus.NotFound, null, null, null);
         }
 
         var (user, parsed) = await ParseAsync(userId, staged.Value.Bytes, cancellationToken);
         if (!parsed.Succeeded || parsed.Rows.Count == 0)
         {
-            return new ImportOutcome(ImportStatus.HasErrors, await PreviewOfAsync(userId, uploadId, staged.Value.Name, user, parsed, cancellationToken), null);
+            return new ImportOutcome(ImportStatus.HasErrors, staged.Value.Name, await PreviewOfAsync(userId, uploadId, staged.Value.Name, user, parsed, cancellationToken), null);
         }
 
         var inputs = parsed.Rows.Select(r => new SampleInput(r.MetricCode, SampleSource.Import, SourceRecordId(r), r.StartUtc, r.Value)).ToList();
         var result = await store.UpsertSamplesAsync(userId, inputs, cancellationToken);
         Discard(userId, uploadId);
-        return new ImportOutcome(ImportStatus.Imported, null, result);
+        return new ImportOutcome(ImportStatus.Imported, staged.Value.Name, null, result);
     }
 
     /// <summary>Forgets an upload (cancel, or after import).</summary>
