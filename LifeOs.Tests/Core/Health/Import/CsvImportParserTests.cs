@@ -280,4 +280,14 @@ public sealed class CsvImportParserTests
         var row = Assert.Single(Parse("timestamp,metric,value\n2026-03-29T01:30,steps,10\n").Rows);
         Assert.Equal(new DateTime(2026, 3, 29, 1, 30, 0), row.StartUtc);
     }
+
+    [Theory]
+    [InlineData(ImportExamples.Long, 6)]
+    [InlineData(ImportExamples.Wide, 11)]
+    public void ExampleFiles_OnTheImportPage_ParseCleanly(string csv, int rows)
+    {
+        var result = Parse(csv);
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        Assert.Equal(rows, result.Rows.Count);
+    }
 }
