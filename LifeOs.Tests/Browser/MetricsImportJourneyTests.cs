@@ -104,6 +104,41 @@ public sealed partial class MetricsImportJourneyTests
         Assert.Equal(52, await app.Factory.WithDbAsync(db => db.Samples.CountAsync(s => s.Source == SampleSource.Import)));
     }
 
+    [Fact]
+    public async Task FileOver20MB_OnRealKestrel_ShowsTheMessage_NotAConnectionError()
+    {
+        await using var app = await BrowserApp.StartAsync();
+        var (context, page, _) = await app.NewPageAsync(1280, 900);
+        await using (context)
+        {
+            await page.GotoAsync("/Account/Register");
+            await page.GetByLabel("Email").FillAsync(Email);
+            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestClient.Password);
+            await page.GetByLabel("Confirm password").FillAsync(TestClient.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(Email);
+
+            // From disk: handing Playwright a 21 MB buffer is far slower than letting Chromium read a file.
+            var directory = TempDirectory.Create("lifeos-upload");
+            try
+            {
+                var huge = Path.Combine(directory, "huge.csv");
+                var bytes = new byte[21 * 1024 * 1024];
+                Array.Fill(bytes, (byte)'1');
+                await File.WriteAllBytesAsync(huge, bytes, TestContext.Current.CancellationToken);
+                await page.GotoAsync("/metrics/import");
+                await page.GetByLabel("CSV file").SetInputFilesAsync(huge);
+                await page.GetByRole(AriaRole.Button, new() { Name = "Preview import" }).ClickAsync();
+                await Assertions.Expect(page.GetByTestId("import-refused")).ToContainTextAsync("larger than 20 MB");
+                await BrowserApp.ScreenshotAsync(page, "metrics-import-too-large-desktop");
+            }
+            finally
+            {
+                TempDirectory.Delete(directory);
+            }
+        }
+    }
+
     [GeneratedRegex("^Import \\d+ measurements?$")]
     private static partial Regex ImportButton();
 }
