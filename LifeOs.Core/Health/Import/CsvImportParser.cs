@@ -63,6 +63,9 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
     private static readonly Dictionary<string, MetricDefinition> ByName = BuildNames();
 
     private readonly List<ImportError> errors = [];
+    // A file repeats a handful of metric names and units on every row: look each up once.
+    private readonly Dictionary<string, MetricDefinition?> metricsByText = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Metric, string Unit), double?> factorsByUnit = [];
     private int errorCount;
     private char delimiter = ',';
 
@@ -164,7 +167,10 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
 
             var when = ParseTime(record, timeColumn, names[timeColumn], null);
             var metricText = record.Fields[metricColumn].Trim();
-            var metric = FindMetric(metricText);
+            if (!metricsByText.TryGetValue(metricText, out var metric))
+            {
+                metric = metricsByText[metricText] = FindMetric(metricText);
+            }
             if (metric is null)
             {
                 Add(new ImportError(record.Line, metricColumn + 1, names[metricColumn], metricText.Length == 0
@@ -286,10 +292,8 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
     private (DateTime Local, DateTime Utc)? ParseTime(CsvRecord record, int column, string name, int? timeOfDayColumn)
     {
         var text = record.Fields[column].Trim();
-        var match = TimestampRegex().Match(text);
-        if (!match.Success
-            || !DateOnly.TryParseExact(match.Groups["date"].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            || date.Year is < 1900 or > 2100)
+        var problem = IsoTimestamp.Parse(text, out var date, out var timeOfDay, out var offset);
+        if (problem == TimestampProblem.NotADate || (problem == TimestampProblem.None && date.Year is < 1900 or > 2100))
         {
             Add(new ImportError(record.Line, column + 1, name, text.Length == 0
                 ? "The date is missing."
@@ -297,42 +301,26 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
             return null;
         }
 
-        var time = Noon;
-        if (match.Groups["time"].Success)
+        if (problem != TimestampProblem.None)
         {
-            if (!TimeOnly.TryParseExact(match.Groups["time"].Value, ["HH:mm", "HH:mm:ss", "HH:mm:ss.FFFFFFF"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time))
-            {
-                Add(new ImportError(record.Line, column + 1, name, $"\"{text}\" has an impossible time of day."));
-                return null;
-            }
+            Add(new ImportError(record.Line, column + 1, name, problem == TimestampProblem.ImpossibleTime
+                ? $"\"{text}\" has an impossible time of day."
+                : $"\"{text}\" has an impossible UTC offset."));
+            return null;
         }
-        else if (timeOfDayColumn is { } tc && record.Fields[tc].Trim() is { Length: > 0 } timeText
-                 && !TimeOnly.TryParseExact(timeText, ["H:mm", "HH:mm", "H:mm:ss", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time))
+
+        var time = timeOfDay ?? Noon;
+        if (timeOfDay is null && timeOfDayColumn is { } tc && record.Fields[tc].Trim() is { Length: > 0 } timeText
+            && !TimeOnly.TryParseExact(timeText, ["H:mm", "HH:mm", "H:mm:ss", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time))
         {
             Add(new ImportError(record.Line, tc + 1, "time", $"\"{timeText}\" is not a time of day. Write times as HH:mm, e.g. 07:15."));
             return null;
         }
 
         var local = date.ToDateTime(time, DateTimeKind.Unspecified);
-        if (match.Groups["offset"].Success)
+        if (offset is { } utcOffset)
         {
-            var offsetText = match.Groups["offset"].Value;
-            TimeSpan offset;
-            if (offsetText is "Z" or "z")
-            {
-                offset = TimeSpan.Zero;
-            }
-            else if (!TimeSpan.TryParseExact(offsetText[1..].Replace(":", "", StringComparison.Ordinal), "hhmm", CultureInfo.InvariantCulture, out offset) || offset > TimeSpan.FromHours(14))
-            {
-                Add(new ImportError(record.Line, column + 1, name, $"\"{text}\" has an impossible UTC offset."));
-                return null;
-            }
-            else if (offsetText[0] == '-')
-            {
-                offset = -offset;
-            }
-
-            var utc = new DateTimeOffset(local, offset).UtcDateTime;
+            var utc = new DateTimeOffset(local, utcOffset).UtcDateTime;
             return (TimeZoneInfo.ConvertTimeFromUtc(utc, zone), utc);
         }
 
@@ -350,7 +338,12 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
             return null;
         }
 
-        if (ImportUnits.FactorToCanonical(metric, unit) is { } factor)
+        if (!factorsByUnit.TryGetValue((metric.Code, unit), out var cached))
+        {
+            cached = factorsByUnit[(metric.Code, unit)] = ImportUnits.FactorToCanonical(metric, unit);
+        }
+
+        if (cached is { } factor)
         {
             return factor;
         }
@@ -434,9 +427,6 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
 
         return names;
     }
-
-    [GeneratedRegex(@"^(?<date>\d{4}-\d{2}-\d{2})(?:[T ](?<time>\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?)(?<offset>Z|z|[+-]\d{2}:?\d{2})?)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex TimestampRegex();
 
     [GeneratedRegex(@"^(?<name>.+?)\s*[(\[](?<unit>[^()\[\]]*)[)\]]\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex UnitSuffixRegex();

@@ -92,94 +92,103 @@ public static class CsvText
     {
         var records = new List<CsvRecord>();
         var fields = new List<string>();
-        var field = new StringBuilder();
         int line = 1, recordLine = 1, i = 0;
-        var quoted = false;
-        int quoteLine = 0, quoteColumn = 0;
 
-        void EndField()
+        while (true)
         {
-            fields.Add(field.ToString());
-            field.Clear();
-        }
-
-        void EndRecord()
-        {
-            EndField();
-            // Blank lines, and rows of nothing but delimiters, are not records.
-            if (fields.Exists(f => f.Trim().Length > 0))
+            string field;
+            if (i < text.Length && text[i] == '"')
             {
-                records.Add(new CsvRecord(recordLine, fields.ToArray()));
-            }
-
-            fields.Clear();
-        }
-
-        while (i < text.Length)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"')
+                // Quoted: "" is a quote; delimiters and line breaks inside are data.
+                var quoteLine = line;
+                var value = new StringBuilder();
+                i++;
+                while (true)
                 {
-                    if (i + 1 < text.Length && text[i + 1] == '"')
+                    var close = text.IndexOf('"', i);
+                    if (close < 0)
                     {
-                        field.Append('"');
-                        i += 2;
+                        return (records, new ImportError(quoteLine, fields.Count + 1, null, "A quoted value starts here but its closing quote (\") is missing."));
+                    }
+
+                    line += LineBreaks(text.AsSpan(i, close - i));
+                    value.Append(text, i, close - i);
+                    i = close + 1;
+                    if (i < text.Length && text[i] == '"')
+                    {
+                        value.Append('"');
+                        i++;
                         continue;
                     }
 
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                    if (c == '\n' || (c == '\r' && (i + 1 >= text.Length || text[i + 1] != '\n')))
-                    {
-                        line++;
-                    }
+                    break;
                 }
 
+                // Anything between the closing quote and the delimiter is kept, as spreadsheets do.
+                var rest = NextBreak(text, i, delimiter);
+                value.Append(text, i, rest - i);
+                i = rest;
+                field = value.ToString();
+            }
+            else
+            {
+                var end = NextBreak(text, i, delimiter);
+                field = text[i..end];
+                i = end;
+            }
+
+            fields.Add(field);
+            if (i >= text.Length)
+            {
+                EndRecord(records, fields, recordLine);
+                return (records, null);
+            }
+
+            if (text[i] == delimiter)
+            {
                 i++;
                 continue;
             }
 
-            if (c == '"' && field.ToString().Trim().Length == 0)
+            i += text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n' ? 2 : 1;
+            EndRecord(records, fields, recordLine);
+            line++;
+            recordLine = line;
+            if (i >= text.Length)
             {
-                field.Clear();
-                quoted = true;
-                quoteLine = line;
-                quoteColumn = fields.Count + 1;
+                return (records, null);
             }
-            else if (c == delimiter)
-            {
-                EndField();
-            }
-            else if (c is '\r' or '\n')
-            {
-                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-                {
-                    i++;
-                }
-
-                EndRecord();
-                line++;
-                recordLine = line;
-            }
-            else
-            {
-                field.Append(c);
-            }
-
-            i++;
         }
+    }
 
-        if (quoted)
+    private static int NextBreak(string text, int from, char delimiter)
+    {
+        var next = text.AsSpan(from).IndexOfAny(delimiter, '\r', '\n');
+        return next < 0 ? text.Length : from + next;
+    }
+
+    private static int LineBreaks(ReadOnlySpan<char> span)
+    {
+        var count = 0;
+        for (var k = 0; k < span.Length; k++)
         {
-            return (records, new ImportError(quoteLine, quoteColumn, null, "A quoted value starts here but its closing quote (\") is missing."));
+            if (span[k] == '\n' || (span[k] == '\r' && (k + 1 >= span.Length || span[k + 1] != '\n')))
+            {
+                count++;
+            }
         }
 
-        EndRecord();
-        return (records, null);
+        return count;
+    }
+
+    private static void EndRecord(List<CsvRecord> records, List<string> fields, int line)
+    {
+        // Blank lines, and rows of nothing but delimiters, are not records.
+        if (fields.Exists(f => !string.IsNullOrWhiteSpace(f)))
+        {
+            records.Add(new CsvRecord(line, fields.ToArray()));
+        }
+
+        fields.Clear();
     }
 }

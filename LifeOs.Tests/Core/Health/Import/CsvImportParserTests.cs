@@ -290,4 +290,29 @@ public sealed class CsvImportParserTests
         Assert.True(result.Succeeded, string.Join("; ", result.Errors));
         Assert.Equal(rows, result.Rows.Count);
     }
+
+    [Theory]
+    [InlineData("2026-11-24T07:15:00.5Z", "2026-11-24T07:15:00.5000000")]
+    [InlineData("2026-11-24T07:15:00.1234567+00:00", "2026-11-24T07:15:00.1234567")]
+    [InlineData("2026-11-24T07:15+0530", "2026-11-24T01:45:00.0000000")]
+    [InlineData("2026-11-24t07:15:00-05:00", "2026-11-24T12:15:00.0000000")]
+    [InlineData("2026-11-24 07:15", "2026-11-24T07:15:00.0000000")]
+    public void Timestamps_AcceptTheIsoShapes(string timestamp, string expectedUtc)
+    {
+        var row = Assert.Single(Parse($"timestamp,metric,value\n{timestamp},steps,1\n").Rows);
+        Assert.Equal(expectedUtc, row.StartUtc.ToString("O", System.Globalization.CultureInfo.InvariantCulture).TrimEnd('Z'));
+    }
+
+    [Theory]
+    [InlineData("2026-11-24T07:15+15:00", "has an impossible UTC offset.")]
+    [InlineData("2026-11-24T24:00", "has an impossible time of day.")]
+    [InlineData("2026-11-24T07:15:00.12345678Z", "is not a date.")]
+    [InlineData("2026-11-24T7:15", "is not a date.")]
+    [InlineData("1850-01-01", "is not a date.")]
+    [InlineData("2026-11-24X", "is not a date.")]
+    public void Timestamps_Malformed_SayWhatIsWrong(string timestamp, string problem)
+    {
+        var error = OnlyError(Parse($"timestamp,metric,value\n{timestamp},steps,1\n"));
+        Assert.StartsWith($"Line 2, column 1 (timestamp): \"{timestamp}\" {problem}", error, StringComparison.Ordinal);
+    }
 }
