@@ -44,7 +44,9 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<AccountService>();
         services.AddScoped<UserSettingsService>();
         services.AddScoped<Export.UserDataExportService>();
+        services.AddScoped<Export.IUserDataExporter, AccountExporter>();
         services.AddHealth();
+        services.AddScoped<Dashboard.DashboardService>();
         return dataDirectory;
     }
 }

@@ -1,17 +1,29 @@
 using System.IO.Compression;
+using System.Text;
 
 namespace LifeOs.Core.Export;
 
 /// <summary>Builds the zip of everything LifeOs holds about one user, from every registered exporter.</summary>
-public sealed class UserDataExportService(IEnumerable<IUserDataExporter> exporters)
+public sealed class UserDataExportService(IEnumerable<IUserDataExporter> exporters, TimeProvider time)
 {
+    /// <summary>Streams the zip to <paramref name="destination"/>, which need not be seekable (an HTTP response).</summary>
     public async Task WriteZipAsync(string userId, Stream destination, CancellationToken cancellationToken)
     {
-        using var archive = new ZipArchive(destination, ZipArchiveMode.Create, leaveOpen: true);
-        var writer = new UserExportWriter(archive);
-        foreach (var exporter in exporters.OrderBy(e => e.Order))
+        var archive = await ZipArchive.CreateAsync(destination, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Encoding.UTF8, cancellationToken);
+        await using (archive.ConfigureAwait(false))
         {
-            await exporter.ExportAsync(userId, writer, cancellationToken);
+            var writer = new UserExportWriter(archive);
+            await writer.WriteTextAsync("README.txt", $"""
+                LifeOs export, made {time.GetUtcNow():yyyy-MM-dd HH:mm} UTC.
+
+                Everything LifeOs holds about your account, except secrets: no password hash, no
+                two-factor key and no provider tokens. Times ending in Z are UTC; dates are your
+                local days. Health values are in each metric's canonical unit, named in the files.
+                """, cancellationToken);
+            foreach (var exporter in exporters.OrderBy(e => e.Order))
+            {
+                await exporter.ExportAsync(userId, writer, cancellationToken);
+            }
         }
     }
 }

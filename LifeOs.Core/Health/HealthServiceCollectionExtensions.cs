@@ -5,5 +5,7 @@ namespace LifeOs.Core.Health;
 public static class HealthServiceCollectionExtensions
 {
     public static IServiceCollection AddHealth(this IServiceCollection services) =>
-        services.AddScoped<HealthStore>().AddScoped<MeasurementService>().AddScoped<Import.CsvImportService>();
+        services.AddScoped<SourcePriorityService>().AddScoped<HealthStore>().AddScoped<MeasurementService>()
+            .AddScoped<Import.CsvImportService>()
+            .AddScoped<Export.IUserDataExporter, HealthExporter>();
 }

@@ -1,5 +1,8 @@
+using System.Data.Common;
+using System.Globalization;
 using LifeOs.Core.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace LifeOs.Core.Health;
 
@@ -20,8 +23,16 @@ public sealed record UpsertResult(int Inserted, int Updated, int Unchanged, int 
 /// so writing the same records again changes nothing; the daily values of exactly the days whose samples
 /// changed are recomputed in the same transaction.
 /// </summary>
-public sealed class HealthStore(LifeOsDbContext db, TimeProvider time)
+/// <remarks>
+/// Written with prepared SQLite commands rather than tracked entities: a sync or an import writes up to
+/// millions of rows, and change tracking would cost several times the insert itself. The text formats
+/// below are the ones EF Core's SQLite provider writes, so EF reads these rows like its own.
+/// </remarks>
+public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePriorityService priorities)
 {
+    private const string DateTimeFormat = "yyyy-MM-dd HH:mm:ss.FFFFFFF";
+    private const string DateFormat = "yyyy-MM-dd";
+
     public async Task<UpsertResult> UpsertSamplesAsync(string userId, IReadOnlyList<SampleInput> inputs, CancellationToken cancellationToken = default)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
@@ -29,13 +40,11 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time)
             .SingleOrDefaultAsync(cancellationToken)
             ?? throw new InvalidOperationException($"No user '{userId}'.");
         var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
-        var now = time.GetUtcNow().UtcDateTime;
-
-        int inserted = 0, updated = 0, unchanged = 0, rejected = 0;
-        var touched = new HashSet<(string Metric, DateOnly Day)>();
+        var now = Format(time.GetUtcNow().UtcDateTime);
 
         // Last write wins within one batch for a repeated record id.
-        var valid = new List<SampleInput>();
+        var rejected = 0;
+        var latest = new Dictionary<(string Metric, SampleSource Source, string RecordId), SampleInput>();
         foreach (var input in inputs)
         {
             var metric = MetricCatalogue.Find(input.MetricCode);
@@ -45,83 +54,144 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time)
                 continue;
             }
 
-            valid.Add(input);
+            latest[(metric.Code, input.Source, input.SourceRecordId)] = input;
         }
 
-        var deduplicated = valid
-            .GroupBy(i => (i.MetricCode, i.Source, i.SourceRecordId))
-            .Select(g => g.Last())
-            .ToList();
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var group in deduplicated.GroupBy(i => (i.MetricCode, i.Source)))
+        int inserted = 0, updated = 0, unchanged = 0;
+        var touched = new HashSet<(string Metric, DateOnly Day)>();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            var ids = group.Select(i => i.SourceRecordId).ToList();
-            var existing = await db.Set<Sample>()
-                .Where(s => s.UserId == userId && s.MetricCode == group.Key.MetricCode && s.Source == group.Key.Source && ids.Contains(s.SourceRecordId))
-                .ToDictionaryAsync(s => s.SourceRecordId, StringComparer.Ordinal, cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var connection = db.Database.GetDbConnection();
+            var dbTransaction = transaction.GetDbTransaction();
+            using var insert = Command(connection, dbTransaction, """
+                INSERT INTO Samples (UserId, MetricCode, Source, SourceRecordId, StartUtc, EndUtc, LocalDate, Value, UpdatedAt)
+                VALUES ($user, $metric, $source, $record, $start, $end, $day, $value, $now)
+                ON CONFLICT (UserId, MetricCode, Source, SourceRecordId) DO NOTHING
+                """, "$user", "$metric", "$source", "$record", "$start", "$end", "$day", "$value", "$now");
+            using var select = Command(connection, dbTransaction, """
+                SELECT Id, StartUtc, EndUtc, LocalDate, Value FROM Samples
+                WHERE UserId = $user AND MetricCode = $metric AND Source = $source AND SourceRecordId = $record
+                """, "$user", "$metric", "$source", "$record");
+            using var update = Command(connection, dbTransaction, """
+                UPDATE Samples SET StartUtc = $start, EndUtc = $end, LocalDate = $day, Value = $value, UpdatedAt = $now WHERE Id = $id
+                """, "$start", "$end", "$day", "$value", "$now", "$id");
+            insert.Parameters["$user"].Value = userId;
+            insert.Parameters["$now"].Value = now;
+            select.Parameters["$user"].Value = userId;
+            update.Parameters["$now"].Value = now;
 
-            foreach (var input in group)
+            // Microsoft.Data.Sqlite runs every call synchronously; the async overloads would only add
+            // a Task per row to a loop that can run a million times.
+            foreach (var ((metric, source, recordId), input) in latest)
             {
-                var startUtc = DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc);
-                var endUtc = input.EndUtc is { } end ? DateTime.SpecifyKind(end, DateTimeKind.Utc) : (DateTime?)null;
-                var day = input.LocalDate ?? LocalDay.Of(startUtc, zone, user.DayStartHour);
-                if (!existing.TryGetValue(input.SourceRecordId, out var sample))
+                cancellationToken.ThrowIfCancellationRequested();
+                var start = Format(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc));
+                object end = input.EndUtc is { } e ? Format(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : DBNull.Value;
+                var day = input.LocalDate ?? LocalDay.Of(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc), zone, user.DayStartHour);
+                var dayText = day.ToString(DateFormat, CultureInfo.InvariantCulture);
+                var sourceText = source.ToString();
+
+                Set(insert, ("$metric", metric), ("$source", sourceText), ("$record", recordId), ("$start", start), ("$end", end), ("$day", dayText), ("$value", input.Value));
+                if (insert.ExecuteNonQuery() == 1)
                 {
-                    db.Add(new Sample
-                    {
-                        UserId = userId,
-                        MetricCode = input.MetricCode,
-                        Source = input.Source,
-                        SourceRecordId = input.SourceRecordId,
-                        StartUtc = startUtc,
-                        EndUtc = endUtc,
-                        LocalDate = day,
-                        Value = input.Value,
-                        UpdatedAt = now,
-                    });
                     inserted++;
-                    touched.Add((input.MetricCode, day));
+                    touched.Add((metric, day));
+                    continue;
                 }
-                else if (sample.Value.Equals(input.Value) && sample.StartUtc == startUtc && sample.EndUtc == endUtc && sample.LocalDate == day)
+
+                Set(select, ("$metric", metric), ("$source", sourceText), ("$record", recordId));
+                long id;
+                bool same;
+                DateOnly oldDay;
+                using (var reader = select.ExecuteReader())
+                {
+                    reader.Read();
+                    id = reader.GetInt64(0);
+                    oldDay = DateOnly.ParseExact(reader.GetString(3), DateFormat, CultureInfo.InvariantCulture);
+                    same = reader.GetString(1) == start
+                        && (reader.IsDBNull(2) ? end is DBNull : end is string endText && reader.GetString(2) == endText)
+                        && oldDay == day
+                        && reader.GetDouble(4).Equals(input.Value);
+                }
+
+                if (same)
                 {
                     unchanged++;
+                    continue;
                 }
-                else
-                {
-                    // The record may have moved to another day: both days change.
-                    touched.Add((input.MetricCode, sample.LocalDate));
-                    touched.Add((input.MetricCode, day));
-                    sample.Value = input.Value;
-                    sample.StartUtc = startUtc;
-                    sample.EndUtc = endUtc;
-                    sample.LocalDate = day;
-                    sample.UpdatedAt = now;
-                    updated++;
-                }
+
+                // The record may have moved to another day: both days change.
+                Set(update, ("$start", start), ("$end", end), ("$day", dayText), ("$value", input.Value), ("$id", id));
+                update.ExecuteNonQuery();
+                updated++;
+                touched.Add((metric, oldDay));
+                touched.Add((metric, day));
             }
+
+            await RecomputeAsync(userId, touched, dbTransaction, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await RecomputeAsync(userId, touched, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        db.ChangeTracker.Clear();
         return new UpsertResult(inserted, updated, unchanged, rejected, touched.Count);
     }
 
     /// <summary>Removes samples (e.g. a deleted manual entry) and recomputes their days.</summary>
     public async Task<int> DeleteSamplesAsync(string userId, SampleSource source, IReadOnlyCollection<string> sourceRecordIds, CancellationToken cancellationToken = default)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var doomed = await db.Set<Sample>()
-            .Where(s => s.UserId == userId && s.Source == source && sourceRecordIds.Contains(s.SourceRecordId))
-            .ToListAsync(cancellationToken);
-        db.RemoveRange(doomed);
-        await db.SaveChangesAsync(cancellationToken);
-        await RecomputeAsync(userId, doomed.Select(s => (s.MetricCode, s.LocalDate)).ToHashSet(), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-        return doomed.Count;
+        var query = db.Samples.Where(s => s.UserId == userId && s.Source == source && sourceRecordIds.Contains(s.SourceRecordId));
+        return await DeleteAndRecomputeAsync(userId, query, cancellationToken);
+    }
+
+    /// <summary>Removes everything one source wrote for the user (a disconnect with "also delete data").</summary>
+    public async Task<int> DeleteSourceAsync(string userId, SampleSource source, CancellationToken cancellationToken = default) =>
+        await DeleteAndRecomputeAsync(userId, db.Samples.Where(s => s.UserId == userId && s.Source == source), cancellationToken);
+
+    /// <summary>Moves a source up or down for a group of metrics and recomputes every day of those metrics.</summary>
+    /// <returns>False when the move changes nothing.</returns>
+    public async Task<bool> MoveSourceAsync(string userId, MetricGroup group, SampleSource source, int direction, CancellationToken cancellationToken = default)
+    {
+        if (await priorities.MoveAsync(userId, group, source, direction, cancellationToken) is null)
+        {
+            return false;
+        }
+
+        await RecomputeAllAsync(userId, MetricCatalogue.All.Where(m => m.Group == group).Select(m => m.Code).ToList(), cancellationToken);
+        return true;
+    }
+
+    /// <summary>Puts a group back on the default order and recomputes its metrics.</summary>
+    public async Task ResetSourcesAsync(string userId, MetricGroup group, CancellationToken cancellationToken = default)
+    {
+        if (await priorities.ResetAsync(userId, group, cancellationToken))
+        {
+            await RecomputeAllAsync(userId, MetricCatalogue.All.Where(m => m.Group == group).Select(m => m.Code).ToList(), cancellationToken);
+        }
+    }
+
+    /// <summary>Recomputes every day of the given metrics, e.g. after the user reorders their sources.</summary>
+    public async Task RecomputeAllAsync(string userId, IReadOnlyCollection<string> metricCodes, CancellationToken cancellationToken = default)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var days = await db.Samples.Where(s => s.UserId == userId && metricCodes.Contains(s.MetricCode))
+                .Select(s => new { s.MetricCode, s.LocalDate })
+                .Distinct()
+                .ToListAsync(cancellationToken);
+            await RecomputeAsync(userId, days.Select(d => (d.MetricCode, d.LocalDate)).ToHashSet(), transaction.GetDbTransaction(), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     public async Task<IReadOnlyList<DailyValue>> GetDailyValuesAsync(string userId, string metricCode, DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
@@ -130,59 +200,145 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time)
             .OrderBy(d => d.LocalDate)
             .ToListAsync(cancellationToken);
 
-    private async Task RecomputeAsync(string userId, HashSet<(string Metric, DateOnly Day)> days, CancellationToken cancellationToken)
+    private async Task<int> DeleteAndRecomputeAsync(string userId, IQueryable<Sample> doomed, CancellationToken cancellationToken)
     {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var days = await doomed.Select(s => new { s.MetricCode, s.LocalDate }).Distinct().ToListAsync(cancellationToken);
+            var deleted = await doomed.ExecuteDeleteAsync(cancellationToken);
+            await RecomputeAsync(userId, days.Select(d => (d.MetricCode, d.LocalDate)).ToHashSet(), transaction.GetDbTransaction(), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return deleted;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// Aggregates each touched day per source in SQL, then keeps the highest-priority source's value.
+    /// One grouped query per metric over the touched date range, so recomputing years of minute-level
+    /// heart rate never loads the samples themselves.
+    /// </summary>
+    private async Task RecomputeAsync(string userId, HashSet<(string Metric, DateOnly Day)> days, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (days.Count == 0)
+        {
+            return;
+        }
+
+        var order = await priorities.GetOrderAsync(userId, cancellationToken);
+        var connection = transaction.Connection!;
+        using var upsert = Command(connection, transaction, """
+            INSERT INTO DailyValues (UserId, MetricCode, LocalDate, Value, Source, SampleCount)
+            VALUES ($user, $metric, $day, $value, $source, $count)
+            ON CONFLICT (UserId, MetricCode, LocalDate) DO UPDATE SET Value = excluded.Value, Source = excluded.Source, SampleCount = excluded.SampleCount
+            """, "$user", "$metric", "$day", "$value", "$source", "$count");
+        using var delete = Command(connection, transaction,
+            "DELETE FROM DailyValues WHERE UserId = $user AND MetricCode = $metric AND LocalDate = $day", "$user", "$metric", "$day");
+        upsert.Parameters["$user"].Value = userId;
+        delete.Parameters["$user"].Value = userId;
+
         foreach (var byMetric in days.GroupBy(d => d.Metric))
         {
             var metric = MetricCatalogue.Get(byMetric.Key);
-            var dates = byMetric.Select(d => d.Day).ToList();
-            var samples = await db.Set<Sample>().AsNoTracking()
-                .Where(s => s.UserId == userId && s.MetricCode == metric.Code && dates.Contains(s.LocalDate))
-                .Select(s => new { s.LocalDate, s.Source, s.StartUtc, s.Value })
-                .ToListAsync(cancellationToken);
-            var current = await db.Set<DailyValue>()
-                .Where(d => d.UserId == userId && d.MetricCode == metric.Code && dates.Contains(d.LocalDate))
-                .ToDictionaryAsync(d => d.LocalDate, cancellationToken);
-            var priority = SourcePriority.Default(metric);
-
-            foreach (var date in dates)
+            var dates = byMetric.Select(d => d.Day).ToHashSet();
+            // "last": SQLite takes the bare Value from the row holding max(StartUtc).
+            var aggregate = metric.Aggregation switch
             {
-                var ofDay = samples.Where(s => s.LocalDate == date).ToList();
-                current.TryGetValue(date, out var row);
-                if (ofDay.Count == 0)
+                Aggregation.Sum => "SUM(Value)",
+                Aggregation.Mean => "AVG(Value)",
+                Aggregation.Min => "MIN(Value)",
+                Aggregation.Max => "MAX(Value)",
+                _ => "Value, MAX(StartUtc)",
+            };
+            using var group = Command(connection, transaction, $"""
+                SELECT LocalDate, Source, COUNT(*), {aggregate} FROM Samples
+                WHERE UserId = $user AND MetricCode = $metric AND LocalDate BETWEEN $from AND $to
+                GROUP BY LocalDate, Source
+                """, "$user", "$metric", "$from", "$to");
+            Set(group, ("$user", userId), ("$metric", metric.Code),
+                ("$from", dates.Min().ToString(DateFormat, CultureInfo.InvariantCulture)),
+                ("$to", dates.Max().ToString(DateFormat, CultureInfo.InvariantCulture)));
+
+            var perDay = new Dictionary<DateOnly, List<(SampleSource Source, int Count, double Value)>>();
+            using (var reader = await group.ExecuteReaderAsync(cancellationToken))
+            {
+                while (reader.Read())
                 {
-                    if (row is not null)
+                    var day = DateOnly.ParseExact(reader.GetString(0), DateFormat, CultureInfo.InvariantCulture);
+                    if (!dates.Contains(day))
                     {
-                        db.Remove(row);
+                        continue;
                     }
 
+                    if (!perDay.TryGetValue(day, out var list))
+                    {
+                        perDay[day] = list = [];
+                    }
+
+                    list.Add((Enum.Parse<SampleSource>(reader.GetString(1)), reader.GetInt32(2), reader.GetDouble(3)));
+                }
+            }
+
+            var ranking = order(metric);
+            foreach (var date in dates)
+            {
+                var dayText = date.ToString(DateFormat, CultureInfo.InvariantCulture);
+                if (!perDay.TryGetValue(date, out var sources))
+                {
+                    Set(delete, ("$metric", metric.Code), ("$day", dayText));
+                    delete.ExecuteNonQuery();
                     continue;
                 }
 
-                // A source missing from the priority list still counts, after all listed ones.
-                var winner = priority.Where(source => ofDay.Exists(s => s.Source == source)).Append(ofDay[0].Source).First();
-                var chosen = ofDay.Where(s => s.Source == winner).ToList();
-                var value = metric.Aggregation switch
-                {
-                    Aggregation.Sum => chosen.Sum(s => s.Value),
-                    Aggregation.Mean => chosen.Average(s => s.Value),
-                    Aggregation.Min => chosen.Min(s => s.Value),
-                    Aggregation.Max => chosen.Max(s => s.Value),
-                    _ => chosen.MaxBy(s => s.StartUtc)!.Value,
-                };
-                if (row is null)
-                {
-                    db.Add(new DailyValue { UserId = userId, MetricCode = metric.Code, LocalDate = date, Value = value, Source = winner, SampleCount = chosen.Count });
-                }
-                else
-                {
-                    row.Value = value;
-                    row.Source = winner;
-                    row.SampleCount = chosen.Count;
-                }
+                // A source missing from the ranking still counts, after all ranked ones.
+                var winner = sources.MinBy(s => Rank(ranking, s.Source));
+                Set(upsert, ("$metric", metric.Code), ("$day", dayText), ("$value", winner.Value), ("$source", winner.Source.ToString()), ("$count", winner.Count));
+                upsert.ExecuteNonQuery();
+            }
+        }
+    }
+
+    private static int Rank(IReadOnlyList<SampleSource> ranking, SampleSource source)
+    {
+        for (var i = 0; i < ranking.Count; i++)
+        {
+            if (ranking[i] == source)
+            {
+                return i;
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        return int.MaxValue;
+    }
+
+    private static string Format(DateTime utc) => utc.ToString(DateTimeFormat, CultureInfo.InvariantCulture);
+
+    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            command.Parameters.Add(parameter);
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    private static void Set(DbCommand command, params (string Name, object Value)[] values)
+    {
+        foreach (var (name, value) in values)
+        {
+            command.Parameters[name].Value = value;
+        }
     }
 }

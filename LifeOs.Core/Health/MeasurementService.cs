@@ -20,6 +20,56 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store)
 
     public async Task<AddMeasurementResult> AddAsync(string userId, string? metricCode, double? displayValue, DateTime? localTime, CancellationToken cancellationToken = default)
     {
+        var (errors, sample) = await ValidateAsync(userId, metricCode, displayValue, localTime, cancellationToken);
+        if (sample is not null)
+        {
+            await store.UpsertSamplesAsync(userId, [sample with { SourceRecordId = $"manual-{Guid.NewGuid():N}" }], cancellationToken);
+        }
+
+        return new AddMeasurementResult(errors);
+    }
+
+    /// <summary>Changes a manual measurement in place: same record, so its old day and its new day are both recomputed.</summary>
+    /// <returns>Null when the id is not one of this user's manual measurements; otherwise the field errors, if any.</returns>
+    public async Task<AddMeasurementResult?> UpdateAsync(string userId, long sampleId, string? metricCode, double? displayValue, DateTime? localTime, CancellationToken cancellationToken = default)
+    {
+        var existing = await db.Samples.AsNoTracking()
+            .Where(s => s.Id == sampleId && s.UserId == userId && s.Source == SampleSource.Manual)
+            .Select(s => new { s.SourceRecordId, s.MetricCode })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        var (errors, sample) = await ValidateAsync(userId, metricCode, displayValue, localTime, cancellationToken);
+        if (sample is null)
+        {
+            return new AddMeasurementResult(errors);
+        }
+
+        if (sample.MetricCode != existing.MetricCode)
+        {
+            // The metric is part of the record's key: move it by removing the old one first.
+            await store.DeleteSamplesAsync(userId, SampleSource.Manual, [existing.SourceRecordId], cancellationToken);
+        }
+
+        await store.UpsertSamplesAsync(userId, [sample with { SourceRecordId = existing.SourceRecordId }], cancellationToken);
+        return new AddMeasurementResult(errors);
+    }
+
+    /// <returns>The measurement as the user sees it, or null when it is not one of their manual measurements.</returns>
+    public async Task<MeasurementRow?> GetAsync(string userId, long sampleId, CancellationToken cancellationToken = default)
+    {
+        var user = await PreferencesAsync(userId, cancellationToken);
+        var sample = await db.Samples.AsNoTracking()
+            .SingleOrDefaultAsync(s => s.Id == sampleId && s.UserId == userId && s.Source == SampleSource.Manual, cancellationToken);
+        return sample is null ? null : ToRow(sample, user.UnitSystem, TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId));
+    }
+
+    private async Task<(Dictionary<string, string> Errors, SampleInput? Sample)> ValidateAsync(
+        string userId, string? metricCode, double? displayValue, DateTime? localTime, CancellationToken cancellationToken)
+    {
         var errors = new Dictionary<string, string>();
         var metric = metricCode is null ? null : MetricCatalogue.Find(metricCode);
         if (metric is null)
@@ -51,14 +101,13 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store)
 
         if (errors.Count > 0)
         {
-            return new AddMeasurementResult(errors);
+            return (errors, null);
         }
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
         var local = DateTime.SpecifyKind(localTime!.Value, DateTimeKind.Unspecified);
         var utc = zone.IsInvalidTime(local) ? TimeZoneInfo.ConvertTimeToUtc(local.AddHours(1), zone) : TimeZoneInfo.ConvertTimeToUtc(local, zone);
-        await store.UpsertSamplesAsync(userId, [new SampleInput(metric!.Code, SampleSource.Manual, $"manual-{Guid.NewGuid():N}", utc, canonical)], cancellationToken);
-        return new AddMeasurementResult(errors);
+        return (errors, new SampleInput(metric!.Code, SampleSource.Manual, "", utc, canonical));
     }
 
     /// <summary>The user's latest typed-in and CSV-imported measurements (device data has its own pages).</summary>
@@ -71,12 +120,14 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store)
             .OrderByDescending(s => s.StartUtc).ThenByDescending(s => s.Id)
             .Take(take)
             .ToListAsync(cancellationToken);
-        return samples.Select(s =>
-        {
-            var metric = MetricCatalogue.Get(s.MetricCode);
-            var unit = metric.DisplayFor(user.UnitSystem);
-            return new MeasurementRow(s.Id, s.MetricCode, metric.DisplayName, Round(unit.FromCanonical(s.Value)), unit.Label, TimeZoneInfo.ConvertTimeFromUtc(s.StartUtc, zone), s.Source);
-        }).ToList();
+        return samples.Select(s => ToRow(s, user.UnitSystem, zone)).ToList();
+    }
+
+    private static MeasurementRow ToRow(Sample sample, Accounts.UnitSystem units, TimeZoneInfo zone)
+    {
+        var metric = MetricCatalogue.Get(sample.MetricCode);
+        var unit = metric.DisplayFor(units);
+        return new MeasurementRow(sample.Id, sample.MetricCode, metric.DisplayName, Round(unit.FromCanonical(sample.Value)), unit.Label, TimeZoneInfo.ConvertTimeFromUtc(sample.StartUtc, zone), sample.Source);
     }
 
     /// <returns>False when the id is not one of this user's manual measurements.</returns>

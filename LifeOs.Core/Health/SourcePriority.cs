@@ -10,7 +10,31 @@ public static class SourcePriority
     private static readonly SampleSource[] ScaleFirst = [SampleSource.Withings, SampleSource.Oura, SampleSource.Manual, SampleSource.Import];
 
     public static IReadOnlyList<SampleSource> Default(MetricDefinition metric) =>
-        metric.Group is MetricGroup.Body or MetricGroup.BloodPressure && metric.Code != MetricCatalogue.BodyTemperatureDeviation
-            ? ScaleFirst
-            : RingFirst;
+        metric.Code == MetricCatalogue.BodyTemperatureDeviation ? RingFirst : Default(metric.Group);
+
+    public static IReadOnlyList<SampleSource> Default(MetricGroup group) =>
+        group is MetricGroup.Body or MetricGroup.BloodPressure ? ScaleFirst : RingFirst;
+
+    /// <summary>Parses a stored order; unknown names are dropped and missing sources appended in default order.</summary>
+    public static IReadOnlyList<SampleSource> Parse(string stored, MetricGroup group)
+    {
+        var listed = stored.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(name => Enum.TryParse<SampleSource>(name, out var source) ? source : (SampleSource?)null)
+            .OfType<SampleSource>();
+        return listed.Concat(Default(group)).Distinct().ToList();
+    }
+
+    public static string Format(IEnumerable<SampleSource> order) => string.Join(',', order);
 }
+
+/// <summary>A user's own order of sources for one group of metrics, when they changed the default.</summary>
+public class UserSourcePriority
+{
+    public required string UserId { get; set; }
+    public MetricGroup Group { get; set; }
+
+    /// <summary>Source names, highest priority first, comma-separated.</summary>
+    public required string Sources { get; set; }
+}
+
+public sealed record GroupPriority(MetricGroup Group, IReadOnlyList<SampleSource> Order, bool IsDefault);

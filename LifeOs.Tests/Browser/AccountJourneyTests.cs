@@ -66,6 +66,23 @@ public sealed class AccountJourneyTests
             await Assertions.Expect(page.GetByTestId("measurements-table")).ToContainTextAsync("164.8 lb");
             await BrowserApp.ScreenshotAsync(page, "metrics-desktop");
 
+            // Correct a typo: the first weigh-in was 156.4, not 165.4.
+            await page.GetByRole(AriaRole.Link, new() { Name = "Edit Weight of 2026-11-23 07:05" }).ClickAsync();
+            await Assertions.Expect(page.GetByLabel("Value")).ToHaveValueAsync("165.4");
+            await BrowserApp.ScreenshotAsync(page, "metrics-edit-desktop");
+            await page.GetByLabel("Value").FillAsync("156.4");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Measurement updated.");
+            await Assertions.Expect(page.GetByTestId("measurements-table")).ToContainTextAsync("156.4 lb");
+
+            // Prefer typed-in body readings over the scale.
+            await page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Move Typed in up for Body" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Source order for body saved");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Move Typed in up for Body" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("priority-Body").Locator(".priority-name").First).ToHaveTextAsync("Typed in");
+            await BrowserApp.ScreenshotAsync(page, "settings-sources-desktop");
+
             await page.GetByRole(AriaRole.Link, new() { Name = "Admin", Exact = true }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("users-table")).ToContainTextAsync("ada@example.com");
             await BrowserApp.ScreenshotAsync(page, "admin-desktop");
@@ -105,6 +122,8 @@ public sealed class AccountJourneyTests
             await BrowserApp.ScreenshotAsync(phone, "settings-phone");
             await phone.GotoAsync("/metrics");
             await BrowserApp.ScreenshotAsync(phone, "metrics-phone");
+            await phone.GetByRole(AriaRole.Link, new() { Name = "Edit Weight of 2026-11-24 07:02" }).ClickAsync();
+            await BrowserApp.ScreenshotAsync(phone, "metrics-edit-phone");
             await phone.GotoAsync("/admin");
             await BrowserApp.ScreenshotAsync(phone, "admin-phone");
             Assert.Empty(phoneErrors);

@@ -57,7 +57,14 @@ public sealed class MigrationTests
     {
         using var connection = TestDatabase.OpenInMemory();
         using var db = new LifeOsDbContext(TestDatabase.Options(connection));
-        Assert.Equal([FirstMigration, "20261125000100_AddAccountSettings", "20261125000200_AddHealthData"], db.Database.GetMigrations());
+        // Every hand-written migration class carries the attributes that make EF find it.
+        var written = typeof(LifeOsDbContext).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(Microsoft.EntityFrameworkCore.Migrations.Migration)))
+            .Select(t => t.GetCustomAttributes(typeof(Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute), false).Cast<Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute>().SingleOrDefault()?.Id ?? t.Name)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(FirstMigration, written[0]);
+        Assert.Equal(written, db.Database.GetMigrations());
     }
 
     [Fact]

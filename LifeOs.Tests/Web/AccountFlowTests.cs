@@ -198,20 +198,4 @@ public sealed class AccountFlowTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(0, await app.WithDbAsync(db => db.Users.CountAsync()));
     }
-
-    [Fact]
-    public async Task DownloadPersonalData_ReturnsOwnSettingsOnly()
-    {
-        using var mine = app.CreateTestClient();
-        await mine.RegisterAsync("me@example.com");
-        using var other = app.CreateTestClient();
-        await other.RegisterAsync("other@example.com");
-
-        var response = await mine.PostFormAsync("/Account/Manage/PersonalData", "", new Dictionary<string, string>(), postUrl: "/Account/Manage/DownloadPersonalData");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var json = await TestClient.BodyAsync(response);
-        Assert.Contains("me@example.com", json, StringComparison.Ordinal);
-        Assert.Contains("TimeZoneId", json, StringComparison.Ordinal);
-        Assert.DoesNotContain("other@example.com", json, StringComparison.Ordinal);
-    }
 }

@@ -83,4 +83,38 @@ public sealed class MetricsPageTests : IAsyncLifetime
         Assert.Equal(["intruder@example.com"], await app.WithDbAsync(db => db.Samples.Join(db.Users, s => s.UserId, u => u.Id, (s, u) => u.Email!).ToListAsync()));
         Assert.Equal(1, await app.WithDbAsync(db => db.DailyValues.CountAsync()));
     }
+
+    [Fact]
+    public async Task Edit_OwnMeasurement_MovesItToAnotherDay_BadValueIsAFieldError_AnotherUsersIdIsNotFound()
+    {
+        using var owner = app.CreateTestClient();
+        await owner.RegisterAsync("editor@example.com");
+        await owner.PostFormAsync("/metrics", "add-measurement", Form(MetricCatalogue.Weight, "80", "2026-11-23T07:00"));
+        var id = await app.WithDbAsync(db => db.Samples.Select(s => s.Id).SingleAsync());
+        var editUrl = $"/metrics/{id}/edit";
+
+        var (_, form) = await owner.GetPageAsync(editUrl);
+        Assert.Equal("80", form.GetElementById("Input.Value")?.GetAttribute("value"));
+
+        var bad = await owner.PostFormAsync(editUrl, "edit-measurement", Form(MetricCatalogue.Weight, "0.2", "2026-11-24T07:00"));
+        Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
+        Assert.Contains("Weight must be between 1 and 500 kg.", await TestClient.BodyAsync(bad), StringComparison.Ordinal);
+
+        using var intruder = app.CreateTestClient();
+        await intruder.RegisterAsync("sneaky@example.com");
+        var notFound = await intruder.GetAsync(editUrl);
+        Assert.True(notFound.StatusCode == HttpStatusCode.NotFound, await TestClient.BodyAsync(notFound));
+        await intruder.PostFormAsync("/metrics", "add-measurement", Form(MetricCatalogue.Weight, "60"));
+        var ownId = await app.WithDbAsync(db => db.Samples.Where(s => s.Id != id).Select(s => s.Id).SingleAsync());
+        var refused = await intruder.PostFormAsync($"/metrics/{ownId}/edit", "edit-measurement", Form(MetricCatalogue.Weight, "1", "2026-11-24T07:00"), postUrl: editUrl);
+        Assert.True(refused.StatusCode == HttpStatusCode.NotFound, await TestClient.BodyAsync(refused));
+
+        var saved = await owner.PostFormAsync(editUrl, "edit-measurement", Form(MetricCatalogue.Weight, "79.5", "2026-11-24T07:00"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var sample = await app.WithDbAsync(db => db.Samples.SingleAsync(s => s.Id == id));
+        Assert.Equal((79.5, new DateOnly(2026, 11, 24)), (sample.Value, sample.LocalDate));
+        var days = await app.WithDbAsync(db => db.DailyValues.Where(d => d.UserId == sample.UserId).Select(d => d.LocalDate).ToListAsync());
+        Assert.Equal([new DateOnly(2026, 11, 24)], days);
+        Assert.Contains("Measurement updated.", (await owner.GetPageAsync("/metrics")).Document.Source.Text, StringComparison.Ordinal);
+    }
 }

@@ -1,7 +1,9 @@
 using System.Net;
 using LifeOs.Core.Accounts;
+using LifeOs.Core.Health;
 using LifeOs.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LifeOs.Tests.Web;
 
@@ -77,6 +79,59 @@ public sealed class SettingsPageTests : IAsyncLifetime
         await one.PostFormAsync("/settings", "settings", Form("Asia/Tokyo", "Metric", "4"));
         Assert.Equal(new UserSettings("Europe/Paris", UnitSystem.Metric, 0), await SettingsOfAsync("two@example.com"));
         Assert.Equal(new UserSettings("Asia/Tokyo", UnitSystem.Metric, 4), await SettingsOfAsync("one@example.com"));
+    }
+
+    [Fact]
+    public async Task SourceOrder_MoveUp_RecomputesTheDay_ForThatUserOnly()
+    {
+        using var one = app.CreateTestClient();
+        await one.RegisterAsync("order@example.com");
+        using var two = app.CreateTestClient();
+        await two.RegisterAsync("other@example.com");
+        var day = new DateOnly(2026, 11, 24);
+        foreach (var email in new[] { "order@example.com", "other@example.com" })
+        {
+            var id = await app.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<HealthStore>().UpsertSamplesAsync(id,
+            [
+                new(MetricCatalogue.Steps, SampleSource.Oura, "o", new DateTime(2026, 11, 24, 12, 0, 0, DateTimeKind.Utc), 8000),
+                new(MetricCatalogue.Steps, SampleSource.Manual, "m", new DateTime(2026, 11, 24, 13, 0, 0, DateTimeKind.Utc), 9100),
+            ], TestContext.Current.CancellationToken);
+        }
+
+        var stepsOf = (string email) => app.WithDbAsync(db => db.DailyValues
+            .Where(d => d.MetricCode == MetricCatalogue.Steps && d.LocalDate == day && db.Users.Any(u => u.Id == d.UserId && u.Email == email))
+            .Select(d => d.Value).SingleAsync());
+        Assert.Equal(8000, await stepsOf("order@example.com"));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await one.PostFormAsync("/settings", "source-priority", new Dictionary<string, string> { ["Move"] = "Activity:Manual:up" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await one.PostFormAsync("/settings", "source-priority", new Dictionary<string, string> { ["Move"] = "Activity:Manual:up" })).StatusCode);
+
+        Assert.Equal(9100, await stepsOf("order@example.com"));
+        Assert.Equal(8000, await stepsOf("other@example.com"));
+        var (_, page) = await one.GetPageAsync("/settings");
+        var order = page.QuerySelectorAll("[data-testid=priority-Activity] .priority-name").Select(e => e.TextContent).ToList();
+        Assert.Equal(["Typed in", "Oura ring", "Withings", "CSV import"], order);
+        Assert.Contains("saved", page.QuerySelector(".alert")?.TextContent, StringComparison.Ordinal);
+        var (_, otherPage) = await two.GetPageAsync("/settings");
+        Assert.Equal("Oura ring", otherPage.QuerySelector("[data-testid=priority-Activity] .priority-name")?.TextContent);
+    }
+
+    [Theory]
+    [InlineData("Activity:Nobody:up")]
+    [InlineData("Mood:Manual:up")]
+    [InlineData("Activity:Manual:sideways")]
+    [InlineData("")]
+    public async Task SourceOrder_NonsenseMove_SaysSo_AndChangesNothing(string move)
+    {
+        using var client = app.CreateTestClient();
+        await client.RegisterAsync("nonsense@example.com");
+        var response = await client.PostFormAsync("/settings", "source-priority", new Dictionary<string, string> { ["Move"] = move });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var (_, page) = await client.GetPageAsync("/settings");
+        Assert.Contains("not one LifeOs knows", page.QuerySelector(".alert")?.TextContent, StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Set<UserSourcePriority>().CountAsync()));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class HealthStoreTests : IDisposable
         db.Database.Migrate();
         AddUser("ada", "Europe/Paris", dayStartHour: 0);
         AddUser("bob", "America/New_York", dayStartHour: 0);
-        store = new HealthStore(db, new FakeTimeProvider(new DateTimeOffset(2026, 3, 5, 8, 0, 0, TimeSpan.Zero)));
+        store = new HealthStore(db, new FakeTimeProvider(new DateTimeOffset(2026, 3, 5, 8, 0, 0, TimeSpan.Zero)), new SourcePriorityService(db));
     }
 
     public void Dispose()
@@ -157,6 +157,66 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal(1, await store.DeleteSamplesAsync("ada", SampleSource.Oura, ["shared-id"], TestContext.Current.CancellationToken));
         Assert.Null(await DayAsync("ada", MetricCatalogue.Steps, March1));
         Assert.Equal(9999, await DayAsync("bob", MetricCatalogue.Steps, March1));
+    }
+
+    [Fact]
+    public async Task ReorderingSources_RecomputesEveryDay_AndOnlyForThatUser()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        foreach (var user in new[] { "ada", "bob" })
+        {
+            await store.UpsertSamplesAsync(user,
+            [
+                Steps("oura-1", Utc(1, 12), 8000),
+                Steps("manual-1", Utc(1, 13), 9500, SampleSource.Manual),
+                Steps("oura-2", Utc(2, 12), 6000),
+            ], ct);
+        }
+
+        Assert.True(await store.MoveSourceAsync("ada", MetricGroup.Activity, SampleSource.Manual, -1, ct));
+        Assert.True(await store.MoveSourceAsync("ada", MetricGroup.Activity, SampleSource.Manual, -1, ct));
+        Assert.False(await store.MoveSourceAsync("ada", MetricGroup.Activity, SampleSource.Manual, -1, ct)); // already first
+
+        Assert.Equal(9500, await DayAsync("ada", MetricCatalogue.Steps, March1));
+        Assert.Equal(6000, await DayAsync("ada", MetricCatalogue.Steps, March1.AddDays(1))); // only Oura that day
+        Assert.Equal(8000, await DayAsync("bob", MetricCatalogue.Steps, March1));
+
+        // A new sample after the reorder follows the user's order too.
+        await store.UpsertSamplesAsync("ada", [Steps("manual-2", Utc(2, 13), 100, SampleSource.Manual)], ct);
+        Assert.Equal(100, await DayAsync("ada", MetricCatalogue.Steps, March1.AddDays(1)));
+
+        await store.ResetSourcesAsync("ada", MetricGroup.Activity, ct);
+        Assert.Equal(8000, await DayAsync("ada", MetricCatalogue.Steps, March1));
+    }
+
+    [Fact]
+    public async Task DayBoundaries_AcrossTheDstChange_FollowLocalMidnight()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Europe/Paris moves to summer time on 29 March 2026 at 01:00 UTC (02:00 -> 03:00 local).
+        await store.UpsertSamplesAsync("ada",
+        [
+            Steps("before", new DateTime(2026, 3, 28, 22, 59, 0, DateTimeKind.Utc), 10), // 23:59 CET, 28th
+            Steps("after-midnight", new DateTime(2026, 3, 28, 23, 0, 0, DateTimeKind.Utc), 20), // 00:00 CET, 29th
+            Steps("summer-late", new DateTime(2026, 3, 29, 21, 59, 0, DateTimeKind.Utc), 40), // 23:59 CEST, 29th
+            Steps("summer-next", new DateTime(2026, 3, 29, 22, 0, 0, DateTimeKind.Utc), 80), // 00:00 CEST, 30th
+        ], ct);
+
+        Assert.Equal(10, await DayAsync("ada", MetricCatalogue.Steps, new DateOnly(2026, 3, 28)));
+        Assert.Equal(60, await DayAsync("ada", MetricCatalogue.Steps, new DateOnly(2026, 3, 29)));
+        Assert.Equal(80, await DayAsync("ada", MetricCatalogue.Steps, new DateOnly(2026, 3, 30)));
+    }
+
+    [Fact]
+    public async Task DeletingASource_RemovesOnlyItsSamples_AndTheNextSourceTakesOver()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await store.UpsertSamplesAsync("ada", [Steps("oura-1", Utc(1, 12), 8000), Steps("manual-1", Utc(1, 13), 500, SampleSource.Manual)], ct);
+
+        Assert.Equal(1, await store.DeleteSourceAsync("ada", SampleSource.Oura, ct));
+        Assert.Equal(500, await DayAsync("ada", MetricCatalogue.Steps, March1));
+        var sample = await db.Samples.AsNoTracking().SingleAsync(ct);
+        Assert.Equal((SampleSource.Manual, Utc(1, 13), DateTimeKind.Utc), (sample.Source, sample.StartUtc, sample.StartUtc.Kind));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class CsvImportServiceTests : IDisposable
         }
 
         db.SaveChanges();
-        service = new CsvImportService(db, new HealthStore(db, time), new DataDirectory(directory), time);
+        service = new CsvImportService(db, new HealthStore(db, time, new SourcePriorityService(db)), new DataDirectory(directory), time);
     }
 
     public void Dispose()

@@ -1,0 +1,288 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using LifeOs.Core;
+using LifeOs.Core.Accounts;
+using LifeOs.Core.Data;
+using LifeOs.Core.Health;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LifeOs.Benchmarks;
+
+/// <summary>
+/// Issue 4's figures, in-process against real SQLite files built by the app's own migrations:
+/// ingest of a million minute-level heart-rate samples through HealthStore (the path every source
+/// uses) against a plain prepared INSERT of the same rows, re-ingest of the same million, recompute
+/// of five years of minute data, reading a year of daily values, and database size per million.
+/// </summary>
+internal sealed class IngestBenchmark(BenchmarkOptions options)
+{
+    private const int Million = 1_000_000;
+    private const int FiveYearsOfMinutes = 5 * 365 * 24 * 60; // 2,628,000
+    private const int BatchSize = 10_000; // about a week of minutes: what one sync page writes at most
+    private const string UserId = "bench-user";
+    private static readonly DateTime Start = new(2021, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly string[] ReadMetrics =
+    [
+        MetricCatalogue.Steps, MetricCatalogue.SleepDuration, MetricCatalogue.SleepScore, MetricCatalogue.ReadinessScore,
+        MetricCatalogue.RestingHeartRate, MetricCatalogue.HrvRmssd, MetricCatalogue.Weight, MetricCatalogue.Systolic,
+        MetricCatalogue.Diastolic, MetricCatalogue.HeartRate,
+    ];
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var scratch = Directory.CreateTempSubdirectory("lifeos-ingest-").FullName;
+        try
+        {
+            var repositoryRoot = WebPublisher.FindRepositoryRoot(Directory.GetCurrentDirectory());
+            var machine = await MachineInfo.DescribeAsync(repositoryRoot, cancellationToken);
+            var samples = HeartRate(Million);
+
+            // Baseline: the same rows, same table and indexes, one transaction, one prepared INSERT.
+            await using var baselineStore = await StoreAsync(Path.Combine(scratch, "baseline"), cancellationToken);
+            var baseline = Time(() => PlainInsert(baselineStore.DatabasePath, samples));
+            Log.Info($"Plain prepared INSERT: {Rate(Million, baseline):N0} samples/s");
+
+            await using var store = await StoreAsync(Path.Combine(scratch, "ingest"), cancellationToken);
+            var ingest = await TimeAsync(() => UpsertAllAsync(store, samples, cancellationToken));
+            Log.Info($"HealthStore upsert: {Rate(Million, ingest):N0} samples/s");
+            var rowsAfterIngest = await store.CountSamplesAsync(cancellationToken);
+            var reingest = await TimeAsync(() => UpsertAllAsync(store, samples, cancellationToken));
+            var rowsAfterReingest = await store.CountSamplesAsync(cancellationToken);
+            Log.Info($"Re-ingest of the same million: {Rate(Million, reingest):N0} samples/s, rows {rowsAfterIngest:N0} -> {rowsAfterReingest:N0}");
+            var bytesPerMillion = store.Checkpoint();
+
+            // Five years of minutes, then every day recomputed from scratch.
+            await using var fiveYears = await StoreAsync(Path.Combine(scratch, "five-years"), cancellationToken);
+            PlainInsert(fiveYears.DatabasePath, HeartRate(FiveYearsOfMinutes));
+            await fiveYears.UpsertDailyMetricsAsync(ReadMetrics[..^1], Start, 5 * 365, cancellationToken);
+            var recompute = await TimeAsync(() => fiveYears.Scope.GetRequiredService<HealthStore>().RecomputeAllAsync(UserId, [MetricCatalogue.HeartRate], cancellationToken));
+            var heartRateDays = await fiveYears.Db.DailyValues.CountAsync(d => d.MetricCode == MetricCatalogue.HeartRate, cancellationToken);
+            Log.Info($"Recompute of {FiveYearsOfMinutes:N0} samples: {recompute.TotalSeconds:0.00} s, {heartRateDays} days");
+
+            var read = await ReadYearAsync(fiveYears, cancellationToken);
+            Log.Info($"Read one year × {ReadMetrics.Length} metrics: p95 {read.P95:0.00} ms");
+
+            var result = new
+            {
+                TimestampUtc = DateTimeOffset.UtcNow,
+                Machine = machine,
+                Ingest = new
+                {
+                    Samples = Million,
+                    BatchSize,
+                    UpsertSamplesPerSecond = Math.Round(Rate(Million, ingest)),
+                    PlainInsertSamplesPerSecond = Math.Round(Rate(Million, baseline)),
+                    Ratio = Math.Round(baseline / ingest.TotalSeconds, 3),
+                    ReingestSamplesPerSecond = Math.Round(Rate(Million, reingest)),
+                    RowsAfterIngest = rowsAfterIngest,
+                    RowsAfterReingest = rowsAfterReingest,
+                },
+                Recompute = new { Samples = FiveYearsOfMinutes, Days = heartRateDays, Seconds = Math.Round(recompute.TotalSeconds, 2) },
+                ReadYear = new { Metrics = ReadMetrics.Length, Iterations = read.Runs, P50Ms = Math.Round(read.P50, 2), P95Ms = Math.Round(read.P95, 2) },
+                DatabaseMegabytesPerMillionSamples = Math.Round(bytesPerMillion / 1024.0 / 1024.0, 1),
+            };
+
+            var json = JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
+            Console.WriteLine(Table(result.Ingest.UpsertSamplesPerSecond, result.Ingest.PlainInsertSamplesPerSecond, result.Ingest.Ratio,
+                result.Ingest.ReingestSamplesPerSecond, rowsAfterIngest, rowsAfterReingest, recompute, heartRateDays, read, result.DatabaseMegabytesPerMillionSamples, machine));
+            Console.WriteLine(json);
+            var jsonPath = Path.GetFullPath(options.JsonPath);
+            Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
+            await File.WriteAllTextAsync(jsonPath, json + Environment.NewLine, cancellationToken);
+            Log.Info($"JSON written to {jsonPath}");
+            return rowsAfterIngest == Million && rowsAfterReingest == Million && heartRateDays > 0 ? 0 : 1;
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static SampleInput[] HeartRate(int count)
+    {
+        var samples = new SampleInput[count];
+        for (var i = 0; i < count; i++)
+        {
+            samples[i] = new SampleInput(MetricCatalogue.HeartRate, SampleSource.Oura, "hr-" + i.ToString(CultureInfo.InvariantCulture), Start.AddMinutes(i), 48 + (i * 7 % 90));
+        }
+
+        return samples;
+    }
+
+    private static async Task UpsertAllAsync(BenchStore store, SampleInput[] samples, CancellationToken cancellationToken)
+    {
+        var health = store.Scope.GetRequiredService<HealthStore>();
+        for (var offset = 0; offset < samples.Length; offset += BatchSize)
+        {
+            await health.UpsertSamplesAsync(UserId, new ArraySegment<SampleInput>(samples, offset, Math.Min(BatchSize, samples.Length - offset)), cancellationToken);
+        }
+    }
+
+    /// <summary>What the upsert path is measured against: one prepared INSERT, the same values, one transaction.</summary>
+    private static void PlainInsert(string databasePath, SampleInput[] samples)
+    {
+        using var connection = new SqliteConnection($"Data Source={databasePath}");
+        connection.Open();
+        using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+            pragma.ExecuteNonQuery();
+        }
+
+        using var transaction = connection.BeginTransaction();
+        using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO Samples (UserId, MetricCode, Source, SourceRecordId, StartUtc, EndUtc, LocalDate, Value, UpdatedAt)
+            VALUES ($user, $metric, $source, $record, $start, NULL, $day, $value, $now)
+            """;
+        var parameters = new[] { "$user", "$metric", "$source", "$record", "$start", "$day", "$value", "$now" }
+            .Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
+        parameters[6].SqliteType = SqliteType.Real;
+        insert.Prepare();
+        parameters[0].Value = UserId;
+        parameters[7].Value = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+        foreach (var sample in samples)
+        {
+            parameters[1].Value = sample.MetricCode;
+            parameters[2].Value = sample.Source.ToString();
+            parameters[3].Value = sample.SourceRecordId;
+            parameters[4].Value = sample.StartUtc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+            parameters[5].Value = DateOnly.FromDateTime(sample.StartUtc).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            parameters[6].Value = sample.Value;
+            insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    private static async Task<(int Runs, double P50, double P95)> ReadYearAsync(BenchStore store, CancellationToken cancellationToken)
+    {
+        var health = store.Scope.GetRequiredService<HealthStore>();
+        var to = DateOnly.FromDateTime(Start).AddDays(5 * 365 - 1);
+        var from = to.AddDays(-364);
+        var timings = new List<double>();
+        for (var run = 0; run < 220; run++)
+        {
+            var watch = Stopwatch.StartNew();
+            foreach (var metric in ReadMetrics)
+            {
+                var year = await health.GetDailyValuesAsync(UserId, metric, from, to, cancellationToken);
+                if (year.Count < 365)
+                {
+                    throw new BenchmarkFailure($"Expected a year of {metric}, read {year.Count} days.");
+                }
+            }
+
+            if (run >= 20)
+            {
+                timings.Add(watch.Elapsed.TotalMilliseconds); // the first 20 warm the JIT and the page cache
+            }
+        }
+
+        timings.Sort();
+        return (timings.Count, Percentiles.Median(timings), Percentiles.Of(timings, 95));
+    }
+
+    private static string Table(double upsert, double plain, double ratio, double reingest, long rowsBefore, long rowsAfter, TimeSpan recompute, int days, (int Runs, double P50, double P95) read, double megabytes, MachineInfo machine)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("## LifeOs ingest benchmark");
+        text.AppendLine();
+        text.AppendLine($"{machine.Cores} cores ({machine.Cpu}) · {machine.Dotnet} · load average at start {machine.LoadAverage?.ToString("0.00", CultureInfo.InvariantCulture) ?? "n/a"}");
+        text.AppendLine();
+        text.AppendLine("| figure | value |");
+        text.AppendLine("|---|---:|");
+        text.AppendLine($"| ingest 1,000,000 HR samples via HealthStore ({BatchSize:N0} per batch) | {upsert:N0} samples/s |");
+        text.AppendLine($"| plain prepared INSERT, one transaction | {plain:N0} samples/s |");
+        text.AppendLine($"| ratio (goal ≥ 0.5) | {ratio:0.000} |");
+        text.AppendLine($"| re-ingest the same million | {reingest:N0} samples/s; rows {rowsBefore:N0} → {rowsAfter:N0} |");
+        text.AppendLine($"| recompute daily values, {FiveYearsOfMinutes:N0} samples ({days} days) | {recompute.TotalSeconds:0.00} s |");
+        text.AppendLine($"| read one year × {ReadMetrics.Length} metrics ({read.Runs} runs) | p50 {read.P50:0.00} ms, p95 {read.P95:0.00} ms |");
+        text.AppendLine($"| database size per million samples | {megabytes:0.0} MB |");
+        return text.ToString();
+    }
+
+    private static double Time(Action action)
+    {
+        var watch = Stopwatch.StartNew();
+        action();
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<TimeSpan> TimeAsync(Func<Task> action)
+    {
+        var watch = Stopwatch.StartNew();
+        await action();
+        return watch.Elapsed;
+    }
+
+    private static double Rate(int count, double seconds) => count / seconds;
+
+    private static double Rate(int count, TimeSpan elapsed) => count / elapsed.TotalSeconds;
+
+    private static async Task<BenchStore> StoreAsync(string directory, CancellationToken cancellationToken)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["LifeOs:DataDirectory"] = directory })
+            .Build();
+        var services = new ServiceCollection().AddLogging();
+        var dataDirectory = services.AddLifeOsCore(configuration, directory);
+        dataDirectory.EnsureWritable();
+        var provider = services.BuildServiceProvider();
+        var scope = provider.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        var db = scope.ServiceProvider.GetRequiredService<LifeOsDbContext>();
+        db.Users.Add(new ApplicationUser { Id = UserId, UserName = "bench", Email = "bench@example.com", TimeZoneId = "UTC", CreatedAt = DateTime.UtcNow });
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return new BenchStore(provider, scope, dataDirectory.DatabasePath);
+    }
+
+    private sealed class BenchStore(ServiceProvider provider, AsyncServiceScope scope, string databasePath) : IAsyncDisposable
+    {
+        public string DatabasePath => databasePath;
+
+        public IServiceProvider Scope => scope.ServiceProvider;
+
+        public LifeOsDbContext Db => scope.ServiceProvider.GetRequiredService<LifeOsDbContext>();
+
+        public Task<long> CountSamplesAsync(CancellationToken cancellationToken) => Db.Samples.LongCountAsync(cancellationToken);
+
+        /// <summary>Folds the WAL into the file and returns the file's size.</summary>
+        public long Checkpoint()
+        {
+            using (var connection = new SqliteConnection($"Data Source={databasePath}"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+                command.ExecuteNonQuery();
+            }
+
+            return new FileInfo(databasePath).Length;
+        }
+
+        public async Task UpsertDailyMetricsAsync(IEnumerable<string> metrics, DateTime start, int days, CancellationToken cancellationToken)
+        {
+            var inputs = metrics.SelectMany(code =>
+            {
+                var metric = MetricCatalogue.Get(code);
+                return Enumerable.Range(0, days).Select(day => new SampleInput(code, SampleSource.Oura, $"{code}-{day}", start.AddDays(day).AddHours(8),
+                    metric.MinValue + (metric.MaxValue - metric.MinValue) * (0.3 + 0.4 * ((day * 37 % 100) / 100.0))));
+            }).ToList();
+            await Scope.GetRequiredService<HealthStore>().UpsertSamplesAsync(UserId, inputs, cancellationToken);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await scope.DisposeAsync();
+            await provider.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using LifeOs.Core.Health;
+using LifeOs.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace LifeOs.Tests.Browser;
+
+/// <summary>The dashboard in a real browser: an empty account, then four months of ring, scale and cuff data.</summary>
+public sealed class DashboardBrowserTests
+{
+    [Fact]
+    public async Task Dashboard_EmptyThenWithData_ChartsRender_WithoutConsoleErrors_AtDesktopAndPhoneWidths()
+    {
+        await using var app = await BrowserApp.StartAsync(new() { ["LifeOs:DefaultTimeZone"] = "Europe/London" });
+
+        var (desktopContext, page, errors) = await app.NewPageAsync(1280, 900);
+        await using (desktopContext)
+        {
+            await page.GotoAsync("/Account/Register");
+            await page.GetByLabel("Email").FillAsync("dana@example.com");
+            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestClient.Password);
+            await page.GetByLabel("Confirm password").FillAsync(TestClient.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Get started" })).ToBeVisibleAsync();
+            await BrowserApp.ScreenshotAsync(page, "dashboard-empty-desktop");
+
+            var userId = await app.Factory.WithDbAsync(db => db.Users.Select(u => u.Id).SingleAsync());
+            await using (var scope = app.Factory.Services.CreateAsyncScope())
+            {
+                var today = new DateOnly(2026, 11, 25);
+                var samples = DemoData.Days(today.AddDays(-119), today, minuteHeartRateDays: 2).ToList();
+                await scope.ServiceProvider.GetRequiredService<HealthStore>().UpsertSamplesAsync(userId, samples, TestContext.Current.CancellationToken);
+            }
+
+            await page.GotoAsync("/?range=90d");
+            await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-charts-rendered", "7");
+            await Assertions.Expect(page.GetByTestId("chart-sleep").Locator("svg").First).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("empty-mood")).ToBeVisibleAsync();
+            await BrowserApp.ScreenshotAsync(page, "dashboard-desktop");
+            Assert.Empty(errors);
+        }
+
+        var (phoneContext, phone, phoneErrors) = await app.NewPageAsync(390, 844, ColorScheme.Dark);
+        await using (phoneContext)
+        {
+            await phone.GotoAsync("/Account/Login");
+            await phone.GetByLabel("Email").FillAsync("dana@example.com");
+            await phone.GetByLabel("Password").FillAsync(TestClient.Password);
+            await phone.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+            await Assertions.Expect(phone.Locator("html")).ToHaveAttributeAsync("data-charts-rendered", "7");
+            await BrowserApp.ScreenshotAsync(phone, "dashboard-phone");
+            await phone.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "dashboard-phone-first-screen.png"), Animations = ScreenshotAnimations.Disabled });
+            await phone.GetByTestId("chart-sleep").ScrollIntoViewIfNeededAsync();
+            await phone.GetByTestId("chart-sleep").ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "dashboard-phone-sleep-chart.png"), Animations = ScreenshotAnimations.Disabled });
+            Assert.Empty(phoneErrors);
+        }
+    }
+}
