@@ -96,11 +96,13 @@ public static class WebApplicationExtensions
         // Explicit, so that re-executed error and not-found pages pass through authorization too.
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMetricsImportUploadLimit();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapHealthEndpoints();
         app.MapIntegrationEndpoints();
+        app.MapMetricsImportEndpoints();
         app.MapRazorComponents<App>();
         app.MapAdditionalIdentityEndpoints();
         return app;

@@ -110,12 +110,13 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store)
         return (errors, new SampleInput(metric!.Code, SampleSource.Manual, "", utc, canonical));
     }
 
+    /// <summary>The user's latest typed-in and CSV-imported measurements (device data has its own pages).</summary>
     public async Task<IReadOnlyList<MeasurementRow>> RecentAsync(string userId, int take = 50, CancellationToken cancellationToken = default)
     {
         var user = await PreferencesAsync(userId, cancellationToken);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
         var samples = await db.Samples.AsNoTracking()
-            .Where(s => s.UserId == userId && s.Source == SampleSource.Manual)
+            .Where(s => s.UserId == userId && (s.Source == SampleSource.Manual || s.Source == SampleSource.Import))
             .OrderByDescending(s => s.StartUtc).ThenByDescending(s => s.Id)
             .Take(take)
             .ToListAsync(cancellationToken);

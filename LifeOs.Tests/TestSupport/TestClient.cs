@@ -41,6 +41,36 @@ public sealed partial class TestClient(HttpClient http) : IDisposable
         return await Http.PostAsync(postUrl ?? pageUrl, content, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Like <see cref="PostFormAsync"/> for a multipart form: the fields plus one file, the way a browser uploads it.</summary>
+    public async Task<HttpResponseMessage> PostFileAsync(string pageUrl, string formName, string fileField, string fileName, byte[] file, IDictionary<string, string>? fields = null, string? postUrl = null)
+    {
+        var token = await AntiforgeryTokenAsync(pageUrl);
+        using var content = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent(formName), "_handler" },
+        };
+        foreach (var (name, value) in fields ?? new Dictionary<string, string>())
+        {
+            content.Add(new StringContent(value), name);
+        }
+
+        var fileContent = new ByteArrayContent(file);
+        fileContent.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        content.Add(fileContent, fileField, fileName);
+        return await Http.PostAsync(postUrl ?? pageUrl, content, TestContext.Current.CancellationToken);
+    }
+
+    public async Task<string> AntiforgeryTokenAsync(string pageUrl)
+    {
+        var page = await GetAsync(pageUrl);
+        var html = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var token = TokenRegex().Match(html);
+        return token.Success
+            ? WebUtility.HtmlDecode(token.Groups[1].Value)
+            : throw new InvalidOperationException($"No antiforgery token on {pageUrl} (status {(int)page.StatusCode}).");
+    }
+
     public Task<HttpResponseMessage> RegisterAsync(string email, string password = Password) =>
         PostFormAsync("/Account/Register", "register", new Dictionary<string, string>
         {

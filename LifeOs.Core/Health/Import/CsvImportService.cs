@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using LifeOs.Core.Accounts;
+using LifeOs.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace LifeOs.Core.Health.Import;
+
+public sealed record ImportMetricSummary(string MetricCode, string DisplayName, int Count, double Min, double Max, string Unit, DateOnly From, DateOnly To);
+
+public sealed record ImportPreviewRow(int Line, DateTime LocalTime, string MetricName, double DisplayValue, string Unit);
+
+/// <summary>What a file would import, shaped for the page: per-metric counts, a date range, the first rows and every error.</summary>
+public sealed record ImportPreview(
+    string UploadId,
+    string FileName,
+    ImportFormat Format,
+    int Measurements,
+    int AlreadyImported,
+    int DuplicateRows,
+    IReadOnlyList<ImportMetricSummary> Metrics,
+    DateOnly? From,
+    DateOnly? To,
+    IReadOnlyList<ImportPreviewRow> FirstRows,
+    IReadOnlyList<ImportError> Errors,
+    int ErrorCount)
+{
+    public bool CanImport => ErrorCount == 0 && Measurements > 0;
+}
+
+public enum StageStatus
+{
+    Staged,
+    TooLarge,
+}
+
+public sealed record StageResult(StageStatus Status, string? UploadId, ImportError? Error);
+
+public enum ImportStatus
+{
+    Imported,
+    NotFound,
+    HasErrors,
+}
+
+public sealed record ImportOutcome(ImportStatus Status, string? FileName, ImportPreview? Preview, UpsertResult? Result);
+
+/// <summary>
+/// CSV import of measurements. An upload is kept under the data directory (imports/&lt;user&gt;/&lt;random id&gt;)
+/// between preview and confirm, so the client never carries the data; confirming parses and validates it
+/// again. All or nothing: a file with any error imports nothing. Each row's source record id comes from
+/// its metric and instant, so importing the same file again (or the same row from another file) adds nothing.
+/// </summary>
+public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, DataDirectory dataDirectory, TimeProvider time)
+{
+    public const long MaxFileBytes = 20L * 1024 * 1024;
+    public const int PreviewRowCount = 10;
+    public static readonly TimeSpan UploadLifetime = TimeSpan.FromHours(24);
+
+    private string ImportsRoot => Path.Combine(dataDirectory.Root, "imports");
+
+    /// <summary>Keeps an upload for preview and confirm; refuses one over <see cref="MaxFileBytes"/> without keeping any of it.</summary>
+    public async Task<StageResult> StageAsync(string userId, Stream content, string? fileName, CancellationToken cancellationToken = default)
+    {
+        var (bytes, tooLarge) = await ReadLimitedAsync(content, MaxFileBytes, cancellationToken);
+        if (tooLarge is not null)
+        {
+            return new StageResult(StageStatus.TooLarge, null, tooLarge);
+        }
+
+        DeleteExpired();
+        var directory = UserDirectory(userId);
+        Directory.CreateDirectory(directory);
+        var uploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        await File.WriteAllBytesAsync(Path.Combine(directory, uploadId + ".csv"), bytes, cancellationToken);
+        // The clock is the app's TimeProvider, not the file system's, so expiry follows the same time as everything else.
+        var name = Path.GetFileName(fileName ?? "").ReplaceLineEndings(" ");
+        var stagedAt = time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        await File.WriteAllTextAsync(Path.Combine(directory, uploadId + ".meta"), $"{stagedAt}\n{(name.Length == 0 ? "upload.csv" : name)}", cancellationToken);
+        return new StageResult(StageStatus.Staged, uploadId, null);
+    }
+
+    /// <summary>The preview of one of this user's uploads; null when the id is unknown, expired or someone else's.</summary>
+    public async Task<ImportPreview?> PreviewAsync(string userId, string uploadId, CancellationToken cancellationToken = default)
+    {
+        var staged = await LoadAsync(userId, uploadId, cancellationToken);
+        if (staged is null)
+        {
+            return null;
+        }
+
+        var (user, parsed) = await ParseAsync(userId, staged.Value.Bytes, cancellationToken);
+        return await PreviewOfAsync(userId, uploadId, staged.Value.Name, user, parsed, cancellationToken);
+    }
+
+    /// <summary>Parses a file without keeping it: what it would import and what is wrong with it.</summary>
+    public async Task<ImportPreview> PreviewAsync(string userId, Stream content, string? fileName = null, CancellationToken cancellationToken = default)
+    {
+        var (bytes, tooLarge) = await ReadLimitedAsync(content, MaxFileBytes, cancellationToken);
+        var (user, parsed) = tooLarge is null
+            ? await ParseAsync(userId, bytes, cancellationToken)
+            : (await PreferencesAsync(userId, cancellationToken), new ImportParseResult(ImportFormat.Unknown, [], [tooLarge], 1));
+        return await PreviewOfAsync(userId, "", fileName ?? "upload.csv", user, parsed, cancellationToken);
+    }
+
+    /// <summary>Parses and validates the upload again and, only if it has no error at all, writes every row through the health store.</summary>
+    public async Task<ImportOutcome> ImportAsync(string userId, string uploadId, CancellationToken cancellationToken = default)
+    {
+        var staged = await LoadAsync(userId, uploadId, cancellationToken);
+        if (staged is null)
+        {
+            return new ImportOutcome(ImportStatus.NotFound, null, null, null);
+        }
+
+        var (user, parsed) = await ParseAsync(userId, staged.Value.Bytes, cancellationToken);
+        if (!parsed.Succeeded || parsed.Rows.Count == 0)
+        {
+            return new ImportOutcome(ImportStatus.HasErrors, staged.Value.Name, await PreviewOfAsync(userId, uploadId, staged.Value.Name, user, parsed, cancellationToken), null);
+        }
+
+        var inputs = parsed.Rows.Select(r => new SampleInput(r.MetricCode, SampleSource.Import, SourceRecordId(r), r.StartUtc, r.Value)).ToList();
+        var result = await store.UpsertSamplesAsync(userId, inputs, cancellationToken);
+        Discard(userId, uploadId);
+        return new ImportOutcome(ImportStatus.Imported, staged.Value.Name, null, result);
+    }
+
+    /// <summary>Forgets an upload (cancel, or after import).</summary>
+    public void Discard(string userId, string uploadId)
+    {
+        if (PathsFor(userId, uploadId) is { } paths)
+        {
+            File.Delete(paths.Csv);
+            File.Delete(paths.Meta);
+        }
+    }
+
+    /// <summary>The same metric at the same instant is the same record, whichever file it came from.</summary>
+    public static string SourceRecordId(ImportRow row) =>
+        "csv:" + row.StartUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    internal static async Task<(byte[] Bytes, ImportError? TooLarge)> ReadLimitedAsync(Stream content, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await content.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                buffer.Write(chunk, 0, (int)(limit - buffer.Length));
+                return ([], TooLargeError(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), limit));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return (buffer.ToArray(), null);
+    }
+
+    /// <summary>Says where in the file the limit was passed, so a person knows roughly how much to split off.</summary>
+    private static ImportError TooLargeError(ReadOnlySpan<byte> firstBytes, long limit)
+    {
+        var line = firstBytes.Count((byte)'\n') + 1;
+        var column = firstBytes.Length - (firstBytes.LastIndexOf((byte)'\n') + 1) + 1;
+        return new ImportError(line, column, null,
+            $"The file is larger than {limit / (1024 * 1024)} MB; it passes the limit here. Split it into smaller files and import them one after another.");
+    }
+
+    private async Task<ImportPreview> PreviewOfAsync(string userId, string uploadId, string fileName, (string TimeZoneId, UnitSystem UnitSystem) user, ImportParseResult parsed, CancellationToken cancellationToken)
+    {
+        // Later rows for the same metric and instant replace earlier ones, as the health store does.
+        var rows = parsed.Rows.GroupBy(r => (r.MetricCode, r.StartUtc)).Select(g => g.Last()).OrderBy(r => r.Line).ToList();
+        var alreadyImported = 0;
+        foreach (var byMetric in rows.GroupBy(r => r.MetricCode))
+        {
+            foreach (var chunk in byMetric.Select(SourceRecordId).Chunk(5000))
+            {
+                alreadyImported += await db.Samples.AsNoTracking()
+                    .CountAsync(s => s.UserId == userId && s.MetricCode == byMetric.Key && s.Source == SampleSource.Import && chunk.Contains(s.SourceRecordId), cancellationToken);
+            }
+        }
+
+        var metrics = rows.GroupBy(r => r.MetricCode).Select(g =>
+        {
+            var metric = MetricCatalogue.Get(g.Key);
+            var unit = metric.DisplayFor(user.UnitSystem);
+            return new ImportMetricSummary(metric.Code, metric.DisplayName, g.Count(),
+                Math.Round(unit.FromCanonical(g.Min(r => r.Value)), 2), Math.Round(unit.FromCanonical(g.Max(r => r.Value)), 2), unit.Label,
+                DateOnly.FromDateTime(g.Min(r => r.LocalTime)), DateOnly.FromDateTime(g.Max(r => r.LocalTime)));
+        }).OrderBy(m => m.DisplayName, StringComparer.Ordinal).ToList();
+
+        var first = rows.Take(PreviewRowCount).Select(r =>
+        {
+            var metric = MetricCatalogue.Get(r.MetricCode);
+            var unit = metric.DisplayFor(user.UnitSystem);
+            return new ImportPreviewRow(r.Line, r.LocalTime, metric.DisplayName, Math.Round(unit.FromCanonical(r.Value), 2), unit.Label);
+        }).ToList();
+
+        return new ImportPreview(uploadId, fileName, parsed.Format, rows.Count, alreadyImported, parsed.Rows.Count - rows.Count, metrics,
+            metrics.Count > 0 ? metrics.Min(m => m.From) : null, metrics.Count > 0 ? metrics.Max(m => m.To) : null,
+            first, parsed.Errors, parsed.ErrorCount);
+    }
+
+    private async Task<((string TimeZoneId, UnitSystem UnitSystem) User, ImportParseResult Parsed)> ParseAsync(string userId, byte[] bytes, CancellationToken cancellationToken)
+    {
+        var user = await PreferencesAsync(userId, cancellationToken);
+        var parser = new CsvImportParser(TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId), user.UnitSystem);
+        return (user, parser.Parse(bytes));
+    }
+
+    private async Task<(string TimeZoneId, UnitSystem UnitSystem)> PreferencesAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.TimeZoneId, u.UnitSystem })
+            .SingleAsync(cancellationToken);
+        return (user.TimeZoneId, user.UnitSystem);
+    }
+
+    private async Task<(byte[] Bytes, string Name)?> LoadAsync(string userId, string uploadId, CancellationToken cancellationToken)
+    {
+        if (PathsFor(userId, uploadId) is not { } paths || !File.Exists(paths.Csv) || !File.Exists(paths.Meta))
+        {
+            return null;
+        }
+
+        var (stagedAt, name) = ReadMeta(await File.ReadAllTextAsync(paths.Meta, cancellationToken));
+        if (stagedAt < time.GetUtcNow().UtcDateTime - UploadLifetime)
+        {
+            Discard(userId, uploadId);
+            return null;
+        }
+
+        return (await File.ReadAllBytesAsync(paths.Csv, cancellationToken), name);
+    }
+
+    /// <summary>Null unless the id has exactly the shape this service hands out, so it can never name another path.</summary>
+    private static (DateTime StagedAt, string Name) ReadMeta(string meta)
+    {
+        var parts = meta.Split('\n', 2);
+        var stagedAt = DateTime.TryParse(parts[0], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : DateTime.MinValue;
+        return (stagedAt, parts.Length > 1 ? parts[1] : "upload.csv");
+    }
+
+    private (string Csv, string Meta)? PathsFor(string userId, string uploadId)
+    {
+        if (uploadId.Length != 32 || !uploadId.All(char.IsAsciiHexDigitLower))
+        {
+            return null;
+        }
+
+        var directory = UserDirectory(userId);
+        return (Path.Combine(directory, uploadId + ".csv"), Path.Combine(directory, uploadId + ".meta"));
+    }
+
+    /// <summary>One folder per user, named by a hash of the id so that no user id ever becomes a path.</summary>
+    private string UserDirectory(string userId) =>
+        Path.Combine(ImportsRoot, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(userId)))[..32]);
+
+    private void DeleteExpired()
+    {
+        if (!Directory.Exists(ImportsRoot))
+        {
+            return;
+        }
+
+        var cutoff = time.GetUtcNow().UtcDateTime - UploadLifetime;
+        foreach (var meta in Directory.EnumerateFiles(ImportsRoot, "*.meta", SearchOption.AllDirectories))
+        {
+            try
+            {
+                if (ReadMeta(File.ReadAllText(meta)).StagedAt < cutoff)
+                {
+                    File.Delete(Path.ChangeExtension(meta, ".csv"));
+                    File.Delete(meta);
+                }
+            }
+            catch (IOException)
+            {
+                // Another request may be deleting it at the same moment.
+            }
+        }
+    }
+}

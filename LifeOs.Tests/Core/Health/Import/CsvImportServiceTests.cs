@@ -1,0 +1,134 @@
+using System.Text;
+using LifeOs.Core.Accounts;
+using LifeOs.Core.Data;
+using LifeOs.Core.Health;
+using LifeOs.Core.Health.Import;
+using LifeOs.Tests.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LifeOs.Tests.Core.Health.Import;
+
+public sealed class CsvImportServiceTests : IDisposable
+{
+    private const string Weights = "date,Weight (lb),resting_heart_rate\n2026-11-20,165.4,52\n2026-11-21,164.8,51\n2026-11-22,,50\n";
+    private readonly SqliteConnection connection = TestDatabase.OpenInMemory();
+    private readonly LifeOsDbContext db;
+    private readonly string directory = TempDirectory.Create("lifeos-import");
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero));
+    private readonly CsvImportService service;
+
+    public CsvImportServiceTests()
+    {
+        db = new LifeOsDbContext(TestDatabase.Options(connection));
+        db.Database.Migrate();
+        foreach (var id in new[] { "ada", "bob" })
+        {
+            db.Users.Add(new ApplicationUser { Id = id, UserName = id, Email = $"{id}@example.com", TimeZoneId = "Europe/London", CreatedAt = DateTime.UtcNow });
+        }
+
+        db.SaveChanges();
+        service = new CsvImportService(db, new HealthStore(db, time, new SourcePriorityService(db)), new DataDirectory(directory), time);
+    }
+
+    public void Dispose()
+    {
+        db.Dispose();
+        connection.Dispose();
+        TempDirectory.Delete(directory);
+    }
+
+    private async Task<string> StageAsync(string user, string csv, string name = "weights.csv")
+    {
+        var staged = await service.StageAsync(user, new MemoryStream(Encoding.UTF8.GetBytes(csv)), name, TestContext.Current.CancellationToken);
+        Assert.Equal(StageStatus.Staged, staged.Status);
+        return staged.UploadId!;
+    }
+
+    [Fact]
+    public async Task Preview_CountsPerMetric_DateRange_FirstRows_InTheUsersUnits()
+    {
+        var id = await StageAsync("ada", Weights);
+        var preview = await service.PreviewAsync("ada", id, TestContext.Current.CancellationToken);
+
+        Assert.NotNull(preview);
+        Assert.Equal(("weights.csv", ImportFormat.Wide, 5, 0), (preview.FileName, preview.Format, preview.Measurements, preview.ErrorCount));
+        Assert.Equal([("Resting heart rate", 3), ("Weight", 2)], preview.Metrics.Select(m => (m.DisplayName, m.Count)));
+        Assert.Equal((new DateOnly(2026, 11, 20), new DateOnly(2026, 11, 22)), (preview.From, preview.To));
+        Assert.Equal((74.75, 75.02, "kg"), (preview.Metrics[1].Min, preview.Metrics[1].Max, preview.Metrics[1].Unit));
+        Assert.Equal(new ImportPreviewRow(2, new DateTime(2026, 11, 20, 12, 0, 0), "Weight", 75.02, "kg"), preview.FirstRows[0]);
+        Assert.True(preview.CanImport);
+        Assert.Equal(0, await db.Samples.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Import_WritesThroughTheHealthStore_AndTheSameFileAgainAddsNothing()
+    {
+        var first = await service.ImportAsync("ada", await StageAsync("ada", Weights), TestContext.Current.CancellationToken);
+        Assert.Equal(ImportStatus.Imported, first.Status);
+        Assert.Equal(5, first.Result!.Inserted);
+        Assert.Equal(5, await db.Samples.CountAsync(s => s.Source == SampleSource.Import, TestContext.Current.CancellationToken));
+        Assert.Equal(5, await db.DailyValues.CountAsync(TestContext.Current.CancellationToken));
+
+        // The same rows in another layout and file are the same records.
+        var again = await StageAsync("ada", "timestamp,metric,value,unit\n2026-11-20T12:00,weight,165.4,lb\n2026-11-21T12:00,resting_heart_rate,51,bpm\n", "other.csv");
+        var preview = await service.PreviewAsync("ada", again, TestContext.Current.CancellationToken);
+        Assert.Equal(2, preview!.AlreadyImported);
+        var second = await service.ImportAsync("ada", again, TestContext.Current.CancellationToken);
+        Assert.Equal(new UpsertResult(0, 0, 2, 0, 0), second.Result);
+        Assert.Equal(5, await db.Samples.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Import_FileWithAnyError_ImportsNothing()
+    {
+        var id = await StageAsync("ada", Weights + "2026-11-23,9999,50\n");
+        var outcome = await service.ImportAsync("ada", id, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ImportStatus.HasErrors, outcome.Status);
+        Assert.StartsWith("Line 5, column 2 (Weight (lb))", outcome.Preview!.Errors.Single().ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, await db.Samples.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task AnotherUsersUpload_IsNotFound_ForPreviewOrImport()
+    {
+        var id = await StageAsync("ada", Weights);
+
+        Assert.Null(await service.PreviewAsync("bob", id, TestContext.Current.CancellationToken));
+        Assert.Equal(ImportStatus.NotFound, (await service.ImportAsync("bob", id, TestContext.Current.CancellationToken)).Status);
+        Assert.Equal(ImportStatus.NotFound, (await service.ImportAsync("bob", "../../lifeos.db", TestContext.Current.CancellationToken)).Status);
+        Assert.Equal(0, await db.Samples.CountAsync(TestContext.Current.CancellationToken));
+        Assert.NotNull(await service.PreviewAsync("ada", id, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Upload_IsForgottenAfterImport_AndExpiresAfterADay()
+    {
+        var imported = await StageAsync("ada", Weights);
+        await service.ImportAsync("ada", imported, TestContext.Current.CancellationToken);
+        Assert.Null(await service.PreviewAsync("ada", imported, TestContext.Current.CancellationToken));
+
+        var abandoned = await StageAsync("ada", Weights);
+        time.Advance(TimeSpan.FromHours(25));
+        Assert.Null(await service.PreviewAsync("ada", abandoned, TestContext.Current.CancellationToken));
+        await StageAsync("bob", Weights);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(directory, "imports"), "*", SearchOption.AllDirectories).Length);
+    }
+
+    [Fact]
+    public async Task TooLarge_IsRefusedWithoutKeepingIt_AndSaysWhereTheLimitIsPassed()
+    {
+        var row = "2026-11-20,80\n";
+        var csv = "date,weight\n" + string.Concat(Enumerable.Repeat(row, (int)(CsvImportService.MaxFileBytes / row.Length) + 10));
+
+        var staged = await service.StageAsync("ada", new MemoryStream(Encoding.UTF8.GetBytes(csv)), "huge.csv", TestContext.Current.CancellationToken);
+
+        Assert.Equal(StageStatus.TooLarge, staged.Status);
+        Assert.Null(staged.UploadId);
+        // 12 header bytes, then 14-byte rows: the 20 MB limit falls on line 1,497,966, column 13.
+        Assert.Equal("Line 1497966, column 13: The file is larger than 20 MB; it passes the limit here. Split it into smaller files and import them one after another.", staged.Error!.ToString());
+        Assert.False(Directory.Exists(Path.Combine(directory, "imports")));
+    }
+}
