@@ -49,6 +49,8 @@ public static class CoreServiceCollectionExtensions
         services.AddHealth();
         services.AddConnections(configuration);
         services.AddScoped<Dashboard.DashboardService>();
+        services.TryAddScoped<Goals.IGoalJournalSource, Goals.NoJournal>();
+        services.AddScoped<Goals.GoalService>();
         return dataDirectory;
     }
 }
