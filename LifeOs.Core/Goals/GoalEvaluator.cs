@@ -1,3 +1,5 @@
+using LifeOs.Core.Health;
+
 namespace LifeOs.Core.Goals;
 
 public enum DayResult
@@ -89,7 +91,26 @@ public static class GoalEvaluator
             return day == today ? DayResult.Pending : DayResult.NoData;
         }
 
-        return Meets(goal, value) ? DayResult.Hit : DayResult.Missed;
+        var met = goal.Kind == GoalKind.BodyTarget ? OnTrajectory(goal, day, value, values) : Meets(goal, value);
+        // Today is not over for a running total: 7,000 steps by noon is not a miss yet. Last night's
+        // sleep or this morning's weigh-in is final.
+        var runningTotal = MetricCatalogue.Find(goal.MetricCode ?? "")?.Aggregation == Aggregation.Sum && goal.Kind != GoalKind.BodyTarget;
+        return met ? DayResult.Hit : day == today && runningTotal ? DayResult.Pending : DayResult.Missed;
+    }
+
+    /// <summary>
+    /// A body target's day is a hit when the value is on the straight line from where the user stood when
+    /// the goal started to the target on its date (or better), so the strip shows progress, not only arrival.
+    /// </summary>
+    private static bool OnTrajectory(Goal goal, DateOnly day, double value, IReadOnlyDictionary<DateOnly, double> values)
+    {
+        var baseline = values.Where(v => v.Key <= goal.StartDate).OrderByDescending(v => v.Key).Select(v => (double?)v.Value).FirstOrDefault()
+            ?? values.Where(v => v.Key >= goal.StartDate).OrderBy(v => v.Key).Select(v => v.Value).First();
+        var end = goal.EndDate ?? day;
+        var span = Math.Max(end.DayNumber - goal.StartDate.DayNumber, 1);
+        var progress = Math.Clamp((day.DayNumber - goal.StartDate.DayNumber) / (double)span, 0, 1);
+        var expected = baseline + ((goal.Target - baseline) * progress);
+        return goal.Comparison == Comparison.AtLeast ? value >= expected - 1e-9 : value <= expected + 1e-9;
     }
 
     private static (int Current, int Best) DayStreaks(Goal goal, DateOnly today, DateOnly end, Func<DateOnly, DayResult> result, bool grace)

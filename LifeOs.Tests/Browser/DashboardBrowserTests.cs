@@ -33,7 +33,32 @@ public sealed class DashboardBrowserTests
                 await scope.ServiceProvider.GetRequiredService<HealthStore>().UpsertSamplesAsync(userId, samples, TestContext.Current.CancellationToken);
             }
 
+            // Goals from the templates, scored from the data just written.
+            foreach (var template in new[] { "10,000 steps a day", "4 days a week with 10,000 steps", "Sleep 7 h 30 a night", "Reach a weight by a date" })
+            {
+                await page.GotoAsync("/goals");
+                await page.GetByRole(AriaRole.Link, new() { Name = "New goal" }).ClickAsync();
+                await page.GotoAsync("/goals/new?template=" + template switch
+                {
+                    "10,000 steps a day" => "steps",
+                    "4 days a week with 10,000 steps" => "active-days",
+                    "Sleep 7 h 30 a night" => "sleep",
+                    _ => "weight",
+                });
+                await page.GetByLabel("Starts").FillAsync("2026-09-01");
+                await page.GetByRole(AriaRole.Button, new() { Name = "Create goal" }).ClickAsync();
+                await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("created");
+            }
+
+            await Assertions.Expect(page.Locator(".goal-card")).ToHaveCountAsync(4);
+            await BrowserApp.ScreenshotAsync(page, "goals-desktop");
+            await page.GotoAsync("/goals/new");
+            await page.GetByLabel("Kind", new() { Exact = true }).SelectOptionAsync("JournalHabit");
+            await Assertions.Expect(page.GetByLabel("Metric")).ToBeHiddenAsync();
+            await BrowserApp.ScreenshotAsync(page, "goals-new-desktop");
+
             await page.GotoAsync("/?range=90d");
+            await Assertions.Expect(page.Locator(".goal-mini")).ToHaveCountAsync(4);
             await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-charts-rendered", "7");
             await Assertions.Expect(page.GetByTestId("chart-sleep").Locator("svg").First).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByTestId("empty-mood")).ToBeVisibleAsync();
@@ -50,6 +75,9 @@ public sealed class DashboardBrowserTests
             await phone.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
             await Assertions.Expect(phone.Locator("html")).ToHaveAttributeAsync("data-charts-rendered", "7");
             await BrowserApp.ScreenshotAsync(phone, "dashboard-phone");
+            await phone.GotoAsync("/goals");
+            await BrowserApp.ScreenshotAsync(phone, "goals-phone");
+            await phone.GotoAsync("/");
             await phone.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "dashboard-phone-first-screen.png"), Animations = ScreenshotAnimations.Disabled });
             await phone.GetByTestId("chart-sleep").ScrollIntoViewIfNeededAsync();
             await phone.GetByTestId("chart-sleep").ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "dashboard-phone-sleep-chart.png"), Animations = ScreenshotAnimations.Disabled });

@@ -117,6 +117,34 @@ public sealed class GoalEvaluatorTests
     }
 
     [Fact]
+    public void Today_BelowAnAtLeastTarget_IsNotOverYet_ButAtTheTargetIsAHit()
+    {
+        Assert.Equal(DayResult.Pending, GoalEvaluator.Evaluate(Steps(), Today, Days((0, 7_000)), NoEntries, grace: false).Today);
+        Assert.Equal(DayResult.Hit, GoalEvaluator.Evaluate(Steps(), Today, Days((0, 10_000)), NoEntries, grace: false).Today);
+
+        // Last night's sleep is final: short of the target is a miss, not "not over yet".
+        var sleep = Steps();
+        sleep.MetricCode = MetricCatalogue.SleepDuration;
+        sleep.Target = 7.5 * 3600;
+        Assert.Equal(DayResult.Missed, GoalEvaluator.Evaluate(sleep, Today, Days((0, 7 * 3600)), NoEntries, grace: false).Today);
+    }
+
+    [Fact]
+    public void BodyTarget_DaysAreHitWhenOnTheLineFromStartToTarget()
+    {
+        // From 80 kg on the start day to 70 kg in 10 days: day 5 should be 75 or less.
+        var start = Today.AddDays(-5);
+        var goal = new Goal { UserId = "u", Name = "70 kg", Kind = GoalKind.BodyTarget, MetricCode = MetricCatalogue.Weight, Comparison = Comparison.AtMost, Target = 70, StartDate = start, EndDate = start.AddDays(10) };
+        var values = new Dictionary<DateOnly, double> { [start] = 80, [start.AddDays(2)] = 79, [start.AddDays(4)] = 75.5 };
+        var strip = GoalEvaluator.Evaluate(goal, Today, values, NoEntries, grace: false).Last30Days.ToDictionary(d => d.Day, d => d.Result);
+
+        Assert.Equal(DayResult.Hit, strip[start]);              // 80 on the line's start
+        Assert.Equal(DayResult.Missed, strip[start.AddDays(2)]); // 79 > 78 expected
+        Assert.Equal(DayResult.Hit, strip[start.AddDays(4)]);    // 75.5 <= 76 expected
+        Assert.Equal(DayResult.NoData, strip[start.AddDays(3)]);
+    }
+
+    [Fact]
     public void EndedGoal_HasNoCurrentStreak_ButKeepsItsBest()
     {
         var goal = Steps(start: Today.AddDays(-10));
