@@ -94,7 +94,7 @@ public static class GoalEvaluator
         var met = goal.Kind == GoalKind.BodyTarget ? OnTrajectory(goal, day, value, values) : Meets(goal, value);
         // Today is not over for a running total: 7,000 steps by noon is not a miss yet. Last night's
         // sleep or this morning's weigh-in is final.
-        var runningTotal = MetricCatalogue.Find(goal.MetricCode ?? "")?.Aggregation == Aggregation.Sum && goal.Kind != GoalKind.BodyTarget;
+        var runningTotal = MetricCatalogue.Find(goal.MetricCode ?? "") is { Group: MetricGroup.Activity, Aggregation: Aggregation.Sum };
         return met ? DayResult.Hit : day == today && runningTotal ? DayResult.Pending : DayResult.Missed;
     }
 
