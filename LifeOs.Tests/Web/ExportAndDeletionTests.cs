@@ -83,11 +83,17 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         using var survivor = await UserWithDataAsync("survivor@example.com", "80");
         var ids = await app.WithDbAsync(db => db.Users.ToDictionaryAsync(u => u.Email!, u => u.Id));
         Assert.NotEmpty(await MentionsAsync(ids["doomed@example.com"]));
+        // A CSV upload waiting for confirmation is a file, not a row: it must go too.
+        var staged = await doomed.PostFileAsync("/metrics/import", "import-upload", "file", "w.csv", "timestamp,metric,value,unit\n2026-11-20T08:00,weight,70,kg\n"u8.ToArray());
+        Assert.Equal(HttpStatusCode.Redirect, staged.StatusCode);
+        var imports = Path.Combine(app.DataDirectory, "imports");
+        Assert.Single(Directory.GetDirectories(imports));
 
         var response = await doomed.PostFormAsync("/Account/Manage/DeletePersonalData", "delete-user", new Dictionary<string, string> { ["Input.Password"] = TestClient.Password });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
 
         Assert.Empty(await MentionsAsync(ids["doomed@example.com"]));
+        Assert.Empty(Directory.GetDirectories(imports));
         var survivorRows = await MentionsAsync(ids["survivor@example.com"]);
         Assert.Contains(survivorRows, m => m.StartsWith("Samples.", StringComparison.Ordinal));
         Assert.Contains(survivorRows, m => m.StartsWith("SourcePriorities.", StringComparison.Ordinal));

@@ -135,6 +135,16 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
         }
     }
 
+    /// <summary>Removes every staged upload of a user (their account is being deleted).</summary>
+    public void DiscardAll(string userId)
+    {
+        var directory = UserDirectory(userId);
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>The same metric at the same instant is the same record, whichever file it came from.</summary>
     public static string SourceRecordId(ImportRow row) =>
         "csv:" + row.StartUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
