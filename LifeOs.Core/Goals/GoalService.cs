@@ -69,23 +69,35 @@ public sealed class GoalService(LifeOsDbContext db, TimeProvider time, IGoalJour
         await db.Set<Goal>().AsNoTracking().SingleOrDefaultAsync(g => g.Id == id && g.UserId == userId, cancellationToken);
 
     /// <summary>Every goal of the user with its status; active first, then archived.</summary>
-    public async Task<IReadOnlyList<GoalStatus>> EvaluateAllAsync(string userId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<GoalStatus>> EvaluateAllAsync(string userId, CancellationToken cancellationToken) =>
+        await EvaluateAsync(userId, asOf: null, activeOnly: false, cancellationToken);
+
+    /// <summary>The active goals as they stood at the end of the ISO week starting <paramref name="monday"/> (or today, within it).</summary>
+    public async Task<IReadOnlyList<GoalStatus>> EvaluateWeekAsync(string userId, DateOnly monday, CancellationToken cancellationToken) =>
+        await EvaluateAsync(userId, monday.AddDays(6), activeOnly: true, cancellationToken);
+
+    private async Task<IReadOnlyList<GoalStatus>> EvaluateAsync(string userId, DateOnly? asOf, bool activeOnly, CancellationToken cancellationToken)
     {
         if (await PreferencesAsync(userId, cancellationToken) is not { } preferences)
         {
             return [];
         }
 
-        var goals = await db.Set<Goal>().AsNoTracking().Where(g => g.UserId == userId)
+        var goals = await db.Set<Goal>().AsNoTracking().Where(g => g.UserId == userId && (!activeOnly || g.ArchivedAt == null))
             .OrderBy(g => g.ArchivedAt != null).ThenBy(g => g.CreatedAt).ThenBy(g => g.Id)
             .ToListAsync(cancellationToken);
+        var today = asOf is { } end && end < preferences.Today ? end : preferences.Today;
+        if (asOf is not null)
+        {
+            goals.RemoveAll(g => g.StartDate > today); // not started that week
+        }
+
         if (goals.Count == 0)
         {
             return [];
         }
 
         // One read per metric, from the earliest start any goal needs (body targets look back 30 days).
-        var today = preferences.Today;
         var metrics = goals.Where(g => g.MetricCode is not null).GroupBy(g => g.MetricCode!)
             .ToDictionary(g => g.Key, g => g.Min(x => x.StartDate).AddDays(-31));
         var values = new Dictionary<string, IReadOnlyDictionary<DateOnly, double>>(StringComparer.Ordinal);
