@@ -52,13 +52,15 @@ public static class DashboardCharts
         }
 
         var weekly = data.Range.Days > 120;
-        var stageSeries = stages.Select(s => (object)new
+        // Without stages (a source that reports only the total), the night's total is the bar.
+        var bars = stages.Any(s => s.Points.Count > 0) ? stages : [total];
+        var stageSeries = bars.Select(s => (object)new
         {
             type = "bar",
             name = s.Name,
             stack = "stages",
             barMaxWidth = 18,
-            data = Pairs(weekly ? Bucket(s.Points, 7) : s.Points, v => Math.Round(v / 60, 2)), // minutes → hours
+            data = Pairs(weekly ? Bucket(s.Points, 7) : s.Points, v => s.Unit == "min" ? Math.Round(v / 60, 2) : v), // stages in minutes → hours
         });
         var options = new
         {
