@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every LifeOs test on a fresh machine: installs Debian's chromium for the browser tests if it
-# is missing, restores NuGet packages, builds, tests, and prints "N passed, N failed".
+# Runs every LifeOs test on a fresh machine: installs Debian's chromium for the browser tests (and
+# Node.js for the web build) if missing, restores NuGet packages, builds, tests, and prints "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -15,6 +15,19 @@ if ! command -v chromium >/dev/null 2>&1 && [ -z "${LIFEOS_CHROMIUM:-}" ]; then
         $SUDO dpkg --configure -a >/dev/null 2>&1 || true
     done
     command -v chromium >/dev/null 2>&1 || { echo "Could not install chromium; set LIFEOS_CHROMIUM to a Chromium binary."; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+# The web build runs `npm ci` for its browser libraries (ECharts); Node comes with these machines, but
+# install Debian's if it ever does not.
+if ! command -v npm >/dev/null 2>&1; then
+    echo "Installing Node.js and npm for the web build..."
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    for attempt in 1 2; do
+        if $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q nodejs npm >/dev/null; then break; fi
+        echo "nodejs install attempt $attempt failed"
+        $SUDO dpkg --configure -a >/dev/null 2>&1 || true
+    done
 fi
 
 log=$(mktemp)
