@@ -1,6 +1,7 @@
 using LifeOs.Core.Accounts;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
+using LifeOs.Core.Journal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<UserSettingsService>();
         services.AddScoped<Export.UserDataExportService>();
         services.AddHealth();
+        services.AddJournal();
         return dataDirectory;
     }
 }

@@ -13,6 +13,14 @@ public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : Identi
 
     public DbSet<Health.DailyValue> DailyValues => Set<Health.DailyValue>();
 
+    public DbSet<Journal.JournalEntry> JournalEntries => Set<Journal.JournalEntry>();
+
+    public DbSet<Journal.JournalTag> JournalTags => Set<Journal.JournalTag>();
+
+    public DbSet<Journal.JournalTemplate> JournalTemplates => Set<Journal.JournalTemplate>();
+
+    public DbSet<Journal.JournalPreferences> JournalPreferences => Set<Journal.JournalPreferences>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

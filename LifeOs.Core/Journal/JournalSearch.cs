@@ -1,0 +1,199 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using LifeOs.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace LifeOs.Core.Journal;
+
+/// <summary>
+/// Full-text search over the SQLite FTS5 table <c>JournalSearch</c> (title, body, tags; kept in step by
+/// triggers), ranked by bm25 with a title match weighing most.
+/// </summary>
+internal static class JournalSearch
+{
+    public const string Table = "JournalSearch";
+
+    // Control characters cannot come from a form field's text in a useful way, so they mark matches safely.
+    private const char MarkStart = '\u0002';
+    private const char MarkEnd = '\u0003';
+
+    /// <summary>
+    /// Turns what a person typed into an FTS5 expression that cannot be a syntax error: every word is a
+    /// quoted phrase (all must match), the last one also matches as a prefix. Null when nothing is searchable.
+    /// </summary>
+    public static string? ToMatchExpression(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var words = new List<string>();
+        var current = new StringBuilder();
+        foreach (var c in text.Length > JournalQuery.MaxSearchLength ? text[..JournalQuery.MaxSearchLength] : text)
+        {
+            if (char.IsLetterOrDigit(c) || c is '_' || char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark)
+            {
+                current.Append(c);
+            }
+            else if (current.Length > 0)
+            {
+                words.Add(current.ToString());
+                current.Clear();
+            }
+        }
+
+        if (current.Length > 0)
+        {
+            words.Add(current.ToString());
+        }
+
+        if (words.Count == 0)
+        {
+            return null;
+        }
+
+        var last = words.Count - 1;
+        return string.Join(" ", words.Select((w, i) => i == last ? $"\"{w}\"*" : $"\"{w}\""));
+    }
+
+    public static async Task<JournalListPage> RunAsync(LifeOsDbContext db, string userId, JournalQuery query, string match, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var where = new StringBuilder($"{Table} MATCH $match AND e.UserId = $user");
+        var parameters = new Dictionary<string, object> { ["$match"] = match, ["$user"] = userId };
+        if (query.Kind is { } kind)
+        {
+            where.Append(" AND e.Kind = $kind");
+            parameters["$kind"] = kind.ToString();
+        }
+
+        if (query.Mood is { } mood)
+        {
+            where.Append(" AND e.Mood = $mood");
+            parameters["$mood"] = mood;
+        }
+
+        if (query.From is { } from)
+        {
+            where.Append(" AND e.LocalDate >= $from");
+            parameters["$from"] = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+
+        if (query.To is { } to)
+        {
+            where.Append(" AND e.LocalDate <= $to");
+            parameters["$to"] = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Tag))
+        {
+            where.Append(" AND EXISTS (SELECT 1 FROM JournalTags t WHERE t.EntryId = e.Id AND t.UserId = $user AND t.Name = $tag)");
+            parameters["$tag"] = query.Tag.Trim();
+        }
+
+        var from_ = $"FROM {Table} JOIN JournalEntries e ON e.Id = {Table}.rowid WHERE {where}";
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
+        try
+        {
+            int total;
+            await using (var count = Command(connection, $"SELECT COUNT(*) {from_}", parameters))
+            {
+                total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            }
+
+            var hits = new List<(long Id, string Snippet, string TitleSnippet)>();
+            await using (var select = Command(connection,
+                $"SELECT e.Id, snippet({Table}, 1, char(2), char(3), '…', 24), snippet({Table}, 0, char(2), char(3), '…', 24) {from_} " +
+                $"ORDER BY bm25({Table}, 4.0, 1.0, 2.0), e.LocalDate DESC, e.Id DESC LIMIT $take OFFSET $skip",
+                new Dictionary<string, object>(parameters) { ["$take"] = pageSize, ["$skip"] = (page - 1) * pageSize }))
+            await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    hits.Add((reader.GetInt64(0), reader.IsDBNull(1) ? "" : reader.GetString(1), reader.IsDBNull(2) ? "" : reader.GetString(2)));
+                }
+            }
+
+            var ids = hits.Select(h => h.Id).ToList();
+            var rows = await db.JournalEntries.AsNoTracking()
+                .Where(e => e.UserId == userId && ids.Contains(e.Id))
+                .Select(e => new { e.Id, e.Kind, e.LocalDate, e.Week, e.Title, e.Mood, e.Energy, e.Tags, e.WordCount, e.CreatedAt })
+                .ToDictionaryAsync(e => e.Id, cancellationToken);
+            var items = hits.Where(h => rows.ContainsKey(h.Id)).Select(h =>
+            {
+                var r = rows[h.Id];
+                var snippet = h.Snippet.Contains(MarkStart, StringComparison.Ordinal) || h.TitleSnippet.Length == 0 ? h.Snippet : h.TitleSnippet;
+                return new JournalListItem(r.Id, r.Kind, r.LocalDate, r.Week, r.Title, "", ToHtml(snippet), r.Mood, r.Energy, JournalService.SplitTags(r.Tags), r.WordCount, r.CreatedAt);
+            }).ToList();
+            return new JournalListPage(items, total, page, pageSize);
+        }
+        finally
+        {
+            if (opened)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+
+    /// <summary>HTML-encodes every piece of the snippet and wraps only the matched words in &lt;mark&gt;.</summary>
+    public static string ToHtml(string snippet)
+    {
+        var html = new StringBuilder(snippet.Length + 32);
+        var open = false;
+        var piece = new StringBuilder();
+        foreach (var c in snippet)
+        {
+            if (c is MarkStart or MarkEnd)
+            {
+                html.Append(WebUtility.HtmlEncode(piece.ToString()));
+                piece.Clear();
+                if (c == MarkStart && !open)
+                {
+                    html.Append("<mark>");
+                    open = true;
+                }
+                else if (c == MarkEnd && open)
+                {
+                    html.Append("</mark>");
+                    open = false;
+                }
+            }
+            else
+            {
+                piece.Append(c is '\n' or '\r' ? ' ' : c);
+            }
+        }
+
+        html.Append(WebUtility.HtmlEncode(piece.ToString()));
+        if (open)
+        {
+            html.Append("</mark>");
+        }
+
+        return html.ToString();
+    }
+
+    private static DbCommand Command(DbConnection connection, string sql, Dictionary<string, object> parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value;
+            command.Parameters.Add(p);
+        }
+
+        return command;
+    }
+}
