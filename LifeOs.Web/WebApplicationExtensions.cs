@@ -100,6 +100,7 @@ public static class WebApplicationExtensions
 
         app.MapStaticAssets();
         app.MapHealthEndpoints();
+        app.MapJournalEndpoints();
         app.MapRazorComponents<App>();
         app.MapAdditionalIdentityEndpoints();
         return app;

@@ -37,18 +37,28 @@ public sealed record JournalListPage(IReadOnlyList<JournalListItem> Items, int T
 /// <summary>An entry from the same day of an earlier month or year.</summary>
 public sealed record OnThisDayItem(long Id, JournalKind Kind, DateOnly LocalDate, string? Title, string Excerpt, int MonthsAgo);
 
+/// <summary>The user's local day and time zone, for showing stored UTC times.</summary>
+public sealed record UserClock(DateOnly Today, TimeZoneInfo Zone)
+{
+    public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
+}
+
 /// <summary>Entries: create, edit, delete, list with filters and full-text search, calendar, "on this day", tags.</summary>
 public sealed class JournalService(LifeOsDbContext db, TimeProvider time)
 {
     private const int ExcerptLength = 280;
 
     /// <summary>The user's current local day (time zone and day-start hour).</summary>
-    public async Task<DateOnly> TodayAsync(string userId, CancellationToken cancellationToken = default)
+    public async Task<DateOnly> TodayAsync(string userId, CancellationToken cancellationToken = default) =>
+        (await ClockAsync(userId, cancellationToken)).Today;
+
+    public async Task<UserClock> ClockAsync(string userId, CancellationToken cancellationToken = default)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
             .Select(u => new { u.TimeZoneId, u.DayStartHour })
             .SingleAsync(cancellationToken);
-        return LocalDay.Of(time.GetUtcNow().UtcDateTime, TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId), user.DayStartHour);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
+        return new UserClock(LocalDay.Of(time.GetUtcNow().UtcDateTime, zone, user.DayStartHour), zone);
     }
 
     public async Task<JournalSaveResult> CreateAsync(string userId, JournalEntryInput input, CancellationToken cancellationToken = default)
