@@ -11,7 +11,7 @@ namespace LifeOs.Core.Journal;
 /// Full-text search over the SQLite FTS5 table <c>JournalSearch</c> (title, body, tags; kept in step by
 /// triggers), ranked by bm25 with a title match weighing most.
 /// </summary>
-internal static class JournalSearch
+internal static partial class JournalSearch
 {
     public const string Table = "JournalSearch";
 
@@ -144,9 +144,16 @@ internal static class JournalSearch
         }
     }
 
+    /// <summary>Drops Markdown's emphasis, code and heading markers, which read as noise in one line of text.</summary>
+    public static string StripInlineMarkdown(string text) => MarkdownNoise().Replace(text, "");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[*`]+|(?<=^|\s)#{1,6}\s|(?<=^|\s)[-+]\s(?=\S)")]
+    private static partial System.Text.RegularExpressions.Regex MarkdownNoise();
+
     /// <summary>HTML-encodes every piece of the snippet and wraps only the matched words in &lt;mark&gt;.</summary>
     public static string ToHtml(string snippet)
     {
+        snippet = StripInlineMarkdown(snippet);
         var html = new StringBuilder(snippet.Length + 32);
         var open = false;
         var piece = new StringBuilder();

@@ -229,10 +229,12 @@ public sealed class JournalService(LifeOsDbContext db, TimeProvider time)
             return "";
         }
 
+        // A heading reads as a lead-in ("What went well — Long walk…"); emphasis and code markers go.
         var lines = body.Split('\n')
-            .Select(l => l.Trim().TrimStart('#', '>', '-', '*', '+', ' ').Trim())
-            .Where(l => l.Length > 0);
-        var text = string.Join(" ", lines).Replace("**", "", StringComparison.Ordinal).Replace("__", "", StringComparison.Ordinal);
+            .Select(l => l.Trim())
+            .Select(l => l.StartsWith('#') ? l.TrimStart('#').Trim() + " —" : l.TrimStart('>', '-', '+', ' ').Trim())
+            .Where(l => l.Length > 0 && l != "—" && l != "---");
+        var text = JournalSearch.StripInlineMarkdown(string.Join(" ", lines)).Replace("— —", "—", StringComparison.Ordinal).TrimEnd(' ', '—');
         if (text.Length <= length)
         {
             return text;
