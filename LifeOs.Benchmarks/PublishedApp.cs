@@ -52,6 +52,9 @@ internal sealed class PublishedApp : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The run's data directory (database file <c>lifeos.db</c>), for scenarios that seed data in-process.</summary>
+    public string DataDirectory => dataDirectory;
+
     public OutputTail StandardOutput { get; } = new();
 
     public OutputTail StandardError { get; } = new();

@@ -9,6 +9,7 @@ internal static class Scenarios
     private static readonly Dictionary<string, Func<BenchmarkOptions, CancellationToken, Task<int>>> All = new(StringComparer.Ordinal)
     {
         ["foundation"] = (options, ct) => new FoundationBenchmark(options).RunAsync(ct),
+        ["journal"] = (options, ct) => new JournalBenchmark(options).RunAsync(ct),
     };
 
     public static string Names => string.Join(", ", All.Keys);
