@@ -84,7 +84,15 @@ internal sealed class JournalBenchmark(BenchmarkOptions options)
         {
             try
             {
-                Directory.Delete(scratch, recursive: true);
+                if (options.KeepPublish && options.SkipPublishDirectory is null)
+                {
+                    Directory.Delete(Path.Combine(scratch, "src"), recursive: true);
+                    Log.Info($"Publish output kept: rerun with --skip-publish {Path.Combine(scratch, "publish")}");
+                }
+                else
+                {
+                    Directory.Delete(scratch, recursive: true);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -61,39 +61,50 @@ internal static partial class JournalSearch
 
     public static async Task<JournalListPage> RunAsync(LifeOsDbContext db, string userId, JournalQuery query, string match, int page, int pageSize, CancellationToken cancellationToken)
     {
-        var where = new StringBuilder($"{Table} MATCH $match AND e.UserId = $user");
-        var parameters = new Dictionary<string, object> { ["$match"] = match, ["$user"] = userId };
+        // The owner is part of the match: FTS5 intersects this journal's documents with the words,
+        // so counting and ranking never read a table row. The words only look at title, body and tags.
+        var fullMatch = $"{{UserId}} : \"{userId.Replace("\"", "\"\"", StringComparison.Ordinal)}\" AND {{Title Body Tags}} : ({match})";
+        var parameters = new Dictionary<string, object> { ["$match"] = fullMatch };
+        var filters = new StringBuilder();
         if (query.Kind is { } kind)
         {
-            where.Append(" AND e.Kind = $kind");
+            filters.Append(" AND e.Kind = $kind");
             parameters["$kind"] = kind.ToString();
         }
 
         if (query.Mood is { } mood)
         {
-            where.Append(" AND e.Mood = $mood");
+            filters.Append(" AND e.Mood = $mood");
             parameters["$mood"] = mood;
         }
 
         if (query.From is { } from)
         {
-            where.Append(" AND e.LocalDate >= $from");
+            filters.Append(" AND e.LocalDate >= $from");
             parameters["$from"] = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         }
 
         if (query.To is { } to)
         {
-            where.Append(" AND e.LocalDate <= $to");
+            filters.Append(" AND e.LocalDate <= $to");
             parameters["$to"] = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         }
 
         if (!string.IsNullOrWhiteSpace(query.Tag))
         {
-            where.Append(" AND EXISTS (SELECT 1 FROM JournalTags t WHERE t.EntryId = e.Id AND t.UserId = $user AND t.Name = $tag)");
+            filters.Append(" AND EXISTS (SELECT 1 FROM JournalTags t WHERE t.EntryId = e.Id AND t.UserId = $user AND t.Name = $tag)");
             parameters["$tag"] = query.Tag.Trim();
         }
 
-        var from_ = $"FROM {Table} JOIN JournalEntries e ON e.Id = {Table}.rowid WHERE {where}";
+        // Filters need the entry row; the owner check stays as a second guard whenever the row is read.
+        var source = filters.Length == 0
+            ? $"FROM {Table} WHERE {Table} MATCH $match"
+            : $"FROM {Table} JOIN JournalEntries e ON e.Id = {Table}.rowid WHERE {Table} MATCH $match AND e.UserId = $user{filters}";
+        if (filters.Length > 0)
+        {
+            parameters["$user"] = userId;
+        }
+
         var connection = db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened)
@@ -104,34 +115,48 @@ internal static partial class JournalSearch
         try
         {
             int total;
-            await using (var count = Command(connection, $"SELECT COUNT(*) {from_}", parameters))
+            await using (var count = Command(connection, $"SELECT COUNT(*) {source}", parameters))
             {
                 total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
             }
 
-            var hits = new List<(long Id, string Snippet, string TitleSnippet)>();
+            var ids = new List<long>();
             await using (var select = Command(connection,
-                $"SELECT e.Id, snippet({Table}, 1, char(2), char(3), '…', 24), snippet({Table}, 0, char(2), char(3), '…', 24) {from_} " +
-                $"ORDER BY bm25({Table}, 4.0, 1.0, 2.0), e.LocalDate DESC, e.Id DESC LIMIT $take OFFSET $skip",
+                $"SELECT {Table}.rowid {source} ORDER BY bm25({Table}, 4.0, 1.0, 2.0, 0.0), {Table}.rowid DESC LIMIT $take OFFSET $skip",
                 new Dictionary<string, object>(parameters) { ["$take"] = pageSize, ["$skip"] = (page - 1) * pageSize }))
             await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    hits.Add((reader.GetInt64(0), reader.IsDBNull(1) ? "" : reader.GetString(1), reader.IsDBNull(2) ? "" : reader.GetString(2)));
+                    ids.Add(reader.GetInt64(0));
                 }
             }
 
-            var ids = hits.Select(h => h.Id).ToList();
+            // Snippets only for the page shown (snippet() in the ranked query would run for every match).
+            var snippets = new Dictionary<long, (string Body, string Title)>();
+            if (ids.Count > 0)
+            {
+                await using var snippet = Command(connection,
+                    $"SELECT rowid, snippet({Table}, 1, char(2), char(3), '…', 24), snippet({Table}, 0, char(2), char(3), '…', 24) " +
+                    $"FROM {Table} WHERE {Table} MATCH $match AND rowid IN ({string.Join(",", ids)})",
+                    new Dictionary<string, object> { ["$match"] = fullMatch });
+                await using var reader = await snippet.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    snippets[reader.GetInt64(0)] = (reader.IsDBNull(1) ? "" : reader.GetString(1), reader.IsDBNull(2) ? "" : reader.GetString(2));
+                }
+            }
+
             var rows = await db.JournalEntries.AsNoTracking()
                 .Where(e => e.UserId == userId && ids.Contains(e.Id))
                 .Select(e => new { e.Id, e.Kind, e.LocalDate, e.Week, e.Title, e.Mood, e.Energy, e.Tags, e.WordCount, e.CreatedAt })
                 .ToDictionaryAsync(e => e.Id, cancellationToken);
-            var items = hits.Where(h => rows.ContainsKey(h.Id)).Select(h =>
+            var items = ids.Where(rows.ContainsKey).Select(id =>
             {
-                var r = rows[h.Id];
-                var snippet = h.Snippet.Contains(MarkStart, StringComparison.Ordinal) || h.TitleSnippet.Length == 0 ? h.Snippet : h.TitleSnippet;
-                return new JournalListItem(r.Id, r.Kind, r.LocalDate, r.Week, r.Title, "", ToHtml(snippet), r.Mood, r.Energy, JournalService.SplitTags(r.Tags), r.WordCount, r.CreatedAt);
+                var r = rows[id];
+                var (body, title) = snippets.GetValueOrDefault(id, ("", ""));
+                var best = body.Contains(MarkStart, StringComparison.Ordinal) || title.Length == 0 ? body : title;
+                return new JournalListItem(r.Id, r.Kind, r.LocalDate, r.Week, r.Title, "", ToHtml(best), r.Mood, r.Energy, JournalService.SplitTags(r.Tags), r.WordCount, r.CreatedAt);
             }).ToList();
             return new JournalListPage(items, total, page, pageSize);
         }

@@ -120,7 +120,8 @@ public sealed class JournalService(LifeOsDbContext db, TimeProvider time)
         var filtered = Filter(db.JournalEntries.AsNoTracking().Where(e => e.UserId == userId), userId, query);
         var total = await filtered.CountAsync(cancellationToken);
         var rows = await filtered
-            .OrderByDescending(e => e.LocalDate).ThenByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id)
+            // Id follows creation order; (UserId, LocalDate) plus the rowid serves this order without a sort.
+            .OrderByDescending(e => e.LocalDate).ThenByDescending(e => e.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(e => new { e.Id, e.Kind, e.LocalDate, e.Week, e.Title, Start = e.Body.Substring(0, ExcerptLength + 40), e.Mood, e.Energy, e.Tags, e.WordCount, e.CreatedAt })
             .ToListAsync(cancellationToken);

@@ -29,9 +29,10 @@ internal sealed class JournalEntryConfiguration : IEntityTypeConfiguration<Journ
         builder.HasMany(e => e.TagRows).WithOne().HasForeignKey(t => t.EntryId).OnDelete(DeleteBehavior.Cascade);
         // Import matches entries by this id; it must never repeat within one journal.
         builder.HasIndex(e => new { e.UserId, e.Uid }).IsUnique();
-        // The list (newest first), the calendar, "on this day" and streaks.
+        // The list (newest first), the calendar, "on this day" and the overall streak.
         builder.HasIndex(e => new { e.UserId, e.LocalDate });
-        builder.HasIndex(e => new { e.UserId, e.Kind, e.LocalDate });
+        // The kind filter, and covering for streaks (kind, day and reviewed week without reading bodies).
+        builder.HasIndex(e => new { e.UserId, e.Kind, e.LocalDate, e.Week });
     }
 }
 

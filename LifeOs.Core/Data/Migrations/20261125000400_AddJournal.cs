@@ -85,30 +85,34 @@ public sealed class AddJournal : Migration
 
         migrationBuilder.CreateIndex(name: "IX_JournalEntries_UserId_Uid", table: "JournalEntries", columns: ["UserId", "Uid"], unique: true);
         migrationBuilder.CreateIndex(name: "IX_JournalEntries_UserId_LocalDate", table: "JournalEntries", columns: ["UserId", "LocalDate"]);
-        migrationBuilder.CreateIndex(name: "IX_JournalEntries_UserId_Kind_LocalDate", table: "JournalEntries", columns: ["UserId", "Kind", "LocalDate"]);
+        migrationBuilder.CreateIndex(name: "IX_JournalEntries_UserId_Kind_LocalDate_Week", table: "JournalEntries", columns: ["UserId", "Kind", "LocalDate", "Week"]);
         migrationBuilder.CreateIndex(name: "IX_JournalTags_UserId_Name", table: "JournalTags", columns: ["UserId", "Name"]);
 
         // Full-text search. Porter stemming finds "running" for "run"; remove_diacritics finds "café" for "cafe".
+        // UserId is indexed too, so a search is narrowed to one journal inside FTS5 itself, without
+        // reading a table row per match.
         migrationBuilder.Sql("""
             CREATE VIRTUAL TABLE "JournalSearch" USING fts5(
-                "Title", "Body", "Tags",
+                "Title", "Body", "Tags", "UserId",
                 content='JournalEntries', content_rowid='Id',
                 tokenize='porter unicode61 remove_diacritics 2');
             """);
+        // Deleting an entry (or an account) removes its words from the index files too, not just logically.
+        migrationBuilder.Sql("""INSERT INTO "JournalSearch"("JournalSearch", rank) VALUES ('secure-delete', 1);""");
         migrationBuilder.Sql("""
             CREATE TRIGGER "JournalEntries_AfterInsert" AFTER INSERT ON "JournalEntries" BEGIN
-                INSERT INTO "JournalSearch"(rowid, "Title", "Body", "Tags") VALUES (new."Id", new."Title", new."Body", new."Tags");
+                INSERT INTO "JournalSearch"(rowid, "Title", "Body", "Tags", "UserId") VALUES (new."Id", new."Title", new."Body", new."Tags", new."UserId");
             END;
             """);
         migrationBuilder.Sql("""
             CREATE TRIGGER "JournalEntries_AfterDelete" AFTER DELETE ON "JournalEntries" BEGIN
-                INSERT INTO "JournalSearch"("JournalSearch", rowid, "Title", "Body", "Tags") VALUES ('delete', old."Id", old."Title", old."Body", old."Tags");
+                INSERT INTO "JournalSearch"("JournalSearch", rowid, "Title", "Body", "Tags", "UserId") VALUES ('delete', old."Id", old."Title", old."Body", old."Tags", old."UserId");
             END;
             """);
         migrationBuilder.Sql("""
-            CREATE TRIGGER "JournalEntries_AfterUpdate" AFTER UPDATE OF "Title", "Body", "Tags" ON "JournalEntries" BEGIN
-                INSERT INTO "JournalSearch"("JournalSearch", rowid, "Title", "Body", "Tags") VALUES ('delete', old."Id", old."Title", old."Body", old."Tags");
-                INSERT INTO "JournalSearch"(rowid, "Title", "Body", "Tags") VALUES (new."Id", new."Title", new."Body", new."Tags");
+            CREATE TRIGGER "JournalEntries_AfterUpdate" AFTER UPDATE OF "Title", "Body", "Tags", "UserId" ON "JournalEntries" BEGIN
+                INSERT INTO "JournalSearch"("JournalSearch", rowid, "Title", "Body", "Tags", "UserId") VALUES ('delete', old."Id", old."Title", old."Body", old."Tags", old."UserId");
+                INSERT INTO "JournalSearch"(rowid, "Title", "Body", "Tags", "UserId") VALUES (new."Id", new."Title", new."Body", new."Tags", new."UserId");
             END;
             """);
     }
