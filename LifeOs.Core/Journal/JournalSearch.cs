@@ -55,8 +55,10 @@ internal static partial class JournalSearch
             return null;
         }
 
-        var last = words.Count - 1;
-        return string.Join(" ", words.Select((w, i) => i == last ? $"\"{w}\"*" : $"\"{w}\""));
+        // The word being typed also matches longer words, once it has three letters (a shorter prefix
+        // would merge the lists of hundreds of words) and unless the text ends with a space.
+        var prefix = words[^1].Length >= 3 && !char.IsWhiteSpace(text[^1]) ? words.Count - 1 : -1;
+        return string.Join(" ", words.Select((w, i) => i == prefix ? $"\"{w}\"*" : $"\"{w}\""));
     }
 
     public static async Task<JournalListPage> RunAsync(LifeOsDbContext db, string userId, JournalQuery query, string match, int page, int pageSize, CancellationToken cancellationToken)
@@ -114,36 +116,41 @@ internal static partial class JournalSearch
 
         try
         {
-            int total;
-            await using (var count = Command(connection, $"SELECT COUNT(*) {source}", parameters))
-            {
-                total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-            }
-
-            var ids = new List<long>();
-            await using (var select = Command(connection,
-                $"SELECT {Table}.rowid {source} ORDER BY bm25({Table}, 4.0, 1.0, 2.0, 0.0), {Table}.rowid DESC LIMIT $take OFFSET $skip",
-                new Dictionary<string, object>(parameters) { ["$take"] = pageSize, ["$skip"] = (page - 1) * pageSize }))
+            // One pass over the matches scores and counts them; the page is picked here rather than by
+            // SQLite's sorter (bm25 is not allowed beside a window count, and a second pass to count
+            // would walk every match again).
+            var scored = new List<(long Id, double Rank)>();
+            await using (var select = Command(connection, $"SELECT {Table}.rowid, bm25({Table}, 4.0, 1.0, 2.0, 0.0) {source}", parameters))
             await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    ids.Add(reader.GetInt64(0));
+                    scored.Add((reader.GetInt64(0), reader.GetDouble(1)));
                 }
             }
 
-            // Snippets only for the page shown (snippet() in the ranked query would run for every match).
+            var total = scored.Count;
+            var ids = scored
+                .OrderBy(s => s.Rank).ThenByDescending(s => s.Id)
+                .Skip((page - 1) * pageSize).Take(pageSize)
+                .Select(s => s.Id).ToList();
+
+            // Snippets only for the page shown, one document at a time: FTS5 seeks straight to a rowid,
+            // where snippet() in the ranked query would run for every match.
             var snippets = new Dictionary<long, (string Body, string Title)>();
-            if (ids.Count > 0)
+            await using (var snippet = Command(connection,
+                $"SELECT snippet({Table}, 1, char(2), char(3), '…', 24), snippet({Table}, 0, char(2), char(3), '…', 24) " +
+                $"FROM {Table} WHERE {Table} MATCH $match AND rowid = $id",
+                new Dictionary<string, object> { ["$match"] = fullMatch, ["$id"] = 0L }))
             {
-                await using var snippet = Command(connection,
-                    $"SELECT rowid, snippet({Table}, 1, char(2), char(3), '…', 24), snippet({Table}, 0, char(2), char(3), '…', 24) " +
-                    $"FROM {Table} WHERE {Table} MATCH $match AND rowid IN ({string.Join(",", ids)})",
-                    new Dictionary<string, object> { ["$match"] = fullMatch });
-                await using var reader = await snippet.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
+                foreach (var id in ids)
                 {
-                    snippets[reader.GetInt64(0)] = (reader.IsDBNull(1) ? "" : reader.GetString(1), reader.IsDBNull(2) ? "" : reader.GetString(2));
+                    snippet.Parameters["$id"].Value = id;
+                    await using var reader = await snippet.ExecuteReaderAsync(cancellationToken);
+                    if (await reader.ReadAsync(cancellationToken))
+                    {
+                        snippets[id] = (reader.IsDBNull(0) ? "" : reader.GetString(0), reader.IsDBNull(1) ? "" : reader.GetString(1));
+                    }
                 }
             }
 

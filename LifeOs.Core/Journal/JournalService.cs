@@ -190,7 +190,7 @@ public sealed class JournalService(LifeOsDbContext db, TimeProvider time)
         return rows.Select(r => new OnThisDayItem(r.Id, r.Kind, r.LocalDate, r.Title, Excerpt(r.Start, 160), dates[r.LocalDate])).ToList();
     }
 
-    /// <summary>The user's tags, most used first.</summary>
+    /// <summary>The user's tags, most used first (for the editor).</summary>
     public async Task<IReadOnlyList<string>> TagSuggestionsAsync(string userId, int take = 50, CancellationToken cancellationToken = default) =>
         await db.JournalTags.AsNoTracking()
             .Where(t => t.UserId == userId)
@@ -198,6 +198,16 @@ public sealed class JournalService(LifeOsDbContext db, TimeProvider time)
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key)
             .Take(take)
             .Select(g => g.Key)
+            .ToListAsync(cancellationToken);
+
+    /// <summary>The user's tags in alphabetical order: read from the (UserId, Name) index, stopping after <paramref name="take"/> (for the list filter).</summary>
+    public async Task<IReadOnlyList<string>> TagNamesAsync(string userId, int take = 200, CancellationToken cancellationToken = default) =>
+        await db.JournalTags.AsNoTracking()
+            .Where(t => t.UserId == userId)
+            .Select(t => t.Name)
+            .Distinct()
+            .OrderBy(n => n)
+            .Take(take)
             .ToListAsync(cancellationToken);
 
     internal static void Apply(JournalEntry entry, ValidEntry valid, DateTime now)

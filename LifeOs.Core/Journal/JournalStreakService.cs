@@ -30,38 +30,36 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
     public async Task<JournalStreaks> GetAsync(string userId, CancellationToken cancellationToken = default)
     {
         var (today, grace) = await TodayAndGraceAsync(userId, cancellationToken);
-        var rows = await LoadAsync(userId, null, cancellationToken);
+        var (overall, daily, weeks) = await LoadAsync(userId, today, cancellationToken);
         var byKind = new Dictionary<JournalKind, Streak>();
         foreach (var kind in JournalKinds.All)
         {
-            byKind[kind] = Compute(rows.Where(r => r.Kind == kind), kind, today, grace);
+            byKind[kind] = kind == JournalKind.WeeklyReview
+                ? StreakCalculator.Weeks(weeks, today)
+                : StreakCalculator.Runs(daily.GetValueOrDefault(kind, []), today, grace);
         }
 
-        return new JournalStreaks(today, grace, StreakCalculator.Days(rows.Select(r => r.Date), today, grace), byKind);
+        return new JournalStreaks(today, grace, StreakCalculator.Runs(overall, today, grace), byKind);
     }
 
     /// <summary>One streak: every kind together when <paramref name="kind"/> is null.</summary>
     public async Task<Streak> GetAsync(string userId, JournalKind? kind, CancellationToken cancellationToken = default)
     {
-        var (today, grace) = await TodayAndGraceAsync(userId, cancellationToken);
-        var rows = await LoadAsync(userId, kind, cancellationToken);
-        return kind is { } k ? Compute(rows, k, today, grace) : StreakCalculator.Days(rows.Select(r => r.Date), today, grace);
+        var all = await GetAsync(userId, cancellationToken);
+        return kind is { } k ? all.ByKind[k] : all.Overall;
     }
 
-    private static Streak Compute(IEnumerable<Row> rows, JournalKind kind, DateOnly today, bool grace) =>
-        kind == JournalKind.WeeklyReview
-            ? StreakCalculator.Weeks(rows.Select(r => IsoWeek.TryParse(r.Week, out var monday) ? monday : IsoWeek.Monday(r.Date)), today)
-            : StreakCalculator.Days(rows.Select(r => r.Date), today, grace);
-
-    private readonly record struct Row(JournalKind Kind, DateOnly Date, string? Week);
-
     /// <summary>
-    /// Kind, day and reviewed week of every entry, straight from the covering index
-    /// (UserId, Kind, LocalDate, Week): years of long entries never leave the disk for a streak.
-    /// Days come back as day numbers, which read far faster than date strings.
+    /// Runs of consecutive days overall and per kind, and the weeks of weekly reviews, read from the
+    /// covering index (UserId, Kind, LocalDate, Week): long entries never leave the disk for a streak.
     /// </summary>
-    private async Task<List<Row>> LoadAsync(string userId, JournalKind? kind, CancellationToken cancellationToken)
+    private async Task<(List<DayRun> Overall, Dictionary<JournalKind, List<DayRun>> ByKind, List<DateOnly> Weeks)> LoadAsync(
+        string userId, DateOnly today, CancellationToken cancellationToken)
     {
+        var allDays = new List<DateOnly>();
+        var byKind = new Dictionary<JournalKind, List<DayRun>>();
+        var weeks = new List<DateOnly>();
+        var weekDays = new List<DateOnly>();
         var connection = db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened)
@@ -71,34 +69,69 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
 
         try
         {
-            await using var command = connection.CreateCommand();
-            // julianday('0001-01-01') is 1721425.5, so this is DateOnly.DayNumber.
-            command.CommandText =
-                "SELECT Kind, CAST(julianday(LocalDate) - 1721425.5 AS INTEGER), Week FROM JournalEntries " +
-                "WHERE UserId = $user" + (kind is null ? "" : " AND Kind = $kind");
-            var user = command.CreateParameter();
-            user.ParameterName = "$user";
-            user.Value = userId;
-            command.Parameters.Add(user);
-            if (kind is { } k)
+            await using (var command = connection.CreateCommand())
             {
-                var kindParameter = command.CreateParameter();
-                kindParameter.ParameterName = "$kind";
-                kindParameter.Value = k.ToString();
-                command.Parameters.Add(kindParameter);
-            }
-
-            var rows = new List<Row>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                if (Enum.TryParse<JournalKind>(reader.GetString(0), out var rowKind) && !reader.IsDBNull(1))
+                // One row per kind with its distinct days concatenated (10 characters each, in order,
+                // straight from the covering index): reading 10,000 rows one by one costs far more than this.
+                command.CommandText = """
+                    SELECT Kind, group_concat(LocalDate, '') FROM (
+                        SELECT DISTINCT Kind, LocalDate FROM JournalEntries
+                        WHERE UserId = $user AND LocalDate <= $today AND Kind <> 'WeeklyReview'
+                        ORDER BY Kind, LocalDate)
+                    GROUP BY Kind
+                    """;
+                AddParameter(command, "$user", userId);
+                AddParameter(command, "$today", today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    rows.Add(new Row(rowKind, DateOnly.FromDayNumber(reader.GetInt32(1)), reader.IsDBNull(2) ? null : reader.GetString(2)));
+                    if (KindOf(reader.GetString(0)) is not { } kind || reader.IsDBNull(1))
+                    {
+                        continue;
+                    }
+
+                    var text = reader.GetString(1);
+                    var days = new List<DateOnly>(text.Length / 10);
+                    for (var i = 0; i + 10 <= text.Length; i += 10)
+                    {
+                        if (ParseDate(text.Substring(i, 10)) is { } day)
+                        {
+                            days.Add(day);
+                        }
+                    }
+
+                    byKind[kind] = StreakCalculator.ToRuns(days);
+                    allDays.AddRange(days);
                 }
             }
 
-            return rows;
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "SELECT Week, LocalDate FROM JournalEntries WHERE UserId = $user AND Kind = 'WeeklyReview'";
+                AddParameter(command, "$user", userId);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var date = ParseDate(reader.GetString(1));
+                    if (date is { } written && written <= today)
+                    {
+                        weekDays.Add(written);
+                    }
+
+                    if (!reader.IsDBNull(0) && IsoWeek.TryParse(reader.GetString(0), out var monday))
+                    {
+                        weeks.Add(monday);
+                    }
+                    else if (date is { } d)
+                    {
+                        weeks.Add(IsoWeek.Monday(d));
+                    }
+                }
+            }
+
+            // A weekly review written on a day counts for that day in the overall streak.
+            allDays.AddRange(weekDays);
+            return (StreakCalculator.ToRuns(allDays), byKind, weeks);
         }
         finally
         {
@@ -107,6 +140,14 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
                 await db.Database.CloseConnectionAsync();
             }
         }
+    }
+
+    private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     private async Task<(DateOnly Today, bool Grace)> TodayAndGraceAsync(string userId, CancellationToken cancellationToken)
@@ -120,7 +161,41 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
         return (LocalDay.Of(time.GetUtcNow().UtcDateTime, zone, user.DayStartHour), grace);
     }
 
+    private static JournalKind? KindOf(string stored) => stored switch
+    {
+        nameof(JournalKind.MorningPages) => JournalKind.MorningPages,
+        nameof(JournalKind.DailyReflection) => JournalKind.DailyReflection,
+        nameof(JournalKind.WeeklyReview) => JournalKind.WeeklyReview,
+        nameof(JournalKind.Note) => JournalKind.Note,
+        _ => null,
+    };
+
+    /// <summary>EF stores DateOnly as "yyyy-MM-dd"; reading the digits directly avoids a general parse.</summary>
+    private static DateOnly? ParseDate(string text)
+    {
+        if (text.Length < 10 || text[4] != '-' || text[7] != '-')
+        {
+            return null;
+        }
+
+        static int Digits(string s, int start, int count)
+        {
+            var value = 0;
+            for (var i = start; i < start + count; i++)
+            {
+                value = value * 10 + (s[i] - '0');
+            }
+
+            return value;
+        }
+
+        var (year, month, day) = (Digits(text, 0, 4), Digits(text, 5, 2), Digits(text, 8, 2));
+        return year is >= 1 and <= 9999 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) ? new DateOnly(year, month, day) : null;
+    }
 }
+
+/// <summary>Consecutive days <paramref name="First"/> to <paramref name="Last"/>, each with an entry.</summary>
+public readonly record struct DayRun(DateOnly First, DateOnly Last, int Days);
 
 /// <summary>The streak arithmetic, free of storage and clocks.</summary>
 public static class StreakCalculator
@@ -134,42 +209,60 @@ public static class StreakCalculator
     /// a single missed day does not break a streak if no other missed day was forgiven in the 7 days before
     /// it; missed days are never counted in the length.
     /// </summary>
-    public static Streak Days(IEnumerable<DateOnly> dates, DateOnly today, bool graceRule)
+    public static Streak Days(IEnumerable<DateOnly> dates, DateOnly today, bool graceRule) =>
+        Runs(ToRuns(dates.Where(d => d <= today)), today, graceRule);
+
+    /// <summary>The same rules over runs of consecutive days (ascending, none after today), as SQL hands them over.</summary>
+    public static Streak Runs(IReadOnlyList<DayRun> runs, DateOnly today, bool graceRule)
     {
-        var days = dates.Where(d => d <= today).Distinct().Order().ToArray();
-        if (days.Length == 0)
+        if (runs.Count == 0)
         {
             return Streak.None(StreakUnit.Day);
         }
 
-        var run = 1;
-        var longest = 1;
+        var run = runs[0].Days;
+        var longest = run;
         DateOnly? lastForgiven = null;
-        for (var i = 1; i < days.Length; i++)
+        for (var i = 1; i < runs.Count; i++)
         {
-            var gap = days[i].DayNumber - days[i - 1].DayNumber;
-            if (gap == 1)
+            var missed = runs[i - 1].Last.AddDays(1);
+            if (graceRule && runs[i].First.DayNumber - runs[i - 1].Last.DayNumber == 2 && CanForgive(missed, lastForgiven))
             {
-                run++;
-            }
-            else if (graceRule && gap == 2 && CanForgive(days[i - 1].AddDays(1), lastForgiven))
-            {
-                run++;
-                lastForgiven = days[i - 1].AddDays(1);
+                run += runs[i].Days;
+                lastForgiven = missed;
             }
             else
             {
-                run = 1;
+                run = runs[i].Days;
                 lastForgiven = null;
             }
 
             longest = Math.Max(longest, run);
         }
 
-        var last = days[^1];
+        var last = runs[^1].Last;
         var sinceLast = today.DayNumber - last.DayNumber;
         var alive = sinceLast <= 1 || (graceRule && sinceLast == 2 && CanForgive(today.AddDays(-1), lastForgiven));
         return new Streak(alive ? run : 0, longest, last, StreakUnit.Day);
+    }
+
+    /// <summary>Distinct days grouped into runs of consecutive days, ascending.</summary>
+    public static List<DayRun> ToRuns(IEnumerable<DateOnly> dates)
+    {
+        var runs = new List<DayRun>();
+        foreach (var day in dates.Distinct().Order())
+        {
+            if (runs.Count > 0 && runs[^1].Last.DayNumber + 1 == day.DayNumber)
+            {
+                runs[^1] = runs[^1] with { Last = day, Days = runs[^1].Days + 1 };
+            }
+            else
+            {
+                runs.Add(new DayRun(day, day, 1));
+            }
+        }
+
+        return runs;
     }
 
     /// <summary>Streaks of consecutive ISO weeks (given by their Mondays); current while the last one is this week or last week.</summary>

@@ -34,7 +34,8 @@ public sealed class JournalJourneyTests
             await page.GetByLabel("Entry", new() { Exact = true }).FillAsync(
                 "Woke before the alarm. The harbour was under a thick **fog** and the ferries sounded like cellos.\n\n" +
                 "## On my mind\n\n- Finish the *lighthouse* sketch\n- Call Jonas about the weekend\n\nThe coffee was too strong, which is to say perfect.");
-            await Assertions.Expect(page.GetByTestId("word-progress")).ToContainTextAsync("/ 750 words");
+            // The live count (a small module) agrees with the server's count after saving.
+            await Assertions.Expect(page.GetByTestId("word-progress")).ToContainTextAsync("39 / 750 words");
             await page.Locator("label.scale-option:has(input[name='Input.Mood'][value='4'])").ClickAsync();
             await page.Locator("label.scale-option:has(input[name='Input.Energy'][value='3'])").ClickAsync();
             await page.GetByLabel("Tags").FillAsync("harbour, drawing");
@@ -43,6 +44,7 @@ public sealed class JournalJourneyTests
             await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Entry saved.");
             await Assertions.Expect(page.GetByTestId("entry-title")).ToHaveTextAsync("Fog over the harbour");
             await Assertions.Expect(page.GetByTestId("entry-body").Locator("strong")).ToHaveTextAsync("fog");
+            await Assertions.Expect(page.GetByTestId("word-progress")).ToContainTextAsync("39 / 750 words");
 
             await SeedAsync(app, "mira@example.com");
             await BrowserApp.ScreenshotAsync(page, "journal-entry-desktop");
