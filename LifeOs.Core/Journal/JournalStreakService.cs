@@ -56,10 +56,9 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
     private async Task<(List<DayRun> Overall, Dictionary<JournalKind, List<DayRun>> ByKind, List<DateOnly> Weeks)> LoadAsync(
         string userId, DateOnly today, CancellationToken cancellationToken)
     {
-        var allDays = new List<DateOnly>();
+        List<DayRun> overall = [];
         var byKind = new Dictionary<JournalKind, List<DayRun>>();
         var weeks = new List<DateOnly>();
-        var weekDays = new List<DateOnly>();
         var connection = db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened)
@@ -69,69 +68,68 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
 
         try
         {
+            // Each list comes back as one string of 10-character days in index order (UserId, Kind,
+            // LocalDate, Week) or (UserId, LocalDate): reading 10,000 rows one by one costs far more.
+            // Rows: '' = every day with any entry; a kind = its days; 'W' = weeks of weekly reviews.
             await using (var command = connection.CreateCommand())
             {
-                // One row per kind with its distinct days concatenated (10 characters each, in order,
-                // straight from the covering index): reading 10,000 rows one by one costs far more than this.
                 command.CommandText = """
+                    SELECT '', group_concat(LocalDate, '') FROM (
+                        SELECT LocalDate FROM JournalEntries WHERE UserId = $user AND LocalDate <= $today ORDER BY LocalDate)
+                    UNION ALL
                     SELECT Kind, group_concat(LocalDate, '') FROM (
-                        SELECT DISTINCT Kind, LocalDate FROM JournalEntries
-                        WHERE UserId = $user AND LocalDate <= $today AND Kind <> 'WeeklyReview'
-                        ORDER BY Kind, LocalDate)
+                        SELECT Kind, LocalDate FROM JournalEntries
+                        WHERE UserId = $user AND Kind <> 'WeeklyReview' AND LocalDate <= $today ORDER BY Kind, LocalDate)
                     GROUP BY Kind
+                    UNION ALL
+                    SELECT 'W', group_concat(ifnull(Week, '-'), '') FROM (
+                        SELECT Week FROM JournalEntries WHERE UserId = $user AND Kind = 'WeeklyReview')
+                    UNION ALL
+                    SELECT 'D', group_concat(LocalDate, '') FROM (
+                        SELECT LocalDate FROM JournalEntries WHERE UserId = $user AND Kind = 'WeeklyReview' AND Week IS NULL)
                     """;
                 AddParameter(command, "$user", userId);
                 AddParameter(command, "$today", today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    if (KindOf(reader.GetString(0)) is not { } kind || reader.IsDBNull(1))
+                    var key = reader.GetString(0);
+                    var text = reader.IsDBNull(1) ? "" : reader.GetString(1);
+                    if (key.Length == 0)
                     {
-                        continue;
+                        overall = StreakCalculator.ToRunsSorted(Dates(text));
                     }
-
-                    var text = reader.GetString(1);
-                    var days = new List<DateOnly>(text.Length / 10);
-                    for (var i = 0; i + 10 <= text.Length; i += 10)
+                    else if (key == "W")
                     {
-                        if (ParseDate(text.Substring(i, 10)) is { } day)
+                        // "2026-W48" is 8 characters; "-" marks a review without a week (its day is in row 'D').
+                        for (var i = 0; i < text.Length;)
                         {
-                            days.Add(day);
+                            if (text[i] == '-')
+                            {
+                                i++;
+                                continue;
+                            }
+
+                            if (i + 8 <= text.Length && IsoWeek.TryParse(text.Substring(i, 8), out var monday))
+                            {
+                                weeks.Add(monday);
+                            }
+
+                            i += 8;
                         }
                     }
-
-                    byKind[kind] = StreakCalculator.ToRuns(days);
-                    allDays.AddRange(days);
-                }
-            }
-
-            await using (var command = connection.CreateCommand())
-            {
-                command.CommandText = "SELECT Week, LocalDate FROM JournalEntries WHERE UserId = $user AND Kind = 'WeeklyReview'";
-                AddParameter(command, "$user", userId);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    var date = ParseDate(reader.GetString(1));
-                    if (date is { } written && written <= today)
+                    else if (key == "D")
                     {
-                        weekDays.Add(written);
+                        weeks.AddRange(Dates(text).Select(IsoWeek.Monday));
                     }
-
-                    if (!reader.IsDBNull(0) && IsoWeek.TryParse(reader.GetString(0), out var monday))
+                    else if (KindOf(key) is { } kind)
                     {
-                        weeks.Add(monday);
-                    }
-                    else if (date is { } d)
-                    {
-                        weeks.Add(IsoWeek.Monday(d));
+                        byKind[kind] = StreakCalculator.ToRunsSorted(Dates(text));
                     }
                 }
             }
 
-            // A weekly review written on a day counts for that day in the overall streak.
-            allDays.AddRange(weekDays);
-            return (StreakCalculator.ToRuns(allDays), byKind, weeks);
+            return (overall, byKind, weeks);
         }
         finally
         {
@@ -159,6 +157,17 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
             .Where(p => p.UserId == userId).Select(p => p.StreakGraceRule).SingleOrDefaultAsync(cancellationToken);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
         return (LocalDay.Of(time.GetUtcNow().UtcDateTime, zone, user.DayStartHour), grace);
+    }
+
+    private static IEnumerable<DateOnly> Dates(string concatenated)
+    {
+        for (var i = 0; i + 10 <= concatenated.Length; i += 10)
+        {
+            if (ParseDate(concatenated.Substring(i, 10)) is { } day)
+            {
+                yield return day;
+            }
+        }
     }
 
     private static JournalKind? KindOf(string stored) => stored switch
@@ -247,11 +256,19 @@ public static class StreakCalculator
     }
 
     /// <summary>Distinct days grouped into runs of consecutive days, ascending.</summary>
-    public static List<DayRun> ToRuns(IEnumerable<DateOnly> dates)
+    public static List<DayRun> ToRuns(IEnumerable<DateOnly> dates) => ToRunsSorted(dates.Distinct().Order());
+
+    /// <summary>Like <see cref="ToRuns"/> for days already in ascending order (repeats allowed), in one pass.</summary>
+    public static List<DayRun> ToRunsSorted(IEnumerable<DateOnly> ascending)
     {
         var runs = new List<DayRun>();
-        foreach (var day in dates.Distinct().Order())
+        foreach (var day in ascending)
         {
+            if (runs.Count > 0 && runs[^1].Last == day)
+            {
+                continue;
+            }
+
             if (runs.Count > 0 && runs[^1].Last.DayNumber + 1 == day.DayNumber)
             {
                 runs[^1] = runs[^1] with { Last = day, Days = runs[^1].Days + 1 };
