@@ -68,25 +68,21 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
 
         try
         {
-            // Each list comes back as one string of 10-character days in index order (UserId, Kind,
-            // LocalDate, Week) or (UserId, LocalDate): reading 10,000 rows one by one costs far more.
-            // Rows: '' = every day with any entry; a kind = its days; 'W' = weeks of weekly reviews.
+            // Each list comes back as one string of fixed-width values in index order (UserId, Kind,
+            // LocalDate, Week): reading 10,000 rows one by one costs far more. Rows: a kind with its
+            // days; 'W' with each weekly review's day and week ("yyyy-MM-dd" + "yyyy-Www" or "--------").
+            // The overall days are merged here from those lists rather than read a second time.
+            var allDays = new List<DateOnly>();
             await using (var command = connection.CreateCommand())
             {
                 command.CommandText = """
-                    SELECT '', group_concat(LocalDate, '') FROM (
-                        SELECT LocalDate FROM JournalEntries WHERE UserId = $user AND LocalDate <= $today ORDER BY LocalDate)
-                    UNION ALL
                     SELECT Kind, group_concat(LocalDate, '') FROM (
                         SELECT Kind, LocalDate FROM JournalEntries
                         WHERE UserId = $user AND Kind <> 'WeeklyReview' AND LocalDate <= $today ORDER BY Kind, LocalDate)
                     GROUP BY Kind
                     UNION ALL
-                    SELECT 'W', group_concat(ifnull(Week, '-'), '') FROM (
-                        SELECT Week FROM JournalEntries WHERE UserId = $user AND Kind = 'WeeklyReview')
-                    UNION ALL
-                    SELECT 'D', group_concat(LocalDate, '') FROM (
-                        SELECT LocalDate FROM JournalEntries WHERE UserId = $user AND Kind = 'WeeklyReview' AND Week IS NULL)
+                    SELECT 'W', group_concat(LocalDate || ifnull(Week, '--------'), '') FROM (
+                        SELECT LocalDate, Week FROM JournalEntries WHERE UserId = $user AND Kind = 'WeeklyReview')
                     """;
                 AddParameter(command, "$user", userId);
                 AddParameter(command, "$today", today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
@@ -95,40 +91,42 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
                 {
                     var key = reader.GetString(0);
                     var text = reader.IsDBNull(1) ? "" : reader.GetString(1);
-                    if (key.Length == 0)
+                    if (key == "W")
                     {
-                        overall = StreakCalculator.ToRunsSorted(Dates(text));
-                    }
-                    else if (key == "W")
-                    {
-                        // "2026-W48" is 8 characters; "-" marks a review without a week (its day is in row 'D').
-                        for (var i = 0; i < text.Length;)
+                        for (var i = 0; i + 18 <= text.Length; i += 18)
                         {
-                            if (text[i] == '-')
+                            if (ParseDate(text, i) is not { } written)
                             {
-                                i++;
                                 continue;
                             }
 
-                            if (i + 8 <= text.Length && IsoWeek.TryParse(text.Substring(i, 8), out var monday))
+                            if (written <= today)
                             {
-                                weeks.Add(monday);
+                                allDays.Add(written);
                             }
 
-                            i += 8;
+                            weeks.Add(ParseWeek(text, i + 10) ?? IsoWeek.Monday(written));
                         }
-                    }
-                    else if (key == "D")
-                    {
-                        weeks.AddRange(Dates(text).Select(IsoWeek.Monday));
                     }
                     else if (KindOf(key) is { } kind)
                     {
-                        byKind[kind] = StreakCalculator.ToRunsSorted(Dates(text));
+                        var days = new List<DateOnly>(text.Length / 10);
+                        for (var i = 0; i + 10 <= text.Length; i += 10)
+                        {
+                            if (ParseDate(text, i) is { } day)
+                            {
+                                days.Add(day);
+                            }
+                        }
+
+                        byKind[kind] = StreakCalculator.ToRunsSorted(days);
+                        allDays.AddRange(days);
                     }
                 }
             }
 
+            allDays.Sort();
+            overall = StreakCalculator.ToRunsSorted(allDays);
             return (overall, byKind, weeks);
         }
         finally
@@ -159,17 +157,6 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
         return (LocalDay.Of(time.GetUtcNow().UtcDateTime, zone, user.DayStartHour), grace);
     }
 
-    private static IEnumerable<DateOnly> Dates(string concatenated)
-    {
-        for (var i = 0; i + 10 <= concatenated.Length; i += 10)
-        {
-            if (ParseDate(concatenated.Substring(i, 10)) is { } day)
-            {
-                yield return day;
-            }
-        }
-    }
-
     private static JournalKind? KindOf(string stored) => stored switch
     {
         nameof(JournalKind.MorningPages) => JournalKind.MorningPages,
@@ -179,27 +166,47 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
         _ => null,
     };
 
-    /// <summary>EF stores DateOnly as "yyyy-MM-dd"; reading the digits directly avoids a general parse.</summary>
-    private static DateOnly? ParseDate(string text)
+    /// <summary>EF stores DateOnly as "yyyy-MM-dd"; reading the digits in place avoids a substring and a general parse.</summary>
+    private static DateOnly? ParseDate(string text, int at)
     {
-        if (text.Length < 10 || text[4] != '-' || text[7] != '-')
+        if (text.Length < at + 10 || text[at + 4] != '-' || text[at + 7] != '-')
         {
             return null;
         }
 
-        static int Digits(string s, int start, int count)
-        {
-            var value = 0;
-            for (var i = start; i < start + count; i++)
-            {
-                value = value * 10 + (s[i] - '0');
-            }
+        var (year, month, day) = (Digits(text, at, 4), Digits(text, at + 5, 2), Digits(text, at + 8, 2));
+        return year is >= 1 and <= 9999 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) ? new DateOnly(year, month, day) : null;
+    }
 
-            return value;
+    /// <summary>"yyyy-Www" in place, as <see cref="IsoWeek.TryParse"/> reads it; null for "--------" or anything else.</summary>
+    private static DateOnly? ParseWeek(string text, int at)
+    {
+        if (text.Length < at + 8 || text[at + 4] != '-' || text[at + 5] != 'W')
+        {
+            return null;
         }
 
-        var (year, month, day) = (Digits(text, 0, 4), Digits(text, 5, 2), Digits(text, 8, 2));
-        return year is >= 1 and <= 9999 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) ? new DateOnly(year, month, day) : null;
+        var (year, week) = (Digits(text, at, 4), Digits(text, at + 6, 2));
+        return year is >= 1 and <= 9998 && week >= 1 && week <= System.Globalization.ISOWeek.GetWeeksInYear(year)
+            ? DateOnly.FromDateTime(System.Globalization.ISOWeek.ToDateTime(year, week, DayOfWeek.Monday))
+            : null;
+    }
+
+    private static int Digits(string s, int start, int count)
+    {
+        var value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var digit = s[i] - '0';
+            if (digit is < 0 or > 9)
+            {
+                return -1;
+            }
+
+            value = value * 10 + digit;
+        }
+
+        return value;
     }
 }
 
