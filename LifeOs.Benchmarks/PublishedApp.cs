@@ -52,8 +52,28 @@ internal sealed class PublishedApp : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary>The run's LifeOs:DataDirectory, for scenarios that seed the database.</summary>
+    /// <summary>The run's data directory (database file <c>lifeos.db</c>), for scenarios that seed data in-process.</summary>
     public string DataDirectory => dataDirectory;
+
+    /// <summary>CPU time the app process has used so far (user + system, from /proc; 10 ms resolution), or null where there is no /proc.</summary>
+    public TimeSpan? CpuTime
+    {
+        get
+        {
+            try
+            {
+                // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name.
+                var stat = File.ReadAllText($"/proc/{process.Id}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+                return TimeSpan.FromMilliseconds(ticks * 10);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                return null;
+            }
+        }
+    }
 
     public OutputTail StandardOutput { get; } = new();
 

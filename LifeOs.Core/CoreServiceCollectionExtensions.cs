@@ -2,6 +2,7 @@ using LifeOs.Core.Accounts;
 using LifeOs.Core.Connections;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
+using LifeOs.Core.Journal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,9 +49,15 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<Export.IUserDataExporter, AccountExporter>();
         services.AddHealth();
         services.AddConnections(configuration);
+        services.AddJournal();
         services.AddScoped<Dashboard.DashboardService>();
-        services.TryAddScoped<Goals.IGoalJournalSource, Goals.NoJournal>();
         services.AddScoped<Goals.GoalService>();
+
+        // Where the areas meet: the journal feeds the dashboard and goals; health and goals feed the weekly review.
+        services.AddScoped<Dashboard.IDailySeriesProvider, Journal.JournalDashboardSeries>();
+        services.AddScoped<Goals.IGoalJournalSource, Journal.JournalGoalSource>();
+        services.AddScoped<Journal.IWeeklyReviewFactsProvider, Health.HealthWeekFacts>();
+        services.AddScoped<Journal.IWeeklyReviewFactsProvider, Goals.GoalWeekFacts>();
         return dataDirectory;
     }
 }

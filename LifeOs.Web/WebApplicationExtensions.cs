@@ -103,6 +103,7 @@ public static class WebApplicationExtensions
         app.MapHealthEndpoints();
         app.MapIntegrationEndpoints();
         app.MapMetricsImportEndpoints();
+        app.MapJournalEndpoints();
         app.MapRazorComponents<App>();
         app.MapAdditionalIdentityEndpoints();
         return app;

@@ -16,6 +16,13 @@ public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : Identi
     public DbSet<Connections.Connection> Connections => Set<Connections.Connection>();
 
     public DbSet<Connections.OAuthState> OAuthStates => Set<Connections.OAuthState>();
+    public DbSet<Journal.JournalEntry> JournalEntries => Set<Journal.JournalEntry>();
+
+    public DbSet<Journal.JournalTag> JournalTags => Set<Journal.JournalTag>();
+
+    public DbSet<Journal.JournalTemplate> JournalTemplates => Set<Journal.JournalTemplate>();
+
+    public DbSet<Journal.JournalPreferences> JournalPreferences => Set<Journal.JournalPreferences>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -44,6 +44,17 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public void Migrations_CreateTheJournalSearchIndexAndItsTriggers()
+    {
+        using var connection = TestDatabase.OpenInMemory();
+        using var db = new LifeOsDbContext(TestDatabase.Options(connection));
+        db.Database.Migrate();
+        var objects = db.Database.SqlQueryRaw<string>(
+            "SELECT type || ' ' || name AS \"Value\" FROM sqlite_master WHERE name LIKE 'JournalSearch' OR type = 'trigger' ORDER BY name").ToList();
+        Assert.Equal(["trigger JournalEntries_AfterDelete", "trigger JournalEntries_AfterInsert", "trigger JournalEntries_AfterUpdate", "table JournalSearch"], objects);
+    }
+
+    [Fact]
     public void DriftCheck_FailsAndNamesTheColumn_WhenAPropertyHasNoMigration()
     {
         var fromModel = SchemaFromModel(o => new ContextWithUnmigratedProperty(o));

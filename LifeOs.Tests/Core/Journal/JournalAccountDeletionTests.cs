@@ -1,0 +1,33 @@
+using LifeOs.Core.Journal;
+using Microsoft.EntityFrameworkCore;
+
+namespace LifeOs.Tests.Core.Journal;
+
+public sealed class JournalAccountDeletionTests
+{
+    [Fact]
+    public async Task DeletingAnAccount_LeavesNoJournalRow_AndNoWordInTheSearchIndex()
+    {
+        using var t = new JournalTestDb(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero));
+        var ct = TestContext.Current.CancellationToken;
+        t.AddUser("ada");
+        t.AddUser("bob");
+        await t.AddAsync("ada", new DateOnly(2026, 11, 24), body: "Quixotic aubergine thoughts", tags: "private");
+        await t.AddAsync("bob", new DateOnly(2026, 11, 24), body: "Ordinary words");
+        t.Db.JournalTemplates.Add(new JournalTemplate { UserId = "ada", Kind = JournalKind.Note, Body = "Mine" });
+        t.Db.JournalPreferences.Add(new JournalPreferences { UserId = "ada", StreakGraceRule = true });
+        await t.Db.SaveChangesAsync(ct);
+
+        await t.Db.Users.Where(u => u.Id == "ada").ExecuteDeleteAsync(ct);
+
+        Assert.Equal(["bob"], await t.Db.JournalEntries.Select(e => e.UserId).ToListAsync(ct));
+        Assert.Equal(0, await t.Db.JournalTags.CountAsync(e => e.UserId == "ada", ct));
+        Assert.Equal(0, await t.Db.JournalTemplates.CountAsync(ct));
+        Assert.Equal(0, await t.Db.JournalPreferences.CountAsync(ct));
+        Assert.Equal(0, await t.Db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM JournalSearch WHERE JournalSearch MATCH 'aubergine'").SingleAsync(ct));
+        // The index's own vocabulary no longer holds the deleted words (secure-delete).
+        await t.Db.Database.ExecuteSqlRawAsync("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, 'JournalSearch', 'row')", ct);
+        Assert.Equal(0, await t.Db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM temp.vocab WHERE term IN ('aubergin', 'quixot', 'privat')").SingleAsync(ct));
+        Assert.Equal(1, await t.Db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM temp.vocab WHERE term = 'ordinari'").SingleAsync(ct));
+    }
+}
