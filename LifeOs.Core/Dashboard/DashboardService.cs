@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace LifeOs.Core.Dashboard;
 
 /// <summary>Reads a user's daily values once for the range (plus the history baselines need) and shapes the dashboard.</summary>
-public sealed class DashboardService(LifeOsDbContext db, TimeProvider time, IEnumerable<IDailySeriesProvider> providers)
+public sealed class DashboardService(LifeOsDbContext db, TimeProvider time, HealthStore store, IEnumerable<IDailySeriesProvider> providers)
 {
     public const string Mood = "mood";
     public const string Energy = "energy";
@@ -37,29 +37,21 @@ public sealed class DashboardService(LifeOsDbContext db, TimeProvider time, IEnu
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
         var today = LocalDay.Of(time.GetUtcNow().UtcDateTime, zone, user.DayStartHour);
-        // Only "all" needs the first day; everyone else is spared the scan.
+        // Only "all" needs the first day; one index seek per metric finds it.
         var firstDay = string.Equals(rangeKey?.Trim(), "all", StringComparison.OrdinalIgnoreCase)
-            ? await db.DailyValues.Where(d => d.UserId == userId).MinAsync(d => (DateOnly?)d.LocalDate, cancellationToken)
+            ? await FirstDayAsync(userId, cancellationToken)
             : null;
         var (range, rangeError) = DashboardRange.Parse(rangeKey, from, to, today, firstDay);
 
         // One read: the range plus the 30 days before it for baselines and moving averages.
         var readFrom = range.From.AddDays(-BaselineDays - 7);
-        var codes = Metrics.ToList();
-        var rows = await db.DailyValues.AsNoTracking()
-            .Where(d => d.UserId == userId && codes.Contains(d.MetricCode) && d.LocalDate >= readFrom && d.LocalDate <= range.To)
-            .OrderBy(d => d.LocalDate)
-            .Select(d => new { d.MetricCode, d.LocalDate, d.Value })
-            .ToListAsync(cancellationToken);
-
-        var byMetric = rows.GroupBy(r => r.MetricCode).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var rows = await store.ReadDailyAsync(userId, Metrics, readFrom, range.To, cancellationToken);
         var history = new Dictionary<string, DailySeries>(StringComparer.Ordinal);
-        foreach (var code in codes)
+        foreach (var (code, values) in rows)
         {
             var metric = MetricCatalogue.Get(code);
             var unit = metric.DisplayFor(user.UnitSystem);
-            history[code] = new DailySeries(code, metric.DisplayName, unit.Label,
-                byMetric.TryGetValue(code, out var ofMetric) ? ofMetric.ConvertAll(r => new DayValue(r.LocalDate, unit.FromCanonical(r.Value))) : []);
+            history[code] = new DailySeries(code, metric.DisplayName, unit.Label, values.ConvertAll(v => new DayValue(v.Day, unit.FromCanonical(v.Value))));
         }
 
         foreach (var provider in providers)
@@ -86,6 +78,22 @@ public sealed class DashboardService(LifeOsDbContext db, TimeProvider time, IEnu
             inRange,
             await HeartRateAsync(userId, zone, inRange[MetricCatalogue.HeartRate], heartRateDay, cancellationToken),
             Insights(inRange));
+    }
+
+    private async Task<DateOnly?> FirstDayAsync(string userId, CancellationToken cancellationToken)
+    {
+        DateOnly? first = null;
+        foreach (var code in Metrics)
+        {
+            var day = await db.DailyValues.Where(d => d.UserId == userId && d.MetricCode == code)
+                .OrderBy(d => d.LocalDate).Select(d => (DateOnly?)d.LocalDate).FirstOrDefaultAsync(cancellationToken);
+            if (day < first || first is null)
+            {
+                first = day ?? first;
+            }
+        }
+
+        return first;
     }
 
     private static DailySeries WeightChanges(DailySeries weight)

@@ -49,7 +49,7 @@ internal sealed class NoJournal : IGoalJournalSource
 }
 
 /// <summary>Creates, edits, archives and deletes a user's goals, and evaluates them against their data.</summary>
-public sealed class GoalService(LifeOsDbContext db, TimeProvider time, IGoalJournalSource journal)
+public sealed class GoalService(LifeOsDbContext db, TimeProvider time, HealthStore store, IGoalJournalSource journal)
 {
     public const int MaxGoals = 100;
 
@@ -103,9 +103,8 @@ public sealed class GoalService(LifeOsDbContext db, TimeProvider time, IGoalJour
         var values = new Dictionary<string, IReadOnlyDictionary<DateOnly, double>>(StringComparer.Ordinal);
         foreach (var (code, from) in metrics)
         {
-            values[code] = await db.DailyValues.AsNoTracking()
-                .Where(d => d.UserId == userId && d.MetricCode == code && d.LocalDate >= from && d.LocalDate <= today)
-                .ToDictionaryAsync(d => d.LocalDate, d => d.Value, cancellationToken);
+            var read = await store.ReadDailyAsync(userId, [code], from, today, cancellationToken);
+            values[code] = read[code].ToDictionary(v => v.Day, v => v.Value);
         }
 
         var grace = await journal.GraceRuleAsync(userId, cancellationToken);

@@ -194,6 +194,51 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         }
     }
 
+    /// <summary>
+    /// Daily values of several metrics over a range, oldest first: one indexed scan per metric on the
+    /// primary key, read without change tracking or entity materialisation (the dashboard reads years).
+    /// </summary>
+    public async Task<Dictionary<string, List<(DateOnly Day, double Value)>>> ReadDailyAsync(
+        string userId, IReadOnlyCollection<string> metricCodes, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        var result = metricCodes.Distinct().ToDictionary(code => code, _ => new List<(DateOnly, double)>(), StringComparer.Ordinal);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "SELECT LocalDate, Value FROM DailyValues WHERE UserId = $user AND MetricCode = $metric AND LocalDate BETWEEN $from AND $to ORDER BY LocalDate";
+            foreach (var (name, value) in new (string, object)[] { ("$user", userId), ("$metric", ""), ("$from", from.ToString(DateFormat, CultureInfo.InvariantCulture)), ("$to", to.ToString(DateFormat, CultureInfo.InvariantCulture)) })
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+
+            foreach (var (code, list) in result)
+            {
+                command.Parameters["$metric"].Value = code;
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (reader.Read())
+                {
+                    list.Add((ParseDate(reader.GetString(0)), reader.GetDouble(1)));
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return result;
+    }
+
+    /// <summary>yyyy-MM-dd without the general parser: years of days are read per page view.</summary>
+    private static DateOnly ParseDate(string text) =>
+        text.Length == 10
+            ? new DateOnly(((text[0] - '0') * 1000) + ((text[1] - '0') * 100) + ((text[2] - '0') * 10) + (text[3] - '0'), ((text[5] - '0') * 10) + (text[6] - '0'), ((text[8] - '0') * 10) + (text[9] - '0'))
+            : DateOnly.ParseExact(text, DateFormat, CultureInfo.InvariantCulture);
+
     public async Task<IReadOnlyList<DailyValue>> GetDailyValuesAsync(string userId, string metricCode, DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
         await db.Set<DailyValue>().AsNoTracking()
             .Where(d => d.UserId == userId && d.MetricCode == metricCode && d.LocalDate >= from && d.LocalDate <= to)

@@ -181,7 +181,7 @@ public sealed class GoalDayBoundaryTests : IDisposable
         var time = new FakeTimeProvider(now);
         var store = new HealthStore(db, time, new SourcePriorityService(db));
         await store.UpsertSamplesAsync("u", samples.Select((s, i) => new SampleInput(MetricCatalogue.Steps, SampleSource.Oura, $"s{i}", s.Utc, s.Steps)).ToList(), TestContext.Current.CancellationToken);
-        var goals = new GoalService(db, time, new NoJournal());
+        var goals = new GoalService(db, time, store, new NoJournal());
         var created = await goals.CreateAsync("u", new GoalInput { Name = "Steps", Kind = GoalKind.DailyTarget, MetricCode = MetricCatalogue.Steps, Comparison = Comparison.AtLeast, Target = 10_000, StartDate = new DateOnly(2026, 3, 1) }, TestContext.Current.CancellationToken);
         Assert.True(created.Succeeded);
         return (await goals.EvaluateAllAsync("u", TestContext.Current.CancellationToken)).Single();
