@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using LifeOs.Core.Goals;
 using LifeOs.Core.Health;
+using LifeOs.Core.Journal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -54,7 +55,7 @@ internal sealed class DashboardBenchmark(BenchmarkOptions options)
         }
     }
 
-    private sealed record Seeded(long Samples, long HeartRateSamples, long DailyValues, int Goals, double Seconds);
+    private sealed record Seeded(long Samples, long HeartRateSamples, long DailyValues, int Goals, int JournalEntries, double Seconds);
 
     private static async Task<Seeded> SeedAsync(string dataDirectory, CancellationToken cancellationToken)
     {
@@ -66,16 +67,41 @@ internal sealed class DashboardBenchmark(BenchmarkOptions options)
         Log.Info($"Seeding {Years} years of data with minute-level heart rate every day…");
         await store.UpsertAsync(userId, DemoData.Days(today.AddDays(-days + 1), today, minuteHeartRateDays: days), cancellationToken);
         var goals = await SeedGoalsAsync(store, userId, today.AddDays(-days + 1), cancellationToken);
+        var entries = await SeedJournalAsync(store, userId, today, cancellationToken);
         var seeded = new Seeded(
             await store.CountSamplesAsync(cancellationToken),
             await store.Db.Samples.LongCountAsync(s => s.MetricCode == MetricCatalogue.HeartRate, cancellationToken),
             await store.Db.DailyValues.LongCountAsync(cancellationToken),
             goals,
+            entries,
             Math.Round(watch.Elapsed.TotalSeconds, 1));
         store.Checkpoint();
         Log.Info($"Seeded {seeded.Samples:N0} samples ({seeded.HeartRateSamples:N0} heart rate) and {seeded.DailyValues:N0} daily values in {seeded.Seconds} s");
         return seeded;
     }
+
+    /// <summary>2,000 journal entries with mood and energy, most days of the five years (some days two).</summary>
+    private static async Task<int> SeedJournalAsync(BenchStore store, string userId, DateOnly today, CancellationToken cancellationToken)
+    {
+        var journal = store.Scope.GetRequiredService<JournalService>();
+        var random = new Random(5);
+        const int count = 2000;
+        for (var i = 0; i < count; i++)
+        {
+            var day = today.AddDays(-(int)(i * 0.9));
+            var kind = i % 3 == 0 ? JournalKind.MorningPages : JournalKind.DailyReflection;
+            var body = string.Join(' ', Enumerable.Range(0, 120).Select(w => Words[random.Next(Words.Length)]));
+            var result = await journal.CreateAsync(userId, new JournalEntryInput(kind, day, null, null, body, random.Next(1, 6), random.Next(1, 6), "bench"), cancellationToken);
+            if (!result.Succeeded)
+            {
+                throw new BenchmarkFailure($"Could not write journal entry {i}: {string.Join(" ", result.Errors.Values)}");
+            }
+        }
+
+        return count;
+    }
+
+    private static readonly string[] Words = ["walked", "coffee", "slept", "tired", "work", "friends", "run", "rain", "read", "quiet", "garden", "music", "focus", "late", "early", "dinner"];
 
     /// <summary>20 goals of every metric kind, all started five years ago, so each is evaluated over the whole history.</summary>
     private static async Task<int> SeedGoalsAsync(BenchStore store, string userId, DateOnly start, CancellationToken cancellationToken)
@@ -123,7 +149,7 @@ internal sealed class DashboardBenchmark(BenchmarkOptions options)
         text.AppendLine("## LifeOs dashboard benchmark");
         text.AppendLine();
         text.AppendLine($"{machine.Cores} cores ({machine.Cpu}) · {machine.Dotnet} · load average at start {machine.LoadAverage?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}");
-        text.AppendLine($"Seeded: {seeded.Samples:N0} samples ({seeded.HeartRateSamples:N0} minute-level heart rate), {seeded.DailyValues:N0} daily values.");
+        text.AppendLine($"Seeded: {seeded.Samples:N0} samples ({seeded.HeartRateSamples:N0} minute-level heart rate), {seeded.DailyValues:N0} daily values, {seeded.JournalEntries:N0} journal entries, {seeded.Goals} goals.");
         text.AppendLine();
         text.AppendLine("| page (one client, sequential) | requests | p50 ms | p95 ms | p99 ms | HTML bytes |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|");
