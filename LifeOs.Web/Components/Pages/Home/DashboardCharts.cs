@@ -399,11 +399,16 @@ public static class DashboardCharts
         return result;
     }
 
-    /// <summary>At most <see cref="DashboardService.MaxPoints"/> points per series (LTTB, extremes kept).</summary>
+    /// <summary>
+    /// A chart is at most ~600 px wide on the page, so 600 points per series (LTTB, extremes kept) draw
+    /// the same line as 1,825 do, for a third of the bytes; well inside <see cref="DashboardService.MaxPoints"/>.
+    /// </summary>
+    private const int ChartPoints = 600;
+
     private static IReadOnlyList<DayValue> Reduce(IReadOnlyList<DayValue> points) =>
-        points.Count <= DashboardService.MaxPoints
+        points.Count <= ChartPoints
             ? points
-            : Downsampling.Lttb(points.Select(p => new Point(p.Day.DayNumber, p.Value)).ToList(), DashboardService.MaxPoints)
+            : Downsampling.Lttb(points.Select(p => new Point(p.Day.DayNumber, p.Value)).ToList(), ChartPoints)
                 .Select(p => new DayValue(DateOnly.FromDayNumber((int)p.X), p.Y)).ToList();
 
     private static object[][] Pairs(IReadOnlyList<DayValue> points, Func<double, double> map) =>
