@@ -22,7 +22,7 @@ public sealed class JournalUserDataExporterTests
         stream.Position = 0;
         using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
 
-        Assert.Equal(["README.txt", "journal/entries.json", "journal/markdown/2026/", "journal/settings.json"],
+        Assert.Equal(["journal/entries.json", "journal/markdown/2026/", "journal/settings.json", "README.txt"],
             zip.Entries.Select(e => e.FullName.StartsWith("journal/markdown/2026/", StringComparison.Ordinal) ? "journal/markdown/2026/" : e.FullName).Order());
         using var json = JsonDocument.Parse(await new StreamReader(zip.GetEntry("journal/entries.json")!.Open()).ReadToEndAsync(ct));
         var entry = Assert.Single(json.RootElement.EnumerateArray());
