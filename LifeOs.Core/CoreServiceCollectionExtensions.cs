@@ -2,6 +2,7 @@ using LifeOs.Core.Accounts;
 using LifeOs.Core.Connections;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
+using LifeOs.Core.Sync;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +49,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<Export.IUserDataExporter, AccountExporter>();
         services.AddHealth();
         services.AddConnections(configuration);
+        services.AddSync(configuration);
         services.AddScoped<Dashboard.DashboardService>();
         return dataDirectory;
     }
