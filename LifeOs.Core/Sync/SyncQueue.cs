@@ -40,6 +40,26 @@ public sealed class SyncQueue(LifeOsDbContext db, ISchedulerFactory schedulers, 
             : await EnqueueConnectionAsync(connection.Id, userId, trigger, cancellationToken);
     }
 
+    /// <summary>
+    /// The user asks for history from <paramref name="from"/>: cursors that start later are widened and start over
+    /// (writes are idempotent, so fetching days already stored again only costs requests), and a backfill is queued.
+    /// </summary>
+    public async Task<EnqueueResult> RequestHistoryAsync(string userId, ProviderKind provider, DateOnly from, CancellationToken cancellationToken = default)
+    {
+        var connectionId = await db.Set<Connection>().Where(c => c.UserId == userId && c.Provider == provider)
+            .Select(c => (long?)c.Id).SingleOrDefaultAsync(cancellationToken);
+        if (connectionId is { } id)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            await db.Set<SyncCursor>().Where(c => c.ConnectionId == id && c.HistoryFrom > from).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.HistoryFrom, from)
+                .SetProperty(c => c.CompleteThrough, (DateOnly?)null)
+                .SetProperty(c => c.UpdatedAt, now), cancellationToken);
+        }
+
+        return await EnqueueAsync(userId, provider, SyncTrigger.Backfill, cancellationToken);
+    }
+
     public async Task<EnqueueResult> EnqueueConnectionAsync(long connectionId, string userId, SyncTrigger trigger, CancellationToken cancellationToken = default)
     {
         var run = new SyncRun { ConnectionId = connectionId, UserId = userId, Trigger = trigger, Status = SyncRunStatus.Queued, QueuedAt = time.GetUtcNow().UtcDateTime };
