@@ -19,6 +19,10 @@ public sealed class NightlyPlanner(LifeOsDbContext db, SyncQueue queue, IOptions
     {
         var now = time.GetUtcNow().UtcDateTime;
         var hour = options.Value.NightlyHour;
+        var cutoff = now.AddDays(-options.Value.HistoryDays);
+        var pruned = await db.Set<SyncRun>()
+            .Where(r => r.QueuedAt < cutoff && r.Status != SyncRunStatus.Queued && r.Status != SyncRunStatus.Running)
+            .ExecuteDeleteAsync(cancellationToken);
         var connections = await (
             from c in db.Set<Connection>().AsNoTracking()
             join u in db.Users.AsNoTracking() on c.UserId equals u.Id
@@ -55,10 +59,6 @@ public sealed class NightlyPlanner(LifeOsDbContext db, SyncQueue queue, IOptions
             }
         }
 
-        var cutoff = now.AddDays(-options.Value.HistoryDays);
-        var pruned = await db.Set<SyncRun>()
-            .Where(r => r.QueuedAt < cutoff && r.Status != SyncRunStatus.Queued && r.Status != SyncRunStatus.Running)
-            .ExecuteDeleteAsync(cancellationToken);
         if (planned.Count > 0 || pruned > 0)
         {
             logger.LogInformation("Nightly sync: queued {Count} runs, pruned {Pruned} old history rows", planned.Count, pruned);

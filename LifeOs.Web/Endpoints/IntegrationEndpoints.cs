@@ -137,7 +137,7 @@ public static class IntegrationEndpoints
     private static ConnectionOutcome SyncMessage(ProviderKind kind, EnqueueResult result) => result.Outcome switch
     {
         EnqueueOutcome.Queued => new ConnectionOutcome(true, $"{kind.DisplayName()} sync queued. This page updates when it finishes."),
-        EnqueueOutcome.AlreadyActive => new ConnectionOutcome(true, $"A {kind.DisplayName()} sync is already under way."),
+        EnqueueOutcome.AlreadyActive => new ConnectionOutcome(true, $"{kind.DisplayName()} is already syncing; this page updates when it finishes."),
         EnqueueOutcome.NeedsReconnect => new ConnectionOutcome(false, $"{kind.DisplayName()} needs to be connected again before it can sync."),
         _ => new ConnectionOutcome(false, $"{kind.DisplayName()} is not connected."),
     };
