@@ -85,12 +85,8 @@ public sealed class SyncQueue(LifeOsDbContext db, ISchedulerFactory schedulers, 
         }
 
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        await scheduler.ScheduleJob(TriggerBuilder.Create()
-            .WithIdentity($"sync-run-{run.Id}", "sync")
-            .ForJob(SyncConnectionJob.Key)
-            .UsingJobData(SyncConnectionJob.RunIdKey, run.Id)
-            .StartNow()
-            .Build(), ScheduleJobOptions.Replacing, cancellationToken);
+        // Fire the durable job now with this run's id; the thread pool (Sync:MaxConcurrency) bounds how many run at once.
+        await scheduler.TriggerJob(SyncConnectionJob.Key, new JobDataMap { [SyncConnectionJob.RunIdKey] = run.Id }, cancellationToken);
         logger.LogInformation("Queued {Trigger} sync run {RunId} for connection {ConnectionId}", trigger, run.Id, connectionId);
         return new(EnqueueOutcome.Queued, run.Id);
     }

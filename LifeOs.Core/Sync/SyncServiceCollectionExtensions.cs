@@ -41,11 +41,15 @@ public static class SyncServiceCollectionExtensions
         services.AddScoped<IUserDataExporter, SyncHistoryExporter>();
         services.AddHostedService<SyncStartup>();
 
+        var instanceName = $"LifeOs-{Guid.NewGuid():N}";
         services.AddQuartz(q =>
         {
             // Quartz keeps schedulers in a process-wide registry by name: a unique name keeps app hosts in one process
             // (tests, benchmarks) from sharing one.
-            q.ConfigureScheduler(s => s.InstanceName = $"LifeOs-{Guid.NewGuid():N}");
+            q.ConfigureScheduler(s => s.InstanceName = instanceName);
+            // Quartz 4 would otherwise take the container's TimeProvider. It only decides when to poll and when to start
+            // a queued run; what is due is decided by NightlyPlanner on the app's clock, which tests replace.
+            q.UseTimeProvider(TimeProvider.System);
             q.UseDefaultThreadPool(pool => pool.MaxConcurrency = options.MaxConcurrency + 1);
             q.AddJob<SyncConnectionJob>(j => j.WithIdentity(SyncConnectionJob.Key).StoreDurably());
             q.AddJob<NightlySyncJob>(j => j.WithIdentity(NightlySyncJob.Key));
