@@ -11,6 +11,7 @@ internal static class Scenarios
         ["foundation"] = (options, ct) => new FoundationBenchmark(options).RunAsync(ct),
         ["ingest"] = (options, ct) => new IngestBenchmark(options).RunAsync(ct),
         ["dashboard"] = (options, ct) => new DashboardBenchmark(options).RunAsync(ct),
+        ["sync"] = (options, ct) => new SyncBenchmark(options).RunAsync(ct),
     };
 
     public static string Names => string.Join(", ", All.Keys);

@@ -23,7 +23,7 @@ public sealed class SyncOptions
     public int WithingsRequestsPerMinute { get; set; } = 120;
 
     /// <summary>Oura limits each access token (historically 5,000 requests per 5 minutes); LifeOs stays under this per connection.</summary>
-    public int OuraRequestsPerMinutePerConnection { get; set; } = 600;
+    public int OuraRequestsPerMinutePerConnection { get; set; } = 1000;
 
     /// <summary>One request (one page) may take this long before it counts as a timeout and is retried.</summary>
     public double RequestTimeoutSeconds { get; set; } = 30;
