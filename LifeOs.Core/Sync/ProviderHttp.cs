@@ -172,6 +172,8 @@ public enum BodyVerdict
 /// <summary>The retry and timeout pipeline, built once from <see cref="SyncOptions"/>.</summary>
 public sealed class SyncResilience
 {
+    private static readonly TimeSpan RateLimitFloor = TimeSpan.FromSeconds(10);
+
     public SyncResilience(IOptions<SyncOptions> options, ILogger<SyncResilience> logger)
     {
         var o = options.Value;
@@ -196,6 +198,11 @@ public sealed class SyncResilience
                     {
                         var exponential = baseDelay.TotalMilliseconds * Math.Pow(2, args.AttemptNumber);
                         delay = TimeSpan.FromMilliseconds(exponential * (0.5 + Random.Shared.NextDouble()));
+                        if (args.Outcome.Exception is ProviderDataException { Kind: ProviderFailureKind.RateLimited } && delay < RateLimitFloor)
+                        {
+                            // Told to slow down without a number: Withings answers 601 to an identical call within 10 s.
+                            delay = RateLimitFloor;
+                        }
                     }
 
                     RequestedDelays.Enqueue(delay);
