@@ -12,6 +12,7 @@ internal static class Scenarios
         ["ingest"] = (options, ct) => new IngestBenchmark(options).RunAsync(ct),
         ["dashboard"] = (options, ct) => new DashboardBenchmark(options).RunAsync(ct),
         ["journal"] = (options, ct) => new JournalBenchmark(options).RunAsync(ct),
+        ["sync"] = (options, ct) => new SyncBenchmark(options).RunAsync(ct),
     };
 
     public static string Names => string.Join(", ", All.Keys);

@@ -3,6 +3,7 @@ using LifeOs.Core.Connections;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
 using LifeOs.Core.Journal;
+using LifeOs.Core.Sync;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,6 +51,7 @@ public static class CoreServiceCollectionExtensions
         services.AddHealth();
         services.AddConnections(configuration);
         services.AddJournal();
+        services.AddSync(configuration);
         services.AddScoped<Dashboard.DashboardService>();
         services.AddScoped<Goals.GoalService>();
 

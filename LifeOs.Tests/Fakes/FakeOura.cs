@@ -101,8 +101,68 @@ public sealed class FakeOura(TimeProvider time) : FakeProviderServer(time)
         });
     }
 
+    /// <summary>Records served by /v2/usercollection/{collection}, faults and request counts.</summary>
+    public FakeProviderData Data { get; } = new();
+
+    /// <summary>The scope each collection needs (Oura does not document the mapping; these follow the scope names).</summary>
+    public static string ScopeFor(string collection) => collection switch
+    {
+        "heartrate" => "heartrate",
+        "workout" => "workout",
+        "daily_spo2" => "spo2",
+        "session" => "session",
+        _ => "daily",
+    };
+
     protected override void MapData(WebApplication app)
     {
+        app.MapGet("/v2/usercollection/{collection}", async (string collection, HttpRequest request) =>
+        {
+            Data.Count(collection);
+            if (await Data.NextFaultAsync(collection, request) is { } fault)
+            {
+                return fault;
+            }
+
+            if (ValidAccess(request) is not { } grant)
+            {
+                return Results.Json(new { status = 401, title = "Unauthorized", detail = "Invalid or expired token" }, statusCode: 401);
+            }
+
+            if (!grant.Scopes.Split(' ').Contains(ScopeFor(collection)))
+            {
+                return Results.Json(new { status = 403, title = "Forbidden", detail = "Missing scope" }, statusCode: 403);
+            }
+
+            Func<FakeRecord, bool> inWindow;
+            if (collection == "heartrate")
+            {
+                if (!DateTimeOffset.TryParse(request.Query["start_datetime"], System.Globalization.CultureInfo.InvariantCulture, out var from)
+                    || !DateTimeOffset.TryParse(request.Query["end_datetime"], System.Globalization.CultureInfo.InvariantCulture, out var to))
+                {
+                    // As at Oura: start_date on heart rate returns nothing (P9).
+                    return Results.Json(new { data = Array.Empty<object>(), next_token = (string?)null });
+                }
+
+                inWindow = r => r.At >= from && r.At < to;
+            }
+            else
+            {
+                var from = DateOnly.Parse(request.Query["start_date"].ToString()[..10], System.Globalization.CultureInfo.InvariantCulture);
+                var to = DateOnly.Parse(request.Query["end_date"].ToString()[..10], System.Globalization.CultureInfo.InvariantCulture);
+                inWindow = r => r.Day >= from && r.Day <= to;
+            }
+
+            var rows = Data.Select(collection, grant.Account, inWindow);
+            var offset = request.Query["next_token"].FirstOrDefault() is { Length: > 0 } token
+                ? int.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(token)), System.Globalization.CultureInfo.InvariantCulture)
+                : 0;
+            var size = Data.PageSize(collection);
+            var page = rows.Skip(offset).Take(size).Select(r => r.Body).ToList();
+            var next = offset + size < rows.Count ? Convert.ToBase64String(Encoding.UTF8.GetBytes((offset + size).ToString(System.Globalization.CultureInfo.InvariantCulture))) : null;
+            return Results.Json(new { data = page, next_token = next });
+        });
+
         app.MapGet("/v2/usercollection/personal_info", (HttpRequest request) =>
         {
             if (ValidAccess(request) is not { } grant)

@@ -71,8 +71,19 @@ public sealed class FakeWithings(TimeProvider time) : FakeProviderServer(time)
         });
     }
 
+    /// <summary>Records served by getmeas ("measures"), getactivity ("activity") and getsummary ("sleep_summary"), faults and request counts.</summary>
+    public FakeProviderData Data { get; } = new();
+
+    /// <summary>Answers status 601 with wait_seconds (Withings' rate limit) for the next request of a type.</summary>
+    public static Func<HttpRequest, IResult?> TooManyRequests(int waitSeconds) =>
+        _ => Results.Json(new { status = 601, body = new { wait_seconds = waitSeconds }, error = "Too many requests" });
+
     protected override void MapData(WebApplication app)
     {
+        app.MapPost("/measure", (HttpRequest request) => DataAsync(request, "getmeas", "measures", "measuregrps", "user.metrics"));
+        app.MapPost("/v2/measure", (HttpRequest request) => DataAsync(request, "getactivity", "activity", "activities", "user.activity"));
+        app.MapPost("/v2/sleep", (HttpRequest request) => DataAsync(request, "getsummary", "sleep_summary", "series", "user.activity"));
+
         // The smallest data call: proves an access token works (and, as at Withings, its first use ends the
         // previous refresh token's grace period). Sync adds getmeas, getactivity and getsummary.
         app.MapPost("/v2/user", async (HttpRequest request) =>
@@ -86,6 +97,76 @@ public sealed class FakeWithings(TimeProvider time) : FakeProviderServer(time)
             return form["action"] == "getdevice" ? Ok(new { devices = Array.Empty<object>() }) : Status(2554, "Not implemented");
         });
     }
+
+    private async Task<IResult> DataAsync(HttpRequest request, string action, string type, string listName, string scope)
+    {
+        var form = await request.ReadFormAsync();
+        Data.Count(type);
+        if (await Data.NextFaultAsync(type, request) is { } fault)
+        {
+            return fault;
+        }
+
+        if (ValidAccess(request) is not { } grant)
+        {
+            return Status(401, "invalid_token: access token is invalid");
+        }
+
+        if (form["action"] != action)
+        {
+            return Status(2554, "Not implemented");
+        }
+
+        if (!grant.Scopes.Split(',', ' ').Contains(scope))
+        {
+            return Status(214, "Unauthorized");
+        }
+
+        if (form.ContainsKey("lastupdate") && (form.ContainsKey("startdate") || form.ContainsKey("startdateymd")))
+        {
+            // Mixing lastupdate with a window returns nothing at Withings.
+            return Ok(new Dictionary<string, object?> { [listName] = Array.Empty<object>(), ["more"] = false, ["offset"] = 0 });
+        }
+
+        Func<FakeRecord, bool> inWindow;
+        if (type == "measures")
+        {
+            var from = DateTimeOffset.FromUnixTimeSeconds(long.Parse(form["startdate"]!, System.Globalization.CultureInfo.InvariantCulture));
+            var to = DateTimeOffset.FromUnixTimeSeconds(long.Parse(form["enddate"]!, System.Globalization.CultureInfo.InvariantCulture));
+            inWindow = r => r.At >= from && r.At <= to;
+        }
+        else
+        {
+            var from = DateOnly.Parse(form["startdateymd"]!, System.Globalization.CultureInfo.InvariantCulture);
+            var to = DateOnly.Parse(form["enddateymd"]!, System.Globalization.CultureInfo.InvariantCulture);
+            inWindow = r => r.Day >= from && r.Day <= to;
+        }
+
+        var rows = Data.Select(type, grant.Account, inWindow);
+        var offset = int.TryParse(form["offset"], System.Globalization.CultureInfo.InvariantCulture, out var o) ? o : 0;
+        var size = Data.PageSize(type);
+        var page = rows.Skip(offset).Take(size).Select(r => r.Body).ToList();
+        var more = offset + size < rows.Count;
+        var body = new Dictionary<string, object?>
+        {
+            [listName] = page,
+            // getmeas says 0/1; the v2 services say true/false.
+            ["more"] = type == "measures" ? (more ? 1 : 0) : more,
+            ["offset"] = more ? offset + size : 0,
+        };
+        if (type == "measures")
+        {
+            body["timezone"] = TimeZoneOf(grant.Account);
+            body["updatetime"] = Time.GetUtcNow().ToUnixTimeSeconds();
+        }
+
+        return Ok(body);
+    }
+
+    /// <summary>The account's time zone, as getmeas reports it.</summary>
+    public Dictionary<string, string> TimeZones { get; } = [];
+
+    private string TimeZoneOf(string account) => TimeZones.GetValueOrDefault(account, "Europe/Berlin");
 
     /// <summary>The grant behind a valid Bearer token, or null (Withings then answers status 401).</summary>
     public IssuedGrant? ValidAccess(HttpRequest request)

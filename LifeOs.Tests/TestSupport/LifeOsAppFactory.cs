@@ -38,6 +38,9 @@ public sealed class LifeOsAppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("LifeOs:DataDirectory", DataDirectory);
+        // The scheduler is off unless a test is about it (it sets Sync:RunScheduler=true); waits never take real time.
+        builder.UseSetting("Sync:RunScheduler", "false");
+        builder.UseSetting("Sync:RetryDelayScale", "0");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Options;
+
+namespace LifeOs.Core.Sync;
+
+/// <summary>The <c>Sync</c> configuration section.</summary>
+public sealed class SyncOptions
+{
+    public const string SectionName = "Sync";
+
+    /// <summary>Local hour (0–23, in each user's own time zone) of the nightly sync.</summary>
+    public int NightlyHour { get; set; } = 4;
+
+    /// <summary>How many connections sync at once in this app instance.</summary>
+    public int MaxConcurrency { get; set; } = 4;
+
+    /// <summary>How much history the first sync after connecting fetches.</summary>
+    public int BackfillDays { get; set; } = 365;
+
+    /// <summary>Days re-fetched on every run before the cursor, to catch late and edited data.</summary>
+    public int OverlapDays { get; set; } = 3;
+
+    /// <summary>Withings allows 120 requests per minute for the whole app (all users together).</summary>
+    public int WithingsRequestsPerMinute { get; set; } = 120;
+
+    /// <summary>Oura limits each access token (historically 5,000 requests per 5 minutes); LifeOs stays under this per connection.</summary>
+    public int OuraRequestsPerMinutePerConnection { get; set; } = 1000;
+
+    /// <summary>One request (one page) may take this long before it counts as a timeout and is retried.</summary>
+    public double RequestTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Retries after the first attempt for timeouts, 5xx, 429 and Withings 601.</summary>
+    public int MaxRetries { get; set; } = 4;
+
+    /// <summary>First backoff step; doubles each retry, with jitter.</summary>
+    public double RetryBaseDelaySeconds { get; set; } = 2;
+
+    /// <summary>Multiplies every wait (backoff, Retry-After, wait_seconds). Tests set 0 so they never wait in real time.</summary>
+    public double RetryDelayScale { get; set; } = 1;
+
+    /// <summary>Runs the Quartz scheduler (nightly dispatch and queued runs). Tests turn it off and run jobs directly.</summary>
+    public bool RunScheduler { get; set; } = true;
+
+    /// <summary>How often the dispatcher looks for users whose nightly time has come (and missed runs).</summary>
+    public int DispatchIntervalMinutes { get; set; } = 5;
+
+    /// <summary>Sync history older than this is deleted.</summary>
+    public int HistoryDays { get; set; } = 90;
+}
+
+internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SyncOptions options)
+    {
+        var failures = new List<string>();
+        void Check(bool ok, string key, string rule)
+        {
+            if (!ok)
+            {
+                failures.Add($"Sync:{key} (env Sync__{key}) {rule}.");
+            }
+        }
+
+        Check(options.NightlyHour is >= 0 and <= 23, nameof(options.NightlyHour), "must be an hour from 0 to 23");
+        Check(options.MaxConcurrency is >= 1 and <= 64, nameof(options.MaxConcurrency), "must be from 1 to 64");
+        Check(options.BackfillDays is >= 1 and <= 3650, nameof(options.BackfillDays), "must be from 1 to 3650 days");
+        Check(options.OverlapDays is >= 0 and <= 60, nameof(options.OverlapDays), "must be from 0 to 60 days");
+        Check(options.WithingsRequestsPerMinute >= 1, nameof(options.WithingsRequestsPerMinute), "must be at least 1");
+        Check(options.OuraRequestsPerMinutePerConnection >= 1, nameof(options.OuraRequestsPerMinutePerConnection), "must be at least 1");
+        Check(options.RequestTimeoutSeconds > 0, nameof(options.RequestTimeoutSeconds), "must be positive");
+        Check(options.MaxRetries is >= 0 and <= 10, nameof(options.MaxRetries), "must be from 0 to 10");
+        Check(options.RetryDelayScale >= 0, nameof(options.RetryDelayScale), "must not be negative");
+        Check(options.DispatchIntervalMinutes is >= 1 and <= 60, nameof(options.DispatchIntervalMinutes), "must be from 1 to 60 minutes");
+        Check(options.HistoryDays >= 1, nameof(options.HistoryDays), "must be at least 1 day");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

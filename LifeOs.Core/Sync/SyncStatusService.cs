@@ -1,0 +1,139 @@
+using System.Text.Json;
+using LifeOs.Core.Connections;
+using LifeOs.Core.Data;
+using LifeOs.Core.Export;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace LifeOs.Core.Sync;
+
+/// <summary>One run, shaped for the integrations page.</summary>
+public sealed record SyncRunView(
+    long Id,
+    SyncTrigger Trigger,
+    SyncRunStatus Status,
+    DateTime QueuedAt,
+    DateTime? StartedAt,
+    DateTime? FinishedAt,
+    int Progress,
+    int SamplesWritten,
+    IReadOnlyDictionary<string, SyncTypeResult> Counts,
+    string? Error)
+{
+    public bool IsActive => Status is SyncRunStatus.Queued or SyncRunStatus.Running;
+}
+
+/// <summary>A connection's sync state: recent runs (newest first) and how far its history is fetched.</summary>
+public sealed record SyncOverview(ProviderKind Provider, IReadOnlyList<SyncRunView> Runs, DateOnly? HistoryFrom, int? BackfillPercent)
+{
+    public SyncRunView? Active => Runs.FirstOrDefault(r => r.IsActive);
+}
+
+public sealed class SyncStatusService(LifeOsDbContext db, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<IReadOnlyDictionary<ProviderKind, SyncOverview>> GetAsync(string userId, int runsPerConnection = 8, CancellationToken cancellationToken = default)
+    {
+        var connections = await db.Set<Connection>().AsNoTracking().Where(c => c.UserId == userId)
+            .Select(c => new { c.Id, c.Provider }).ToListAsync(cancellationToken);
+        var zoneId = await db.Users.Where(u => u.Id == userId).Select(u => u.TimeZoneId).SingleOrDefaultAsync(cancellationToken) ?? "UTC";
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var z) ? z : TimeZoneInfo.Utc;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, zone));
+        var result = new Dictionary<ProviderKind, SyncOverview>();
+        foreach (var connection in connections)
+        {
+            var runs = await db.Set<SyncRun>().AsNoTracking()
+                .Where(r => r.ConnectionId == connection.Id && r.UserId == userId)
+                .OrderByDescending(r => r.QueuedAt).ThenByDescending(r => r.Id)
+                .Take(runsPerConnection)
+                .ToListAsync(cancellationToken);
+            var cursors = await db.Set<SyncCursor>().AsNoTracking().Where(c => c.ConnectionId == connection.Id).ToListAsync(cancellationToken);
+            DateOnly? historyFrom = cursors.Count == 0 ? null : cursors.Min(c => c.HistoryFrom);
+            int? percent = null;
+            if (cursors.Count > 0)
+            {
+                // The slowest data type decides how much history is in.
+                percent = cursors.Min(c =>
+                {
+                    var span = Math.Max(1, today.DayNumber - c.HistoryFrom.DayNumber);
+                    var doneDays = c.CompleteThrough is { } through ? through.DayNumber - c.HistoryFrom.DayNumber : 0;
+                    return (int)Math.Clamp(100L * doneDays / span, 0, 100);
+                });
+            }
+
+            result[connection.Provider] = new SyncOverview(connection.Provider, runs.Select(View).ToList(), historyFrom, percent);
+        }
+
+        return result;
+    }
+
+    private static SyncRunView View(SyncRun r) => new(r.Id, r.Trigger, r.Status, r.QueuedAt, r.StartedAt, r.FinishedAt, r.Progress, r.SamplesWritten,
+        Counts(r.CountsJson), r.Error);
+
+    internal static Dictionary<string, SyncTypeResult> Counts(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, SyncTypeResult>>(json, Json) ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+}
+
+/// <summary>sync-history.json in the export: every run still kept (90 days), per connection.</summary>
+internal sealed class SyncHistoryExporter(LifeOsDbContext db) : IUserDataExporter
+{
+    public int Order => 55;
+
+    public async Task ExportAsync(string userId, UserExportWriter writer, CancellationToken cancellationToken)
+    {
+        var runs = await (
+            from r in db.Set<SyncRun>().AsNoTracking()
+            join c in db.Set<Connection>().AsNoTracking() on r.ConnectionId equals c.Id
+            where r.UserId == userId && c.UserId == userId
+            orderby r.QueuedAt
+            select new { c.Provider, r.Trigger, r.Status, r.QueuedAt, r.StartedAt, r.FinishedAt, r.SamplesWritten, r.Requests, r.CountsJson, r.Error })
+            .ToListAsync(cancellationToken);
+        await writer.WriteJsonAsync("sync-history.json", runs.Select(r => new
+        {
+            r.Provider,
+            r.Trigger,
+            r.Status,
+            r.QueuedAt,
+            r.StartedAt,
+            r.FinishedAt,
+            r.SamplesWritten,
+            r.Requests,
+            Counts = SyncStatusService.Counts(r.CountsJson),
+            r.Error,
+        }).ToList(), cancellationToken);
+    }
+}
+
+/// <summary>
+/// At start-up, runs left queued or running by a previous process are marked stopped (the in-memory Quartz store
+/// lost their triggers); the planner's first check queues them again and their cursors say where to continue.
+/// One app instance per SQLite database is assumed here.
+/// </summary>
+internal sealed class SyncStartup(IServiceScopeFactory scopes) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LifeOsDbContext>();
+        var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        await db.Set<SyncRun>()
+            .Where(r => r.Status == SyncRunStatus.Queued || r.Status == SyncRunStatus.Running)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, SyncRunStatus.Failed)
+                .SetProperty(r => r.FinishedAt, now)
+                .SetProperty(r => r.Error, SyncService.InterruptedMessage), cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
