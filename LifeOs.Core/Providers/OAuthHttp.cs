@@ -93,5 +93,45 @@ internal static class OAuthHttp
         return baseUrl + (baseUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query;
     }
 
+    /// <summary>The authorization-code request both providers accept; they differ only in how scopes are joined.</summary>
+    public static Uri AuthorizeUrl(ProviderOptions options, char scopeSeparator, string state, string redirectUri, string? codeChallenge)
+    {
+        var parameters = new List<KeyValuePair<string, string>>
+        {
+            new("response_type", "code"),
+            new("client_id", options.ClientId ?? ""),
+            new("redirect_uri", redirectUri),
+            new("scope", string.Join(scopeSeparator, options.ScopeList)),
+            new("state", state),
+        };
+        if (codeChallenge is not null)
+        {
+            parameters.Add(new("code_challenge", codeChallenge));
+            parameters.Add(new("code_challenge_method", "S256"));
+        }
+
+        return new Uri(AppendQuery(options.AuthorizeUrl, parameters));
+    }
+
+    /// <summary>The form of an authorization-code exchange (RFC 6749 §4.1.3, plus the PKCE verifier when one was sent).</summary>
+    public static Dictionary<string, string> CodeExchangeForm(string code, string redirectUri, string? codeVerifier)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = redirectUri,
+        };
+        if (codeVerifier is not null)
+        {
+            form["code_verifier"] = codeVerifier;
+        }
+
+        return form;
+    }
+
+    public static Dictionary<string, string> RefreshForm(string refreshToken) =>
+        new() { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken };
+
     public static string Combine(string baseUrl, string path) => baseUrl.TrimEnd('/') + "/" + path.TrimStart('/');
 }

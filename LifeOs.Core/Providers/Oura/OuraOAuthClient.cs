@@ -16,43 +16,14 @@ public sealed class OuraOAuthClient(HttpClient http, IOptions<ProvidersOptions> 
 
     public ProviderKind Provider => ProviderKind.Oura;
 
-    public Uri BuildAuthorizeUrl(string state, string redirectUri, string? codeChallenge)
-    {
-        var parameters = new List<KeyValuePair<string, string>>
-        {
-            new("response_type", "code"),
-            new("client_id", Options.ClientId ?? ""),
-            new("redirect_uri", redirectUri),
-            new("scope", string.Join(' ', Options.ScopeList)),
-            new("state", state),
-        };
-        if (codeChallenge is not null)
-        {
-            parameters.Add(new("code_challenge", codeChallenge));
-            parameters.Add(new("code_challenge_method", "S256"));
-        }
+    public Uri BuildAuthorizeUrl(string state, string redirectUri, string? codeChallenge) =>
+        OAuthHttp.AuthorizeUrl(Options, ' ', state, redirectUri, codeChallenge);
 
-        return new Uri(OAuthHttp.AppendQuery(Options.AuthorizeUrl, parameters));
-    }
-
-    public Task<ProviderTokens> ExchangeCodeAsync(string code, string redirectUri, string? codeVerifier, CancellationToken cancellationToken)
-    {
-        var form = new Dictionary<string, string>
-        {
-            ["grant_type"] = "authorization_code",
-            ["code"] = code,
-            ["redirect_uri"] = redirectUri,
-        };
-        if (codeVerifier is not null)
-        {
-            form["code_verifier"] = codeVerifier;
-        }
-
-        return RequestTokenAsync(form, cancellationToken);
-    }
+    public Task<ProviderTokens> ExchangeCodeAsync(string code, string redirectUri, string? codeVerifier, CancellationToken cancellationToken) =>
+        RequestTokenAsync(OAuthHttp.CodeExchangeForm(code, redirectUri, codeVerifier), cancellationToken);
 
     public Task<ProviderTokens> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
-        RequestTokenAsync(new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken }, cancellationToken);
+        RequestTokenAsync(OAuthHttp.RefreshForm(refreshToken), cancellationToken);
 
     public async Task<string> GetProviderUserIdAsync(ProviderTokens tokens, CancellationToken cancellationToken)
     {
