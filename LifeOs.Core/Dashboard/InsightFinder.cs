@@ -12,17 +12,11 @@ internal static class InsightFinder
 {
     private sealed record Variable(string Code, Func<string, string> Condition, Func<string, string, string> Outcome, Func<double, string> Format);
 
-    private static string Hours(double h)
-    {
-        var minutes = (int)Math.Round(h * 60);
-        return $"{minutes / 60} h {minutes % 60:00}";
-    }
-
     private static string Number(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 
     private static readonly Variable[] Variables =
     [
-        new(MetricCatalogue.SleepDuration, t => $"you sleep over {t}", (a, b) => $"you sleep {a} on average vs {b}", Hours),
+        new(MetricCatalogue.SleepDuration, t => $"you sleep over {t}", (a, b) => $"you sleep {a} on average vs {b}", DisplayUnit.HoursAndMinutes),
         new(MetricCatalogue.SleepScore, t => $"your sleep score is over {t}", (a, b) => $"your sleep score averages {a} vs {b}", v => Number(v, "0")),
         new(MetricCatalogue.ReadinessScore, t => $"your readiness is over {t}", (a, b) => $"your readiness averages {a} vs {b}", v => Number(v, "0")),
         new(MetricCatalogue.HrvRmssd, t => $"your HRV is over {t} ms", (a, b) => $"your HRV averages {a} vs {b} ms", v => Number(v, "0")),

@@ -42,7 +42,7 @@ internal sealed class GoalWeekFacts(LifeOsDbContext db, GoalService goals) : IWe
         var unit = MetricCatalogue.Get(code).DisplayFor(units);
         var value = unit.FromCanonical(canonical);
         return unit.Label == "h"
-            ? $"{(int)Math.Round(value * 60) / 60} h {(int)Math.Round(value * 60) % 60:00}"
+            ? DisplayUnit.HoursAndMinutes(value)
             : string.Create(CultureInfo.InvariantCulture, $"{value:#,0.#} {unit.Label}").TrimEnd();
     }
 }

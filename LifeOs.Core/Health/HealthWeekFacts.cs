@@ -42,7 +42,7 @@ internal sealed class HealthWeekFacts(LifeOsDbContext db) : IWeeklyReviewFactsPr
             var value = unit.FromCanonical(values.Average());
             var text = unit.Label switch
             {
-                "h" => $"{(int)Math.Round(value * 60) / 60} h {(int)Math.Round(value * 60) % 60:00}",
+                "h" => DisplayUnit.HoursAndMinutes(value),
                 "steps" => sum ? $"{value:#,0} a day ({values.Count} days)" : $"{value:#,0}",
                 "" => $"{value:0}",
                 _ => $"{value:0.#} {unit.Label}",

@@ -25,6 +25,13 @@ public sealed record DisplayUnit(string Label, double Factor, double Offset = 0)
     public double FromCanonical(double value) => (value * Factor) + Offset;
 
     public double ToCanonical(double value) => (value - Offset) / Factor;
+
+    /// <summary>A duration in hours as people say it: 7.5 → "7 h 30" (rounded to the minute, never "7 h 60").</summary>
+    public static string HoursAndMinutes(double hours)
+    {
+        var minutes = (int)Math.Round(hours * 60);
+        return $"{minutes / 60} h {minutes % 60:00}";
+    }
 }
 
 /// <summary>One kind of measurement, stored in one canonical unit.</summary>

@@ -20,7 +20,7 @@ public static class GoalText
         var value = unit.FromCanonical(canonical);
         return unit.Label switch
         {
-            "h" => Home.DashboardCharts.Hours(value),
+            "h" => DisplayUnit.HoursAndMinutes(value),
             "steps" or "" or "score" => value.ToString("#,0", CultureInfo.InvariantCulture),
             _ => value.ToString(Math.Abs(value) >= 100 ? "0" : "0.#", CultureInfo.InvariantCulture) + " " + unit.Label,
         };

@@ -73,9 +73,9 @@ public static class DashboardCharts
         };
         var average = total.Points.Count > 0 ? total.Points.Average(p => p.Value) : (double?)null;
         var summary = average is { } avg
-            ? $"You slept {Hours(avg)} a night on average over {total.Points.Count} nights{(score.Points.Count > 0 ? $"; sleep score averaged {score.Points.Average(p => p.Value):0}" : "")}."
+            ? $"You slept {DisplayUnit.HoursAndMinutes(avg)} a night on average over {total.Points.Count} nights{(score.Points.Count > 0 ? $"; sleep score averaged {score.Points.Average(p => p.Value):0}" : "")}."
             : $"Sleep score averaged {score.Points.Average(p => p.Value):0} over {score.Points.Count} nights.";
-        return Chart("sleep", "Sleep stages and score", summary, options, data.Range, [total, .. stages, score], Hours);
+        return Chart("sleep", "Sleep stages and score", summary, options, data.Range, [total, .. stages, score], DisplayUnit.HoursAndMinutes);
     }
 
     private static ChartModel Recovery(DashboardData data)
@@ -360,7 +360,7 @@ public static class DashboardCharts
         };
         var formats = series.Select(s => s.Unit switch
         {
-            "h" => Hours,
+            "h" => DisplayUnit.HoursAndMinutes,
             "min" => v => v.ToString("0", CultureInfo.InvariantCulture),
             _ => format,
         }).ToList();
@@ -419,12 +419,6 @@ public static class DashboardCharts
     private static double Round(double value) => Math.Round(value, 2);
 
     private static object Grid(bool legend = false) => new { left = 8, right = 8, top = legend ? 64 : 36, bottom = 8, containLabel = true };
-
-    public static string Hours(double hours)
-    {
-        var minutes = (int)Math.Round(hours * 60);
-        return $"{minutes / 60} h {minutes % 60:00}";
-    }
 
     private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }
