@@ -221,7 +221,8 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (reader.Read())
                 {
-                    list.Add((ParseDate(reader.GetString(0)), reader.GetDouble(1)));
+                    var text = reader.GetString(0);
+                    list.Add((LocalDay.ParseStored(text) ?? DateOnly.ParseExact(text, DateFormat, CultureInfo.InvariantCulture), reader.GetDouble(1)));
                 }
             }
         }
@@ -232,12 +233,6 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
 
         return result;
     }
-
-    /// <summary>yyyy-MM-dd without the general parser: years of days are read per page view.</summary>
-    private static DateOnly ParseDate(string text) =>
-        text.Length == 10
-            ? new DateOnly(((text[0] - '0') * 1000) + ((text[1] - '0') * 100) + ((text[2] - '0') * 10) + (text[3] - '0'), ((text[5] - '0') * 10) + (text[6] - '0'), ((text[8] - '0') * 10) + (text[9] - '0'))
-            : DateOnly.ParseExact(text, DateFormat, CultureInfo.InvariantCulture);
 
     public async Task<IReadOnlyList<DailyValue>> GetDailyValuesAsync(string userId, string metricCode, DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
         await db.Set<DailyValue>().AsNoTracking()

@@ -95,7 +95,7 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
                     {
                         for (var i = 0; i + 18 <= text.Length; i += 18)
                         {
-                            if (ParseDate(text, i) is not { } written)
+                            if (LocalDay.ParseStored(text, i) is not { } written)
                             {
                                 continue;
                             }
@@ -113,7 +113,7 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
                         var days = new List<DateOnly>(text.Length / 10);
                         for (var i = 0; i + 10 <= text.Length; i += 10)
                         {
-                            if (ParseDate(text, i) is { } day)
+                            if (LocalDay.ParseStored(text, i) is { } day)
                             {
                                 days.Add(day);
                             }
@@ -166,18 +166,6 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
         _ => null,
     };
 
-    /// <summary>EF stores DateOnly as "yyyy-MM-dd"; reading the digits in place avoids a substring and a general parse.</summary>
-    private static DateOnly? ParseDate(string text, int at)
-    {
-        if (text.Length < at + 10 || text[at + 4] != '-' || text[at + 7] != '-')
-        {
-            return null;
-        }
-
-        var (year, month, day) = (Digits(text, at, 4), Digits(text, at + 5, 2), Digits(text, at + 8, 2));
-        return year is >= 1 and <= 9999 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) ? new DateOnly(year, month, day) : null;
-    }
-
     /// <summary>"yyyy-Www" in place, as <see cref="IsoWeek.TryParse"/> reads it; null for "--------" or anything else.</summary>
     private static DateOnly? ParseWeek(string text, int at)
     {
@@ -186,27 +174,10 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
             return null;
         }
 
-        var (year, week) = (Digits(text, at, 4), Digits(text, at + 6, 2));
+        var (year, week) = (LocalDay.Digits(text, at, 4), LocalDay.Digits(text, at + 6, 2));
         return year is >= 1 and <= 9998 && week >= 1 && week <= System.Globalization.ISOWeek.GetWeeksInYear(year)
             ? DateOnly.FromDateTime(System.Globalization.ISOWeek.ToDateTime(year, week, DayOfWeek.Monday))
             : null;
-    }
-
-    private static int Digits(string s, int start, int count)
-    {
-        var value = 0;
-        for (var i = start; i < start + count; i++)
-        {
-            var digit = s[i] - '0';
-            if (digit is < 0 or > 9)
-            {
-                return -1;
-            }
-
-            value = value * 10 + digit;
-        }
-
-        return value;
     }
 }
 
