@@ -275,7 +275,7 @@ public sealed class GoalService(LifeOsDbContext db, TimeProvider time, HealthSto
         goal.Name = name;
         goal.Kind = input.Kind;
         goal.MetricCode = metric?.Code;
-        goal.Comparison = input.Kind == GoalKind.BodyTarget ? BodyComparison(goal, metric!, canonical, preferences.Today) : input.Comparison;
+        goal.Comparison = input.Kind == GoalKind.BodyTarget ? await BodyComparisonAsync(metric!, canonical) : input.Comparison;
         goal.Target = canonical;
         goal.DaysPerWeek = input.Kind is GoalKind.WeeklyCount or GoalKind.JournalHabit ? input.DaysPerWeek : null;
         goal.JournalKind = input.Kind == GoalKind.JournalHabit && input.JournalKind is { Length: > 0 } k ? k : null;
@@ -284,11 +284,11 @@ public sealed class GoalService(LifeOsDbContext db, TimeProvider time, HealthSto
         return errors;
 
         // A body target points the way the latest value has to go: down to 75 kg means "at most".
-        Comparison BodyComparison(Goal g, MetricDefinition m, double target, DateOnly today)
+        async Task<Comparison> BodyComparisonAsync(MetricDefinition m, double target)
         {
-            var latest = db.DailyValues.AsNoTracking()
-                .Where(d => d.UserId == userId && d.MetricCode == m.Code && d.LocalDate <= today)
-                .OrderByDescending(d => d.LocalDate).Select(d => (double?)d.Value).FirstOrDefault();
+            var latest = await db.DailyValues.AsNoTracking()
+                .Where(d => d.UserId == userId && d.MetricCode == m.Code && d.LocalDate <= preferences.Today)
+                .OrderByDescending(d => d.LocalDate).Select(d => (double?)d.Value).FirstOrDefaultAsync(cancellationToken);
             return latest is { } current ? (target <= current ? Comparison.AtMost : Comparison.AtLeast) : input.Comparison;
         }
     }
