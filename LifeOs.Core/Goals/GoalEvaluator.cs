@@ -51,7 +51,8 @@ public static class GoalEvaluator
     public static GoalStatus Evaluate(Goal goal, DateOnly today, IReadOnlyDictionary<DateOnly, double> values, IReadOnlySet<DateOnly> journalDays, bool grace)
     {
         var end = goal.Kind != GoalKind.BodyTarget && goal.EndDate is { } last && last < today ? last : today;
-        var dayResult = (DateOnly day) => Day(goal, day, today, end, values, journalDays);
+        var baseline = goal.Kind == GoalKind.BodyTarget ? Baseline(goal, values) : null;
+        var dayResult = (DateOnly day) => Day(goal, day, today, end, values, journalDays, baseline);
 
         var strip = Enumerable.Range(0, 30).Select(i => today.AddDays(i - 29)).Select(d => (d, dayResult(d))).ToList();
         values.TryGetValue(today, out var todayValue);
@@ -74,7 +75,7 @@ public static class GoalEvaluator
     public static bool Meets(Goal goal, double value) =>
         goal.Comparison == Comparison.AtLeast ? value >= goal.Target : value <= goal.Target;
 
-    private static DayResult Day(Goal goal, DateOnly day, DateOnly today, DateOnly end, IReadOnlyDictionary<DateOnly, double> values, IReadOnlySet<DateOnly> journalDays)
+    private static DayResult Day(Goal goal, DateOnly day, DateOnly today, DateOnly end, IReadOnlyDictionary<DateOnly, double> values, IReadOnlySet<DateOnly> journalDays, double? baseline)
     {
         if (day < goal.StartDate || day > end)
         {
@@ -91,21 +92,24 @@ public static class GoalEvaluator
             return day == today ? DayResult.Pending : DayResult.NoData;
         }
 
-        var met = goal.Kind == GoalKind.BodyTarget ? OnTrajectory(goal, day, value, values) : Meets(goal, value);
+        var met = baseline is { } start ? OnTrajectory(goal, day, value, start) : Meets(goal, value);
         // Today is not over for a running total: 7,000 steps by noon is not a miss yet. Last night's
         // sleep or this morning's weigh-in is final.
         var runningTotal = MetricCatalogue.Find(goal.MetricCode ?? "") is { Group: MetricGroup.Activity, Aggregation: Aggregation.Sum };
         return met ? DayResult.Hit : day == today && runningTotal ? DayResult.Pending : DayResult.Missed;
     }
 
+    /// <summary>Where the user stood when a body target started: the last value on or before its start, else the first after.</summary>
+    private static double? Baseline(Goal goal, IReadOnlyDictionary<DateOnly, double> values) =>
+        values.Where(v => v.Key <= goal.StartDate).OrderByDescending(v => v.Key).Select(v => (double?)v.Value).FirstOrDefault()
+            ?? values.Where(v => v.Key >= goal.StartDate).OrderBy(v => v.Key).Select(v => (double?)v.Value).FirstOrDefault();
+
     /// <summary>
     /// A body target's day is a hit when the value is on the straight line from where the user stood when
     /// the goal started to the target on its date (or better), so the strip shows progress, not only arrival.
     /// </summary>
-    private static bool OnTrajectory(Goal goal, DateOnly day, double value, IReadOnlyDictionary<DateOnly, double> values)
+    private static bool OnTrajectory(Goal goal, DateOnly day, double value, double baseline)
     {
-        var baseline = values.Where(v => v.Key <= goal.StartDate).OrderByDescending(v => v.Key).Select(v => (double?)v.Value).FirstOrDefault()
-            ?? values.Where(v => v.Key >= goal.StartDate).OrderBy(v => v.Key).Select(v => v.Value).First();
         var end = goal.EndDate ?? day;
         var span = Math.Max(end.DayNumber - goal.StartDate.DayNumber, 1);
         var progress = Math.Clamp((day.DayNumber - goal.StartDate.DayNumber) / (double)span, 0, 1);
