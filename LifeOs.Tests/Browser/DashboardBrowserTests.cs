@@ -17,11 +17,7 @@ public sealed class DashboardBrowserTests
         var (desktopContext, page, errors) = await app.NewPageAsync(1280, 900);
         await using (desktopContext)
         {
-            await page.GotoAsync("/Account/Register");
-            await page.GetByLabel("Email").FillAsync("dana@example.com");
-            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestClient.Password);
-            await page.GetByLabel("Confirm password").FillAsync(TestClient.Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+            await BrowserApp.RegisterAsync(page, "dana@example.com");
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Get started" })).ToBeVisibleAsync();
             await BrowserApp.ScreenshotAsync(page, "dashboard-empty-desktop");
 
@@ -69,10 +65,7 @@ public sealed class DashboardBrowserTests
         var (phoneContext, phone, phoneErrors) = await app.NewPageAsync(390, 844, ColorScheme.Dark);
         await using (phoneContext)
         {
-            await phone.GotoAsync("/Account/Login");
-            await phone.GetByLabel("Email").FillAsync("dana@example.com");
-            await phone.GetByLabel("Password").FillAsync(TestClient.Password);
-            await phone.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+            await BrowserApp.LogInAsync(phone, "dana@example.com");
             await Assertions.Expect(phone.Locator("html")).ToHaveAttributeAsync("data-charts-rendered", "7");
             await BrowserApp.ScreenshotAsync(phone, "dashboard-phone");
             await phone.GotoAsync("/goals");

@@ -23,11 +23,7 @@ public sealed class IntegrationsJourneyTests
         var (desktopContext, page, errors) = await app.NewPageAsync(1280, 900);
         await using (desktopContext)
         {
-            await page.GotoAsync("/Account/Register");
-            await page.GetByLabel("Email").FillAsync("ada@example.com");
-            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestClient.Password);
-            await page.GetByLabel("Confirm password").FillAsync(TestClient.Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+            await BrowserApp.RegisterAsync(page, "ada@example.com");
             await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync("ada@example.com");
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Integrations", Exact = true }).ClickAsync();
@@ -80,10 +76,7 @@ public sealed class IntegrationsJourneyTests
         var (phoneContext, phone, phoneErrors) = await app.NewPageAsync(390, 844, ColorScheme.Dark);
         await using (phoneContext)
         {
-            await phone.GotoAsync("/Account/Login");
-            await phone.GetByLabel("Email").FillAsync("ada@example.com");
-            await phone.GetByLabel("Password").FillAsync(TestClient.Password);
-            await phone.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+            await BrowserApp.LogInAsync(phone, "ada@example.com");
             await Assertions.Expect(phone.GetByTestId("user-name")).ToBeAttachedAsync();
             await phone.GotoAsync("/integrations");
             await Assertions.Expect(phone.GetByTestId("integration-oura-status")).ToHaveTextAsync("Connected");
@@ -109,11 +102,7 @@ public sealed class IntegrationsJourneyTests
         var (context, page, errors) = await app.NewPageAsync(1280, 900);
         await using (context)
         {
-            await page.GotoAsync("/Account/Register");
-            await page.GetByLabel("Email").FillAsync("admin@example.com");
-            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestClient.Password);
-            await page.GetByLabel("Confirm password").FillAsync(TestClient.Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+            await BrowserApp.RegisterAsync(page, "admin@example.com");
             await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync("admin@example.com");
             await page.GotoAsync("/integrations");
             await Assertions.Expect(page.GetByTestId("integration-oura-redirect")).ToHaveTextAsync("https://life.example.org/integrations/oura/callback");
@@ -124,10 +113,7 @@ public sealed class IntegrationsJourneyTests
         var (phoneContext, phone, phoneErrors) = await app.NewPageAsync(390, 844, ColorScheme.Dark);
         await using (phoneContext)
         {
-            await phone.GotoAsync("/Account/Login");
-            await phone.GetByLabel("Email").FillAsync("admin@example.com");
-            await phone.GetByLabel("Password").FillAsync(TestClient.Password);
-            await phone.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+            await BrowserApp.LogInAsync(phone, "admin@example.com");
             await Assertions.Expect(phone.GetByTestId("user-name")).ToBeAttachedAsync();
             await phone.GotoAsync("/integrations");
             await Assertions.Expect(phone.GetByTestId("integration-withings-status")).ToHaveTextAsync("Not configured");

@@ -17,11 +17,7 @@ public sealed class JournalJourneyTests
         var (desktopContext, page, errors) = await app.NewPageAsync(1280, 900);
         await using (desktopContext)
         {
-            await page.GotoAsync("/Account/Register");
-            await page.GetByLabel("Email").FillAsync("mira@example.com");
-            await page.GetByLabel("Password", new() { Exact = true }).FillAsync("Correct-Horse-9");
-            await page.GetByLabel("Confirm password").FillAsync("Correct-Horse-9");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+            await BrowserApp.RegisterAsync(page, "mira@example.com");
             await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync("mira@example.com");
 
             await page.Locator(".side-nav").GetByRole(AriaRole.Link, new() { Name = "Journal", Exact = true }).ClickAsync();
@@ -70,10 +66,7 @@ public sealed class JournalJourneyTests
         var (phoneContext, phone, phoneErrors) = await app.NewPageAsync(390, 844, ColorScheme.Dark);
         await using (phoneContext)
         {
-            await phone.GotoAsync("/Account/Login");
-            await phone.GetByLabel("Email").FillAsync("mira@example.com");
-            await phone.GetByLabel("Password").FillAsync("Correct-Horse-9");
-            await phone.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+            await BrowserApp.LogInAsync(phone, "mira@example.com");
             await Assertions.Expect(phone.GetByTestId("user-name")).ToBeAttachedAsync();
             await phone.GotoAsync("/journal");
             await Assertions.Expect(phone.GetByTestId("entry").First).ToBeVisibleAsync();

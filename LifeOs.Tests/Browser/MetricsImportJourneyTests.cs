@@ -45,11 +45,7 @@ public sealed partial class MetricsImportJourneyTests
         var (desktopContext, page, errors) = await app.NewPageAsync(1280, 900);
         await using (desktopContext)
         {
-            await page.GotoAsync("/Account/Register");
-            await page.GetByLabel("Email").FillAsync(Email);
-            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestClient.Password);
-            await page.GetByLabel("Confirm password").FillAsync(TestClient.Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+            await BrowserApp.RegisterAsync(page, Email);
             await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(Email);
 
             // From /metrics to the import page, which explains both layouts.
@@ -78,10 +74,7 @@ public sealed partial class MetricsImportJourneyTests
         var (phoneContext, phone, phoneErrors) = await app.NewPageAsync(390, 844, ColorScheme.Dark);
         await using (phoneContext)
         {
-            await phone.GotoAsync("/Account/Login");
-            await phone.GetByLabel("Email").FillAsync(Email);
-            await phone.GetByLabel("Password").FillAsync(TestClient.Password);
-            await phone.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+            await BrowserApp.LogInAsync(phone, Email);
             await Assertions.Expect(phone.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
             await UploadAsync(phone, "mistakes.csv", Mistakes);
             await Assertions.Expect(phone.GetByTestId("import-errors")).ToContainTextAsync("\"eight thousand\" is not a number.");
@@ -111,11 +104,7 @@ public sealed partial class MetricsImportJourneyTests
         var (context, page, _) = await app.NewPageAsync(1280, 900);
         await using (context)
         {
-            await page.GotoAsync("/Account/Register");
-            await page.GetByLabel("Email").FillAsync(Email);
-            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestClient.Password);
-            await page.GetByLabel("Confirm password").FillAsync(TestClient.Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+            await BrowserApp.RegisterAsync(page, Email);
             await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(Email);
 
             // From disk: handing Playwright a 21 MB buffer is far slower than letting Chromium read a file.

@@ -34,11 +34,7 @@ public sealed class SyncBrowserTests
         var (desktopContext, page, errors) = await app.NewPageAsync(1280, 900);
         await using (desktopContext)
         {
-            await page.GotoAsync("/Account/Register");
-            await page.GetByLabel("Email").FillAsync("ada@example.com");
-            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(TestClient.Password);
-            await page.GetByLabel("Confirm password").FillAsync(TestClient.Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+            await BrowserApp.RegisterAsync(page, "ada@example.com");
             await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync("ada@example.com");
             await app.Factory.WithDbAsync(db => db.Users.ExecuteUpdateAsync(s => s.SetProperty(u => u.TimeZoneId, "Europe/Berlin")));
 
@@ -83,10 +79,7 @@ public sealed class SyncBrowserTests
         var (phoneContext, phone, phoneErrors) = await app.NewPageAsync(390, 844, ColorScheme.Dark);
         await using (phoneContext)
         {
-            await phone.GotoAsync("/Account/Login");
-            await phone.GetByLabel("Email").FillAsync("ada@example.com");
-            await phone.GetByLabel("Password").FillAsync(TestClient.Password);
-            await phone.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+            await BrowserApp.LogInAsync(phone, "ada@example.com");
             await Assertions.Expect(phone.GetByTestId("user-name")).ToBeAttachedAsync();
             await phone.GotoAsync("/integrations");
             await Assertions.Expect(phone.GetByTestId("integration-oura-history").Locator("li")).ToHaveCountAsync(3);

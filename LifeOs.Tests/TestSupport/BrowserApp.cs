@@ -81,6 +81,25 @@ public sealed class BrowserApp : IAsyncDisposable
         return (context, page, errors);
     }
 
+    /// <summary>Creates an account through the register form, as a person would; the caller asserts where it lands.</summary>
+    public static async Task RegisterAsync(IPage page, string email, string password = TestClient.Password)
+    {
+        await page.GotoAsync("/Account/Register");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByLabel("Confirm password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+    }
+
+    /// <summary>Signs in through the login form; the caller asserts where it lands.</summary>
+    public static async Task LogInAsync(IPage page, string email, string password = TestClient.Password)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+    }
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true, Animations = ScreenshotAnimations.Disabled });
 
