@@ -20,17 +20,9 @@ public static class CoreServiceCollectionExtensions
     /// </summary>
     public static DataDirectory AddLifeOsCore(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
-        services.AddOptions<LifeOsOptions>().BindConfiguration(LifeOsOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<LifeOsOptions>, LifeOsOptionsValidator>();
-        services.TryAddSingleton(TimeProvider.System);
-
-        var options = configuration.GetSection(LifeOsOptions.SectionName).Get<LifeOsOptions>() ?? new LifeOsOptions();
         // Fail before the host starts, so the operator reads which key to fix rather than a host stack trace.
-        var validation = new LifeOsOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new StartupException(string.Join(" ", validation.Failures!));
-        }
+        var options = services.AddValidatedOptions<LifeOsOptions, LifeOsOptionsValidator>(configuration, LifeOsOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
 
         var dataDirectory = new DataDirectory(Path.Combine(contentRoot, string.IsNullOrWhiteSpace(options.DataDirectory) ? "data" : options.DataDirectory));
         services.AddSingleton(dataDirectory);

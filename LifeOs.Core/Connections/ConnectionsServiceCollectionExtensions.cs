@@ -16,14 +16,7 @@ public static class ConnectionsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddConnections(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ProvidersOptions>().BindConfiguration(ProvidersOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ProvidersOptions>, ProvidersOptionsValidator>();
-        var options = configuration.GetSection(ProvidersOptions.SectionName).Get<ProvidersOptions>() ?? new ProvidersOptions();
-        var validation = new ProvidersOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new StartupException(string.Join(" ", validation.Failures!));
-        }
+        services.AddValidatedOptions<ProvidersOptions, ProvidersOptionsValidator>(configuration, ProvidersOptions.SectionName);
 
         // Token calls are never retried automatically (not idempotent); a slow provider fails in 30 s, not 100.
         services.AddHttpClient<OuraOAuthClient>(http => http.Timeout = TimeSpan.FromSeconds(30));

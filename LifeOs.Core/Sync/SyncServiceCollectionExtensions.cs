@@ -18,14 +18,7 @@ public static class SyncServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSync(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();
-        var options = configuration.GetSection(SyncOptions.SectionName).Get<SyncOptions>() ?? new SyncOptions();
-        var validation = new SyncOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new StartupException(string.Join(" ", validation.Failures!));
-        }
+        var options = services.AddValidatedOptions<SyncOptions, SyncOptionsValidator>(configuration, SyncOptions.SectionName);
 
         // The pipeline owns timeouts per attempt; HttpClient's own timeout would cut retries short.
         services.AddHttpClient<ProviderHttp>(http => http.Timeout = Timeout.InfiniteTimeSpan);
