@@ -56,9 +56,9 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
     private async Task<(List<DayRun> Overall, Dictionary<JournalKind, List<DayRun>> ByKind, List<DateOnly> Weeks)> LoadAsync(
         string userId, DateOnly today, CancellationToken cancellationToken)
     {
-        List<DayRun> overall = [];
         var byKind = new Dictionary<JournalKind, List<DayRun>>();
         var weeks = new List<DateOnly>();
+        var daysByKind = new List<List<DateOnly>>();
         var connection = db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened)
@@ -68,66 +68,65 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
 
         try
         {
-            // Each list comes back as one string of fixed-width values in index order (UserId, Kind,
-            // LocalDate, Week): reading 10,000 rows one by one costs far more. Rows: a kind with its
-            // days; 'W' with each weekly review's day and week ("yyyy-MM-dd" + "yyyy-Www" or "--------").
-            // The overall days are merged here from those lists rather than read a second time.
-            var allDays = new List<DateOnly>();
+            // One row per kind, its values as one string of fixed-width values: reading 10,000 rows one by
+            // one costs far more. A plain GROUP BY walks the index without a sorter; a weekly review also
+            // carries its week ("yyyy-MM-dd" + "yyyy-Www", or "--------" when it has none). Days after today
+            // are dropped here, so the index range stays one seek.
             await using (var command = connection.CreateCommand())
             {
                 command.CommandText = """
-                    SELECT Kind, group_concat(LocalDate, '') FROM (
-                        SELECT Kind, LocalDate FROM JournalEntries
-                        WHERE UserId = $user AND Kind <> 'WeeklyReview' AND LocalDate <= $today ORDER BY Kind, LocalDate)
-                    GROUP BY Kind
-                    UNION ALL
-                    SELECT 'W', group_concat(LocalDate || ifnull(Week, '--------'), '') FROM (
-                        SELECT LocalDate, Week FROM JournalEntries WHERE UserId = $user AND Kind = 'WeeklyReview')
+                    SELECT Kind, group_concat(CASE Kind WHEN 'WeeklyReview' THEN LocalDate || ifnull(Week, '--------') ELSE LocalDate END, '')
+                    FROM JournalEntries WHERE UserId = $user GROUP BY Kind
                     """;
-                AddParameter(command, "$user", userId);
-                AddParameter(command, "$today", today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "$user";
+                parameter.Value = userId;
+                command.Parameters.Add(parameter);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    var key = reader.GetString(0);
-                    var text = reader.IsDBNull(1) ? "" : reader.GetString(1);
-                    if (key == "W")
+                    if (KindOf(reader.GetString(0)) is not { } kind || reader.IsDBNull(1))
                     {
-                        for (var i = 0; i + 18 <= text.Length; i += 18)
+                        continue;
+                    }
+
+                    var text = reader.GetString(1);
+                    var width = kind == JournalKind.WeeklyReview ? 18 : 10;
+                    var days = new List<DateOnly>(text.Length / width);
+                    for (var i = 0; i + width <= text.Length; i += width)
+                    {
+                        if (LocalDay.ParseStored(text, i) is not { } day)
                         {
-                            if (LocalDay.ParseStored(text, i) is not { } written)
-                            {
-                                continue;
-                            }
+                            continue;
+                        }
 
-                            if (written <= today)
-                            {
-                                allDays.Add(written);
-                            }
+                        if (kind == JournalKind.WeeklyReview)
+                        {
+                            weeks.Add(ParseWeek(text, i + 10) ?? IsoWeek.Monday(day));
+                        }
 
-                            weeks.Add(ParseWeek(text, i + 10) ?? IsoWeek.Monday(written));
+                        if (day <= today)
+                        {
+                            days.Add(day);
                         }
                     }
-                    else if (KindOf(key) is { } kind)
-                    {
-                        var days = new List<DateOnly>(text.Length / 10);
-                        for (var i = 0; i + 10 <= text.Length; i += 10)
-                        {
-                            if (LocalDay.ParseStored(text, i) is { } day)
-                            {
-                                days.Add(day);
-                            }
-                        }
 
+                    // The index hands the days over in order; sorting only if it ever did not keeps that an optimisation, not a rule.
+                    if (!IsAscending(days))
+                    {
+                        days.Sort();
+                    }
+
+                    if (kind != JournalKind.WeeklyReview)
+                    {
                         byKind[kind] = StreakCalculator.ToRunsSorted(days);
-                        allDays.AddRange(days);
                     }
+
+                    daysByKind.Add(days);
                 }
             }
 
-            allDays.Sort();
-            overall = StreakCalculator.ToRunsSorted(allDays);
-            return (overall, byKind, weeks);
+            return (StreakCalculator.ToRunsSorted(MergeAscending(daysByKind)), byKind, weeks);
         }
         finally
         {
@@ -138,12 +137,41 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
         }
     }
 
-    private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
+    /// <summary>Every kind's days in one ascending sequence, merged rather than sorted again.</summary>
+    private static IEnumerable<DateOnly> MergeAscending(List<List<DateOnly>> lists)
     {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
+        var next = new int[lists.Count];
+        while (true)
+        {
+            var pick = -1;
+            for (var i = 0; i < lists.Count; i++)
+            {
+                if (next[i] < lists[i].Count && (pick < 0 || lists[i][next[i]] < lists[pick][next[pick]]))
+                {
+                    pick = i;
+                }
+            }
+
+            if (pick < 0)
+            {
+                yield break;
+            }
+
+            yield return lists[pick][next[pick]++];
+        }
+    }
+
+    private static bool IsAscending(List<DateOnly> days)
+    {
+        for (var i = 1; i < days.Count; i++)
+        {
+            if (days[i] < days[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private async Task<(DateOnly Today, bool Grace)> TodayAndGraceAsync(string userId, CancellationToken cancellationToken)

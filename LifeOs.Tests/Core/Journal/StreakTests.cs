@@ -188,4 +188,47 @@ public sealed class StreakTests
         Assert.Equal(bob.ByKind[JournalKind.MorningPages], await t.Streaks.GetAsync("bob", JournalKind.MorningPages, ct));
         Assert.Equal(bob.Overall, await t.Streaks.GetAsync("bob", null, ct));
     }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    [InlineData(3, true)]
+    public async Task Service_OverARandomJournal_AgreesWithTheCalculatorOverEveryEntry(int seed, bool grace)
+    {
+        // The service reads days from the index in bulk and merges kinds; the calculator over plain
+        // lists is the reference. Repeated days, days after today, inserts out of date order, other
+        // users' entries and weekly reviews whose week is not their date's week all occur.
+        using var t = new JournalTestDb(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero));
+        t.AddUser("ada", grace: grace);
+        t.AddUser("bob");
+        var random = new Random(seed);
+        var today = Nov(25);
+        var entries = Enumerable.Range(0, 600).Select(_ =>
+        {
+            var kind = JournalKinds.All[random.Next(JournalKinds.All.Count)];
+            var date = today.AddDays(3 - random.Next(400));
+            var week = kind == JournalKind.WeeklyReview ? IsoWeek.Format(date.AddDays(7 * (random.Next(3) - 1))) : null;
+            return new JournalEntry
+            {
+                Uid = Guid.NewGuid().ToString("N"), UserId = random.Next(5) == 0 ? "bob" : "ada", Kind = kind,
+                LocalDate = date, Week = week, Body = "Words.", WordCount = 1,
+            };
+        }).ToList();
+        t.Db.JournalEntries.AddRange(entries);
+        await t.Db.SaveChangesAsync(TestContext.Current.CancellationToken);
+
+        var ada = entries.Where(e => e.UserId == "ada").ToList();
+        var actual = await t.Streaks.GetAsync("ada", TestContext.Current.CancellationToken);
+        Assert.Equal(StreakCalculator.Days(ada.Select(e => e.LocalDate), today, grace), actual.Overall);
+        foreach (var kind in JournalKinds.All)
+        {
+            var ofKind = ada.Where(e => e.Kind == kind).ToList();
+            var expected = kind == JournalKind.WeeklyReview
+                ? StreakCalculator.Weeks(ofKind.Select(e => IsoWeek.TryParse(e.Week, out var monday) ? monday : default), today)
+                : StreakCalculator.Days(ofKind.Select(e => e.LocalDate), today, grace);
+            Assert.Equal(expected, actual.ByKind[kind]);
+        }
+
+        Assert.True(actual.Overall.Longest > 3, "the random journal should hold runs worth comparing");
+    }
 }
