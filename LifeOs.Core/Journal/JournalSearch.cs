@@ -65,7 +65,8 @@ internal static partial class JournalSearch
     {
         // The owner is part of the match: FTS5 intersects this journal's documents with the words,
         // so counting and ranking never read a table row. The words only look at title, body and tags.
-        var fullMatch = $"{{UserId}} : \"{userId.Replace("\"", "\"\"", StringComparison.Ordinal)}\" AND {{Title Body Tags}} : ({match})";
+        var wordsMatch = $"{{Title Body Tags}} : ({match})";
+        var fullMatch = $"{{SearchOwner}} : \"{OwnerToken(userId)}\" AND {wordsMatch}";
         var parameters = new Dictionary<string, object> { ["$match"] = fullMatch };
         var filters = new StringBuilder();
         if (query.Kind is { } kind)
@@ -136,12 +137,13 @@ internal static partial class JournalSearch
                 .Select(s => s.Id).ToList();
 
             // Snippets only for the page shown, one document at a time: FTS5 seeks straight to a rowid,
-            // where snippet() in the ranked query would run for every match.
+            // where snippet() in the ranked query would run for every match. The ids are this journal's
+            // (the ranked query matched its owner), so the words alone find the matches to mark.
             var snippets = new Dictionary<long, (string Body, string Title)>();
             await using (var snippet = Command(connection,
                 $"SELECT snippet({Table}, 1, char(2), char(3), '…', 24), snippet({Table}, 0, char(2), char(3), '…', 24) " +
                 $"FROM {Table} WHERE {Table} MATCH $match AND rowid = $id",
-                new Dictionary<string, object> { ["$match"] = fullMatch, ["$id"] = 0L }))
+                new Dictionary<string, object> { ["$match"] = wordsMatch, ["$id"] = 0L }))
             {
                 foreach (var id in ids)
                 {
@@ -175,6 +177,12 @@ internal static partial class JournalSearch
             }
         }
     }
+
+    /// <summary>
+    /// The one token the index holds for an entry's owner (see the JournalSearchOwnerToken migration, which
+    /// computes the same in SQL): the id's UTF-8 bytes in hexadecimal and a trailing "0".
+    /// </summary>
+    public static string OwnerToken(string userId) => Convert.ToHexString(Encoding.UTF8.GetBytes(userId)) + "0";
 
     /// <summary>Drops Markdown's emphasis, code and heading markers, which read as noise in one line of text.</summary>
     public static string StripInlineMarkdown(string text) => MarkdownNoise().Replace(text, "");

@@ -1,0 +1,93 @@
+using LifeOs.Core.Accounts;
+using LifeOs.Core.Data;
+using LifeOs.Core.Journal;
+using LifeOs.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LifeOs.Tests.Core.Journal;
+
+/// <summary>The search index's owner token: one per journal, the same from SQL and from C#, kept through upgrades.</summary>
+public sealed class JournalSearchIndexTests
+{
+    private const string BeforeOwnerToken = "20261125000800_AddDailyValueRangeIndex";
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 9, 30, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task EveryKindOfUserId_FindsOnlyItsOwnEntries()
+    {
+        // A GUID (five tokens to FTS5 as text), ids that differ only in case (FTS5 folds case), non-ASCII,
+        // and punctuation that FTS5's query syntax treats specially.
+        string[] ids = [Guid.NewGuid().ToString(), "Ada", "ada", "Zoë", "a \"b\" OR c*", "ada0"];
+        using var t = new JournalTestDb(Now);
+        var ct = TestContext.Current.CancellationToken;
+        foreach (var id in ids)
+        {
+            t.AddUser(id);
+            await t.AddAsync(id, new DateOnly(2026, 11, 24), body: $"A lantern by the harbour, written by {id}.");
+        }
+
+        foreach (var id in ids)
+        {
+            var page = await t.Journal.ListAsync(id, new JournalQuery(Search: "lantern"), ct);
+            Assert.Equal(1, page.Total);
+            var entry = await t.Journal.GetAsync(id, page.Items.Single().Id, ct);
+            Assert.NotNull(entry);
+            Assert.Contains(id, entry.Body, StringComparison.Ordinal);
+        }
+
+        // FTS5's own check, which compares the index with the entries' columns (the generated owner token included).
+        await t.Db.Database.ExecuteSqlRawAsync("""INSERT INTO "JournalSearch"("JournalSearch", rank) VALUES ('integrity-check', 1);""", ct);
+    }
+
+    [Fact]
+    public void OwnerToken_InCSharp_IsWhatTheGeneratedColumnHolds()
+    {
+        using var t = new JournalTestDb(Now);
+        foreach (var id in new[] { "bd0c2cb4-2f0e-4e0a-9d7e-8c39b1c0f0aa", "Zoë", "x" })
+        {
+            t.AddUser(id);
+            t.Db.JournalEntries.Add(new JournalEntry { Uid = id, UserId = id, Body = "Words.", LocalDate = new DateOnly(2026, 11, 25) });
+        }
+
+        t.Db.SaveChanges();
+        var stored = t.Db.Database.SqlQueryRaw<string>("""SELECT "UserId" || '=' || "SearchOwner" AS "Value" FROM "JournalEntries" ORDER BY "Id" """).ToList();
+        Assert.Equal(
+            stored,
+            new[] { "bd0c2cb4-2f0e-4e0a-9d7e-8c39b1c0f0aa", "Zoë", "x" }.Select(id => $"{id}={JournalSearch.OwnerToken(id)}"));
+    }
+
+    [Fact]
+    public async Task UpgradingAJournal_RebuildsTheIndex_AndDowngradingRestoresTheOldOne()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var connection = TestDatabase.OpenInMemory();
+        await using var db = new LifeOsDbContext(TestDatabase.Options(connection));
+        var migrator = db.GetService<IMigrator>();
+        await migrator.MigrateAsync(BeforeOwnerToken, cancellationToken: ct);
+        foreach (var id in new[] { "ada", "bob" })
+        {
+            db.Users.Add(new ApplicationUser { Id = id, UserName = id, Email = $"{id}@example.com", TimeZoneId = "UTC", CreatedAt = Now.UtcDateTime });
+            db.JournalEntries.Add(new JournalEntry { Uid = $"{id}-1", UserId = id, Body = $"Ferries at dawn, {id}.", LocalDate = new DateOnly(2026, 11, 20) });
+        }
+
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+
+        await migrator.MigrateAsync(cancellationToken: ct);
+        var journal = new JournalService(db, new FakeTimeProvider(Now));
+        var found = await journal.ListAsync("ada", new JournalQuery(Search: "ferry"), ct);
+        Assert.Equal(1, found.Total);
+        Assert.Contains("<mark>", found.Items.Single().SnippetHtml, StringComparison.Ordinal);
+
+        // Entries written after the upgrade are indexed by the new triggers.
+        await journal.CreateAsync("bob", new JournalEntryInput(JournalKind.Note, new DateOnly(2026, 11, 21), null, null, "More ferries.", null, null, null), ct);
+        Assert.Equal(2, (await journal.ListAsync("bob", new JournalQuery(Search: "ferries"), ct)).Total);
+
+        await migrator.MigrateAsync(BeforeOwnerToken, cancellationToken: ct);
+        Assert.Equal(2, await db.Database.SqlQueryRaw<int>("""SELECT COUNT(*) AS "Value" FROM "JournalSearch" WHERE "JournalSearch" MATCH {0}""", "{UserId} : bob AND ferry").SingleAsync(ct));
+        await db.Database.ExecuteSqlRawAsync("""INSERT INTO "JournalSearch"("JournalSearch", rank) VALUES ('integrity-check', 1);""", ct);
+    }
+}
