@@ -15,6 +15,9 @@ internal static partial class JournalSearch
 {
     public const string Table = "JournalSearch";
 
+    /// <summary>bm25 with a title match weighing most (title 4, body 1, tags 2; the owner column not at all).</summary>
+    private const string RankFunction = "bm25(4.0, 1.0, 2.0, 0.0)";
+
     // Control characters cannot come from a form field's text in a useful way, so they mark matches safely.
     private const char MarkStart = '\u0002';
     private const char MarkEnd = '\u0003';
@@ -65,8 +68,7 @@ internal static partial class JournalSearch
     {
         // The owner is part of the match: FTS5 intersects this journal's documents with the words,
         // so counting and ranking never read a table row. The words only look at title, body and tags.
-        var wordsMatch = $"{{Title Body Tags}} : ({match})";
-        var fullMatch = $"{{SearchOwner}} : \"{OwnerToken(userId)}\" AND {wordsMatch}";
+        var fullMatch = $"{{SearchOwner}} : \"{OwnerToken(userId)}\" AND {{Title Body Tags}} : ({match})";
         var parameters = new Dictionary<string, object> { ["$match"] = fullMatch };
         var filters = new StringBuilder();
         if (query.Kind is { } kind)
@@ -117,42 +119,32 @@ internal static partial class JournalSearch
 
         try
         {
-            // One pass over the matches scores and counts them; the page is picked here rather than by
-            // SQLite's sorter (bm25 is not allowed beside a window count, and a second pass to count
-            // would walk every match again).
-            var scored = new List<(long Id, double Rank)>();
-            await using (var select = Command(connection, $"SELECT {Table}.rowid, bm25({Table}, 4.0, 1.0, 2.0, 0.0) {source}", parameters))
-            await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+            int total;
+            await using (var count = Command(connection, $"SELECT count(*) {source}", parameters))
             {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    scored.Add((reader.GetInt64(0), reader.GetDouble(1)));
-                }
+                total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
             }
 
-            var total = scored.Count;
-            var ids = scored
-                .OrderBy(s => s.Rank).ThenByDescending(s => s.Id)
-                .Skip((page - 1) * pageSize).Take(pageSize)
-                .Select(s => s.Id).ToList();
-
-            // Snippets only for the page shown, one document at a time: FTS5 seeks straight to a rowid,
-            // where snippet() in the ranked query would run for every match. The ids are this journal's
-            // (the ranked query matched its owner), so the words alone find the matches to mark.
+            // The page in rank order, with its snippets. Ordered by FTS5's own rank column, FTS5 scores
+            // every match once, sorts them itself and then seeks to each row that SQLite asks for: snippet()
+            // runs for the rows on this page only, and the match (the prefix of the last word included)
+            // is set up once rather than once per snippet.
+            var ids = new List<long>(pageSize);
             var snippets = new Dictionary<long, (string Body, string Title)>();
-            await using (var snippet = Command(connection,
-                $"SELECT snippet({Table}, 1, char(2), char(3), '…', 24), snippet({Table}, 0, char(2), char(3), '…', 24) " +
-                $"FROM {Table} WHERE {Table} MATCH $match AND rowid = $id",
-                new Dictionary<string, object> { ["$match"] = wordsMatch, ["$id"] = 0L }))
+            var skip = (page - 1) * pageSize;
+            if (total > skip)
             {
-                foreach (var id in ids)
+                var pageParameters = new Dictionary<string, object>(parameters) { ["$take"] = pageSize, ["$skip"] = skip };
+                await using var select = Command(connection,
+                    $"SELECT {Table}.rowid, snippet({Table}, 1, char(2), char(3), '…', 24), snippet({Table}, 0, char(2), char(3), '…', 24) {source} " +
+                    $"AND {Table}.rank MATCH '{RankFunction}' ORDER BY {Table}.rank LIMIT $take OFFSET $skip",
+                    pageParameters);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    snippet.Parameters["$id"].Value = id;
-                    await using var reader = await snippet.ExecuteReaderAsync(cancellationToken);
-                    if (await reader.ReadAsync(cancellationToken))
-                    {
-                        snippets[id] = (reader.IsDBNull(0) ? "" : reader.GetString(0), reader.IsDBNull(1) ? "" : reader.GetString(1));
-                    }
+                    var id = reader.GetInt64(0);
+                    ids.Add(id);
+                    snippets[id] = (reader.IsDBNull(1) ? "" : reader.GetString(1), reader.IsDBNull(2) ? "" : reader.GetString(2));
                 }
             }
 

@@ -90,4 +90,37 @@ public sealed class JournalSearchIndexTests
         Assert.Equal(2, await db.Database.SqlQueryRaw<int>("""SELECT COUNT(*) AS "Value" FROM "JournalSearch" WHERE "JournalSearch" MATCH {0}""", "{UserId} : bob AND ferry").SingleAsync(ct));
         await db.Database.ExecuteSqlRawAsync("""INSERT INTO "JournalSearch"("JournalSearch", rank) VALUES ('integrity-check', 1);""", ct);
     }
+
+    [Fact]
+    public async Task Search_PagesThroughEveryMatchOnce_BestFirst_AndFiltersCountToo()
+    {
+        using var t = new JournalTestDb(Now);
+        t.AddUser("ada");
+        t.AddUser("bob");
+        var ct = TestContext.Current.CancellationToken;
+        for (var i = 0; i < 25; i++)
+        {
+            // Every third entry has the word in its title, which ranks first; notes and reflections alternate.
+            await t.AddAsync("ada", new DateOnly(2026, 11, 1).AddDays(i), i % 2 == 0 ? JournalKind.Note : JournalKind.DailyReflection,
+                body: $"Entry {i} mentions the orchard {new string('.', i)} once.", title: i % 3 == 0 ? "Orchard day" : $"Day {i}");
+        }
+
+        await t.AddAsync("bob", new DateOnly(2026, 11, 1), body: "Bob's orchard.");
+        await t.AddAsync("ada", new DateOnly(2026, 11, 1), body: "Nothing to find here.");
+
+        var first = await t.Journal.ListAsync("ada", new JournalQuery(Search: "orchard"), ct);
+        var second = await t.Journal.ListAsync("ada", new JournalQuery(Search: "orchard", Page: 2), ct);
+        var beyond = await t.Journal.ListAsync("ada", new JournalQuery(Search: "orchard", Page: 3), ct);
+        Assert.Equal((25, 25, 25), (first.Total, second.Total, beyond.Total));
+        Assert.Equal((20, 5, 0), (first.Items.Count, second.Items.Count, beyond.Items.Count));
+        Assert.Equal(25, first.Items.Concat(second.Items).Select(i => i.Id).Distinct().Count());
+        Assert.All(first.Items.Take(9), i => Assert.Equal("Orchard day", i.Title));
+        Assert.All(first.Items.Concat(second.Items), i => Assert.Contains("<mark>", i.SnippetHtml, StringComparison.Ordinal));
+
+        var notes = await t.Journal.ListAsync("ada", new JournalQuery(Kind: JournalKind.Note, Search: "orchard"), ct);
+        Assert.Equal(13, notes.Total);
+        Assert.All(notes.Items, i => Assert.Equal(JournalKind.Note, i.Kind));
+        var notesPage2 = await t.Journal.ListAsync("ada", new JournalQuery(Kind: JournalKind.Note, Search: "orchard", Page: 2), ct);
+        Assert.Empty(notesPage2.Items);
+    }
 }
