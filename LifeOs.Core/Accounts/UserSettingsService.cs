@@ -1,4 +1,5 @@
 using LifeOs.Core.Data;
+using LifeOs.Core.Health;
 using Microsoft.EntityFrameworkCore;
 
 namespace LifeOs.Core.Accounts;
@@ -6,12 +7,13 @@ namespace LifeOs.Core.Accounts;
 public sealed record UserSettings(string TimeZoneId, UnitSystem UnitSystem, int DayStartHour);
 
 /// <summary>Field name → message; empty when the settings were saved.</summary>
-public sealed record SettingsUpdateResult(IReadOnlyDictionary<string, string> Errors, bool NotFound = false)
+/// <param name="SamplesMoved">Measurements put on another day because the time zone or the day start changed.</param>
+public sealed record SettingsUpdateResult(IReadOnlyDictionary<string, string> Errors, bool NotFound = false, int SamplesMoved = 0)
 {
     public bool Succeeded => Errors.Count == 0 && !NotFound;
 }
 
-public sealed class UserSettingsService(LifeOsDbContext db)
+public sealed class UserSettingsService(LifeOsDbContext db, HealthStore health)
 {
     public const int MaxDayStartHour = 6;
 
@@ -50,13 +52,26 @@ public sealed class UserSettingsService(LifeOsDbContext db)
             return new SettingsUpdateResult(errors);
         }
 
-        var updated = await db.Users
+        var before = await GetAsync(userId, cancellationToken);
+        if (before is null)
+        {
+            return new SettingsUpdateResult(errors, NotFound: true);
+        }
+
+        // A new zone or day start moves every measurement whose day LifeOs worked out, in the same
+        // transaction: the days on every page agree with the settings as soon as they are saved.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Users
             .Where(u => u.Id == userId)
             .ExecuteUpdateAsync(
                 s => s.SetProperty(u => u.TimeZoneId, settings.TimeZoneId)
                       .SetProperty(u => u.UnitSystem, settings.UnitSystem)
                       .SetProperty(u => u.DayStartHour, settings.DayStartHour),
                 cancellationToken);
-        return new SettingsUpdateResult(errors, NotFound: updated == 0);
+        var moved = before.TimeZoneId != settings.TimeZoneId || before.DayStartHour != settings.DayStartHour
+            ? await health.RedateAsync(userId, cancellationToken)
+            : 0;
+        await transaction.CommitAsync(cancellationToken);
+        return new SettingsUpdateResult(errors, SamplesMoved: moved);
     }
 }

@@ -66,21 +66,23 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             var connection = db.Database.GetDbConnection();
             var dbTransaction = transaction.GetDbTransaction();
             using var insert = Command(connection, dbTransaction, """
-                INSERT INTO Samples (UserId, MetricCode, Source, SourceRecordId, StartUtc, EndUtc, LocalDate, Value, UpdatedAt)
-                VALUES ($user, $metric, $source, $record, $start, $end, $day, $value, $now)
+                INSERT INTO Samples (UserId, MetricCode, Source, SourceRecordId, StartUtc, EndUtc, LocalDate, DayFromSource, Value, UpdatedAt)
+                VALUES ($user, $metric, $source, $record, $start, $end, $day, $given, $value, $now)
                 ON CONFLICT (UserId, MetricCode, Source, SourceRecordId) DO NOTHING
-                """, "$user", "$metric", "$source", "$record", "$start", "$end", "$day", "$value", "$now");
+                """, "$user", "$metric", "$source", "$record", "$start", "$end", "$day", "$given", "$value", "$now");
             using var select = Command(connection, dbTransaction, """
-                SELECT Id, StartUtc, EndUtc, LocalDate, Value FROM Samples
+                SELECT Id, StartUtc, EndUtc, LocalDate, Value, DayFromSource FROM Samples
                 WHERE UserId = $user AND MetricCode = $metric AND Source = $source AND SourceRecordId = $record
                 """, "$user", "$metric", "$source", "$record");
             using var update = Command(connection, dbTransaction, """
-                UPDATE Samples SET StartUtc = $start, EndUtc = $end, LocalDate = $day, Value = $value, UpdatedAt = $now WHERE Id = $id
-                """, "$start", "$end", "$day", "$value", "$now", "$id");
+                UPDATE Samples SET StartUtc = $start, EndUtc = $end, LocalDate = $day, DayFromSource = $given, Value = $value, UpdatedAt = $now WHERE Id = $id
+                """, "$start", "$end", "$day", "$given", "$value", "$now", "$id");
             insert.Parameters["$user"].Value = userId;
             insert.Parameters["$now"].Value = now;
             select.Parameters["$user"].Value = userId;
             update.Parameters["$now"].Value = now;
+
+            var days = new LocalDay.ForZone(zone, user.DayStartHour);
 
             // Microsoft.Data.Sqlite runs every call synchronously; the async overloads would only add
             // a Task per row to a loop that can run a million times.
@@ -89,11 +91,12 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                 cancellationToken.ThrowIfCancellationRequested();
                 var start = Format(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc));
                 object end = input.EndUtc is { } e ? Format(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : DBNull.Value;
-                var day = input.LocalDate ?? LocalDay.Of(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc), zone, user.DayStartHour);
+                var day = input.LocalDate ?? days.Of(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc));
                 var dayText = day.ToString(DateFormat, CultureInfo.InvariantCulture);
+                var given = input.LocalDate is not null;
                 var sourceText = source.ToString();
 
-                Set(insert, ("$metric", metric), ("$source", sourceText), ("$record", recordId), ("$start", start), ("$end", end), ("$day", dayText), ("$value", input.Value));
+                Set(insert, ("$metric", metric), ("$source", sourceText), ("$record", recordId), ("$start", start), ("$end", end), ("$day", dayText), ("$given", given), ("$value", input.Value));
                 if (insert.ExecuteNonQuery() == 1)
                 {
                     inserted++;
@@ -103,7 +106,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
 
                 Set(select, ("$metric", metric), ("$source", sourceText), ("$record", recordId));
                 long id;
-                bool same;
+                bool same, sameGiven;
                 DateOnly oldDay;
                 using (var reader = select.ExecuteReader())
                 {
@@ -114,20 +117,25 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                         && (reader.IsDBNull(2) ? end is DBNull : end is string endText && reader.GetString(2) == endText)
                         && oldDay == day
                         && reader.GetDouble(4).Equals(input.Value);
+                    sameGiven = reader.GetBoolean(5) == given;
                 }
 
-                if (same)
+                if (same && sameGiven)
                 {
                     unchanged++;
                     continue;
                 }
 
-                // The record may have moved to another day: both days change.
-                Set(update, ("$start", start), ("$end", end), ("$day", dayText), ("$value", input.Value), ("$id", id));
+                Set(update, ("$start", start), ("$end", end), ("$day", dayText), ("$given", given), ("$value", input.Value), ("$id", id));
                 update.ExecuteNonQuery();
                 updated++;
-                touched.Add((metric, oldDay));
-                touched.Add((metric, day));
+                if (!same)
+                {
+                    // The record may have moved to another day: both days change. (When only whether the
+                    // source gave the day changed, no value did.)
+                    touched.Add((metric, oldDay));
+                    touched.Add((metric, day));
+                }
             }
 
             await RecomputeAsync(userId, touched, dbTransaction, cancellationToken);
@@ -139,6 +147,73 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         }
 
         return new UpsertResult(inserted, updated, unchanged, rejected, touched.Count);
+    }
+
+    /// <summary>
+    /// Puts every sample whose day LifeOs worked out (rather than its source) on the day it falls in under
+    /// the user's current time zone and day start, and recomputes the days that lost or gained a sample.
+    /// Runs inside the caller's transaction when there is one, so a settings change and its re-dating
+    /// land together.
+    /// </summary>
+    /// <returns>How many samples moved to another day.</returns>
+    public async Task<int> RedateAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.TimeZoneId, u.DayStartHour })
+            .SingleOrDefaultAsync(cancellationToken)
+            ?? throw new InvalidOperationException($"No user '{userId}'.");
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+            var connection = db.Database.GetDbConnection();
+            var moves = new List<(long Id, string Day)>();
+            var touched = new HashSet<(string Metric, DateOnly Day)>();
+            using (var select = Command(connection, transaction,
+                "SELECT Id, MetricCode, StartUtc, LocalDate FROM Samples WHERE UserId = $user AND DayFromSource = 0", "$user"))
+            {
+                select.Parameters["$user"].Value = userId;
+                var days = new LocalDay.ForZone(zone, user.DayStartHour);
+                using var reader = select.ExecuteReader();
+                while (reader.Read())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var day = days.Of(LocalDay.ParseStoredUtc(reader.GetString(2)));
+                    var stored = reader.GetString(3);
+                    var oldDay = LocalDay.ParseStored(stored) ?? DateOnly.ParseExact(stored, DateFormat, CultureInfo.InvariantCulture);
+                    if (day != oldDay)
+                    {
+                        var metric = reader.GetString(1);
+                        moves.Add((reader.GetInt64(0), day.ToString(DateFormat, CultureInfo.InvariantCulture)));
+                        touched.Add((metric, oldDay));
+                        touched.Add((metric, day));
+                    }
+                }
+            }
+
+            using (var update = Command(connection, transaction, "UPDATE Samples SET LocalDate = $day WHERE Id = $id", "$day", "$id"))
+            {
+                foreach (var (id, day) in moves)
+                {
+                    Set(update, ("$day", day), ("$id", id));
+                    update.ExecuteNonQuery();
+                }
+            }
+
+            await RecomputeAsync(userId, touched, transaction, cancellationToken);
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+
+            return moves.Count;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>Removes samples (e.g. a deleted manual entry) and recomputes their days.</summary>

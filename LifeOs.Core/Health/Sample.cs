@@ -26,6 +26,13 @@ public class Sample
     /// <summary>The user's local day the value belongs to (sleep: the day the user wakes up).</summary>
     public DateOnly LocalDate { get; set; }
 
+    /// <summary>
+    /// True when the source said which day the value belongs to (Oura's "day", a Withings date); false when
+    /// LifeOs worked it out from <see cref="StartUtc"/> and the user's time zone and day start, which it
+    /// does again when the user changes either.
+    /// </summary>
+    public bool DayFromSource { get; set; }
+
     public double Value { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -135,6 +135,29 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task SampleDayFromSource_MarksOurasDailyDocumentsAndWithings_NotHeartRateManualOrImport()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var connection = TestDatabase.OpenInMemory();
+        await using var db = new LifeOsDbContext(TestDatabase.Options(connection));
+        var migrator = db.GetService<IMigrator>();
+        await migrator.MigrateAsync("20261125000900_JournalSearchOwnerToken", cancellationToken: ct);
+        await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO AspNetUsers (Id, UserName, Email, EmailConfirmed, PhoneNumberConfirmed, TwoFactorEnabled, LockoutEnabled, AccessFailedCount, TimeZoneId, UnitSystem, DayStartHour, CreatedAt) " +
+            "VALUES ('u1', 'u1', 'u1@example.com', 1, 0, 0, 1, 0, 'UTC', 'Metric', 0, '2026-11-25 00:00:00')", ct);
+        foreach (var (source, metric) in new[] { ("Oura", "sleep_score"), ("Oura", "heart_rate"), ("Withings", "weight"), ("Manual", "weight"), ("Import", "steps") })
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO Samples (UserId, MetricCode, Source, SourceRecordId, StartUtc, LocalDate, Value, UpdatedAt) VALUES ('u1', {metric}, {source}, 'r', '2026-11-24 08:00:00', '2026-11-24', 1, '2026-11-24 08:00:00')", ct);
+        }
+
+        await migrator.MigrateAsync(cancellationToken: ct);
+
+        var given = await db.Samples.OrderBy(s => s.Id).Select(s => s.DayFromSource).ToListAsync(ct);
+        Assert.Equal([true, false, true, false, false], given);
+    }
+
+    [Fact]
     public async Task Migrator_WithNothingPending_DoesNothing()
     {
         using var temp = new TempDataDirectory();

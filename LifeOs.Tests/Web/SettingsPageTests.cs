@@ -82,6 +82,34 @@ public sealed class SettingsPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Save_NewTimeZone_MovesTheUsersMeasurements_AndSaysHowMany()
+    {
+        using var client = app.CreateTestClient();
+        await client.RegisterAsync("traveller@example.com");
+        var id = await app.WithDbAsync(db => db.Users.Where(u => u.Email == "traveller@example.com").Select(u => u.Id).SingleAsync());
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // 23:30 UTC is 00:30 on 25 November in Paris and 18:30 on 24 November in New York.
+            await scope.ServiceProvider.GetRequiredService<HealthStore>().UpsertSamplesAsync(id,
+            [
+                new(MetricCatalogue.Steps, SampleSource.Manual, "evening", new DateTime(2026, 11, 24, 23, 30, 0, DateTimeKind.Utc), 4200),
+                new(MetricCatalogue.Steps, SampleSource.Manual, "noon", new DateTime(2026, 11, 24, 11, 0, 0, DateTimeKind.Utc), 3000),
+            ], TestContext.Current.CancellationToken);
+        }
+
+        var stepsOn = (int day) => app.WithDbAsync(db => db.DailyValues
+            .Where(d => d.UserId == id && d.MetricCode == MetricCatalogue.Steps && d.LocalDate == new DateOnly(2026, 11, day))
+            .Select(d => (double?)d.Value).SingleOrDefaultAsync());
+        Assert.Equal((3000, 4200), (await stepsOn(24), await stepsOn(25)));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync("/settings", "settings", Form("America/New_York"))).StatusCode);
+
+        Assert.Equal((7200, (double?)null), (await stepsOn(24), await stepsOn(25)));
+        var (_, page) = await client.GetPageAsync("/settings");
+        Assert.Contains("Settings saved. 1 measurement moved to the day it now falls on.", page.QuerySelector(".alert")?.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SourceOrder_MoveUp_RecomputesTheDay_ForThatUserOnly()
     {
         using var one = app.CreateTestClient();

@@ -23,7 +23,8 @@ public sealed record ImportError(int Line, int Column, string? ColumnName, strin
 }
 
 /// <summary>One measurement read from a file: value in the metric's canonical unit, time in the user's zone and in UTC.</summary>
-public sealed record ImportRow(int Line, string MetricCode, DateTime LocalTime, DateTime StartUtc, double Value);
+/// <param name="Day">The row's date when it gave no time of day: the day it belongs to whatever the time zone.</param>
+public sealed record ImportRow(int Line, string MetricCode, DateTime LocalTime, DateTime StartUtc, double Value, DateOnly? Day = null);
 
 public sealed record ImportParseResult(ImportFormat Format, IReadOnlyList<ImportRow> Rows, IReadOnlyList<ImportError> Errors, int ErrorCount)
 {
@@ -197,7 +198,7 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
 
             if (metric is not null && ParseValue(metric, valueText, factor, record.Line, valueColumn + 1, names[valueColumn]) is { } value && when is { } time)
             {
-                rows.Add(new ImportRow(record.Line, metric.Code, time.Local, time.Utc, value));
+                rows.Add(new ImportRow(record.Line, metric.Code, time.Local, time.Utc, value, time.Day));
             }
             else if (metric is null)
             {
@@ -263,7 +264,7 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
                 // An empty cell is a day without that measurement, as in any spreadsheet.
                 if (text.Length > 0 && ParseValue(metric, text, factor, record.Line, index + 1, names[index]) is { } value && when is { } time)
                 {
-                    rows.Add(new ImportRow(record.Line, metric.Code, time.Local, time.Utc, value));
+                    rows.Add(new ImportRow(record.Line, metric.Code, time.Local, time.Utc, value, time.Day));
                 }
             }
         }
@@ -289,7 +290,7 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
         return false;
     }
 
-    private (DateTime Local, DateTime Utc)? ParseTime(CsvRecord record, int column, string name, int? timeOfDayColumn)
+    private (DateTime Local, DateTime Utc, DateOnly? Day)? ParseTime(CsvRecord record, int column, string name, int? timeOfDayColumn)
     {
         var text = record.Fields[column].Trim();
         var problem = IsoTimestamp.Parse(text, out var date, out var timeOfDay, out var offset);
@@ -310,23 +311,30 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
         }
 
         var time = timeOfDay ?? Noon;
-        if (timeOfDay is null && timeOfDayColumn is { } tc && record.Fields[tc].Trim() is { Length: > 0 } timeText
-            && !TimeOnly.TryParseExact(timeText, ["H:mm", "HH:mm", "H:mm:ss", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time))
+        var dateOnly = timeOfDay is null;
+        if (timeOfDay is null && timeOfDayColumn is { } tc && record.Fields[tc].Trim() is { Length: > 0 } timeText)
         {
-            Add(new ImportError(record.Line, tc + 1, "time", $"\"{timeText}\" is not a time of day. Write times as HH:mm, e.g. 07:15."));
-            return null;
+            dateOnly = false;
+            if (!TimeOnly.TryParseExact(timeText, ["H:mm", "HH:mm", "H:mm:ss", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time))
+            {
+                Add(new ImportError(record.Line, tc + 1, "time", $"\"{timeText}\" is not a time of day. Write times as HH:mm, e.g. 07:15."));
+                return null;
+            }
         }
+
+        // A date alone is that day (placed at noon); it stays that day if the user's time zone changes later.
+        DateOnly? day = dateOnly ? date : null;
 
         var local = date.ToDateTime(time, DateTimeKind.Unspecified);
         if (offset is { } utcOffset)
         {
             var utc = new DateTimeOffset(local, utcOffset).UtcDateTime;
-            return (TimeZoneInfo.ConvertTimeFromUtc(utc, zone), utc);
+            return (TimeZoneInfo.ConvertTimeFromUtc(utc, zone), utc, day);
         }
 
         // No offset: the user's local time. A time inside a spring-forward gap means the hour after it.
         var resolved = zone.IsInvalidTime(local) ? local.AddHours(1) : local;
-        return (resolved, TimeZoneInfo.ConvertTimeToUtc(resolved, zone));
+        return (resolved, TimeZoneInfo.ConvertTimeToUtc(resolved, zone), day);
     }
 
     private double? UnitFactor(MetricDefinition metric, string unitText, int line, int column, string name, out bool known)

@@ -119,7 +119,7 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
             return new ImportOutcome(ImportStatus.HasErrors, staged.Value.Name, await PreviewOfAsync(userId, uploadId, staged.Value.Name, user, parsed, cancellationToken), null);
         }
 
-        var inputs = parsed.Rows.Select(r => new SampleInput(r.MetricCode, SampleSource.Import, SourceRecordId(r), r.StartUtc, r.Value)).ToList();
+        var inputs = parsed.Rows.Select(r => new SampleInput(r.MetricCode, SampleSource.Import, SourceRecordId(r), r.StartUtc, r.Value, LocalDate: r.Day)).ToList();
         var result = await store.UpsertSamplesAsync(userId, inputs, cancellationToken);
         Discard(userId, uploadId);
         return new ImportOutcome(ImportStatus.Imported, staged.Value.Name, null, result);

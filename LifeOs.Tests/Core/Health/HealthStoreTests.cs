@@ -229,6 +229,48 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal(["bob"], await db.Samples.Select(s => s.UserId).ToListAsync(TestContext.Current.CancellationToken));
         Assert.Equal(["bob"], await db.DailyValues.Select(s => s.UserId).ToListAsync(TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task ChangingTheTimeZone_MovesWorkedOutDays_KeepsSourceDays_AndRecomputesBoth()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // 00:30 on 2 March in Paris; 18:30 on 1 March in New York.
+        SampleInput[] batch =
+        [
+            new(MetricCatalogue.HeartRate, SampleSource.Oura, "hr-1", Utc(1, 23, 30), 58),
+            new(MetricCatalogue.HeartRate, SampleSource.Oura, "hr-2", Utc(2, 12), 70),
+            new(MetricCatalogue.Weight, SampleSource.Manual, "w-1", Utc(1, 23, 30), 70.2),
+            new(MetricCatalogue.SleepScore, SampleSource.Oura, "sleep-1", Utc(1, 23, 30), 81, LocalDate: March1.AddDays(1)),
+        ];
+        await store.UpsertSamplesAsync("ada", batch, ct);
+        await store.UpsertSamplesAsync("bob", batch, ct);
+        Assert.Equal(64, await DayAsync("ada", MetricCatalogue.HeartRate, March1.AddDays(1)));
+
+        var settings = new UserSettingsService(db, store);
+        var result = await settings.UpdateAsync("ada", new UserSettings("America/New_York", UnitSystem.Metric, 0), ct);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(2, result.SamplesMoved);
+        Assert.Equal(58, await DayAsync("ada", MetricCatalogue.HeartRate, March1));
+        Assert.Equal(70, await DayAsync("ada", MetricCatalogue.HeartRate, March1.AddDays(1)));
+        Assert.Equal(70.2, await DayAsync("ada", MetricCatalogue.Weight, March1));
+        Assert.Null(await DayAsync("ada", MetricCatalogue.Weight, March1.AddDays(1)));
+        Assert.Equal(81, await DayAsync("ada", MetricCatalogue.SleepScore, March1.AddDays(1)));
+
+        // Syncing the same records again agrees with the new days; bob, still in New York, never moved.
+        Assert.Equal(new UpsertResult(0, 0, 4, 0, 0), await store.UpsertSamplesAsync("ada", batch, ct));
+        Assert.Equal(58, await DayAsync("bob", MetricCatalogue.HeartRate, March1));
+        Assert.Equal(3, await db.Samples.CountAsync(s => s.UserId == "bob" && !s.DayFromSource, ct));
+
+        // Units alone move nothing.
+        Assert.Equal(0, (await settings.UpdateAsync("ada", new UserSettings("America/New_York", UnitSystem.Imperial, 0), ct)).SamplesMoved);
+        var owl = await settings.UpdateAsync("ada", new UserSettings("Asia/Tokyo", UnitSystem.Imperial, 6), ct);
+        // In Tokyo, with days from 06:00, 23:30 UTC is 08:30 on 2 March: the late heart rate and the
+        // weight move to 2 March; 12:00 UTC is 21:00 on 2 March, so the noon heart rate stays.
+        Assert.Equal(2, owl.SamplesMoved);
+        Assert.Equal(64, await DayAsync("ada", MetricCatalogue.HeartRate, March1.AddDays(1)));
+        Assert.Null(await DayAsync("ada", MetricCatalogue.HeartRate, March1));
+    }
 }
 
 public sealed class MetricCatalogueTests
@@ -252,4 +294,5 @@ public sealed class MetricCatalogueTests
         Assert.Equal(imperial, unit.FromCanonical(canonical), 2);
         Assert.Equal(canonical, unit.ToCanonical(unit.FromCanonical(canonical)), 9);
     }
+
 }

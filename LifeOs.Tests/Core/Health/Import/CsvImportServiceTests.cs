@@ -71,13 +71,17 @@ public sealed class CsvImportServiceTests : IDisposable
         Assert.Equal(5, await db.Samples.CountAsync(s => s.Source == SampleSource.Import, TestContext.Current.CancellationToken));
         Assert.Equal(5, await db.DailyValues.CountAsync(TestContext.Current.CancellationToken));
 
-        // The same rows in another layout and file are the same records.
+        // The same rows in another layout and file are the same records. Dated only, their day was the
+        // file's; now that a time of day is given, their day follows the user's time zone.
         var again = await StageAsync("ada", "timestamp,metric,value,unit\n2026-11-20T12:00,weight,165.4,lb\n2026-11-21T12:00,resting_heart_rate,51,bpm\n", "other.csv");
         var preview = await service.PreviewAsync("ada", again, TestContext.Current.CancellationToken);
         Assert.Equal(2, preview!.AlreadyImported);
+        Assert.Equal(5, await db.Samples.CountAsync(s => s.DayFromSource, TestContext.Current.CancellationToken));
         var second = await service.ImportAsync("ada", again, TestContext.Current.CancellationToken);
-        Assert.Equal(new UpsertResult(0, 0, 2, 0, 0), second.Result);
+        Assert.Equal(new UpsertResult(0, 2, 0, 0, 0), second.Result);
         Assert.Equal(5, await db.Samples.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(3, await db.Samples.CountAsync(s => s.DayFromSource, TestContext.Current.CancellationToken));
+        Assert.Equal(new UpsertResult(0, 0, 2, 0, 0), (await service.ImportAsync("ada", await StageAsync("ada", "timestamp,metric,value,unit\n2026-11-20T12:00,weight,165.4,lb\n2026-11-21T12:00,resting_heart_rate,51,bpm\n", "third.csv"), TestContext.Current.CancellationToken)).Result);
     }
 
     [Fact]
