@@ -67,6 +67,13 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
             var read = await ReadYearAsync(fiveYears, cancellationToken);
             Log.Info($"Read one year × {ReadMetrics.Length} metrics: p95 {read.P95:0.00} ms");
 
+            // The user moves from UTC to New York: every heart-rate sample whose day LifeOs worked out is
+            // re-dated (those between midnight and 05:00 UTC move) and every day touched is recomputed.
+            var moved = 0;
+            var redate = await TimeAsync(async () => moved = (await fiveYears.Scope.GetRequiredService<UserSettingsService>()
+                .UpdateAsync(UserId, new UserSettings("America/New_York", UnitSystem.Metric, 0), cancellationToken)).SamplesMoved);
+            Log.Info($"Time zone change: {moved:N0} of {FiveYearsOfMinutes:N0} samples moved in {redate.TotalSeconds:0.00} s");
+
             var result = new
             {
                 TimestampUtc = DateTimeOffset.UtcNow,
@@ -84,18 +91,19 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
                 },
                 Recompute = new { Samples = FiveYearsOfMinutes, Days = heartRateDays, Seconds = Math.Round(recompute.TotalSeconds, 2) },
                 ReadYear = new { Metrics = ReadMetrics.Length, Iterations = read.Runs, P50Ms = Math.Round(read.P50, 2), P95Ms = Math.Round(read.P95, 2) },
+                TimeZoneChange = new { Samples = FiveYearsOfMinutes, Moved = moved, Seconds = Math.Round(redate.TotalSeconds, 2) },
                 DatabaseMegabytesPerMillionSamples = Math.Round(bytesPerMillion / 1024.0 / 1024.0, 1),
             };
 
             var json = JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
             Console.WriteLine(Table(result.Ingest.UpsertSamplesPerSecond, result.Ingest.PlainInsertSamplesPerSecond, result.Ingest.Ratio,
-                result.Ingest.ReingestSamplesPerSecond, rowsAfterIngest, rowsAfterReingest, recompute, heartRateDays, read, result.DatabaseMegabytesPerMillionSamples, machine));
+                result.Ingest.ReingestSamplesPerSecond, rowsAfterIngest, rowsAfterReingest, recompute, heartRateDays, read, (moved, redate), result.DatabaseMegabytesPerMillionSamples, machine));
             Console.WriteLine(json);
             var jsonPath = Path.GetFullPath(options.JsonPath);
             Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
             await File.WriteAllTextAsync(jsonPath, json + Environment.NewLine, cancellationToken);
             Log.Info($"JSON written to {jsonPath}");
-            return rowsAfterIngest == Million && rowsAfterReingest == Million && heartRateDays > 0 ? 0 : 1;
+            return rowsAfterIngest == Million && rowsAfterReingest == Million && heartRateDays > 0 && moved > 0 ? 0 : 1;
         }
         finally
         {
@@ -180,7 +188,7 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
         return (timings.Count, Percentiles.Median(timings), Percentiles.Of(timings, 95));
     }
 
-    private static string Table(double upsert, double plain, double ratio, double reingest, long rowsBefore, long rowsAfter, TimeSpan recompute, int days, (int Runs, double P50, double P95) read, double megabytes, MachineInfo machine)
+    private static string Table(double upsert, double plain, double ratio, double reingest, long rowsBefore, long rowsAfter, TimeSpan recompute, int days, (int Runs, double P50, double P95) read, (int Moved, TimeSpan Time) redate, double megabytes, MachineInfo machine)
     {
         var text = new StringBuilder();
         text.AppendLine("## LifeOs ingest benchmark");
@@ -195,6 +203,7 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
         text.AppendLine($"| re-ingest the same million | {reingest:N0} samples/s; rows {rowsBefore:N0} → {rowsAfter:N0} |");
         text.AppendLine($"| recompute daily values, {FiveYearsOfMinutes:N0} samples ({days} days) | {recompute.TotalSeconds:0.00} s |");
         text.AppendLine($"| read one year × {ReadMetrics.Length} metrics ({read.Runs} runs) | p50 {read.P50:0.00} ms, p95 {read.P95:0.00} ms |");
+        text.AppendLine($"| time zone change UTC → New York, {FiveYearsOfMinutes:N0} samples ({redate.Moved:N0} move) | {redate.Time.TotalSeconds:0.00} s |");
         text.AppendLine($"| database size per million samples | {megabytes:0.0} MB |");
         return text.ToString();
     }
