@@ -83,6 +83,18 @@ public sealed class AccountJourneyTests
             await Assertions.Expect(page.GetByTestId("priority-Body").Locator(".priority-name").First).ToHaveTextAsync("Typed in");
             await BrowserApp.ScreenshotAsync(page, "settings-sources-desktop");
 
+            // Moving to Los Angeles puts the 07:00 Amsterdam readings on the evening before; moving back restores them.
+            await page.GetByLabel("Time zone").SelectOptionAsync("America/Los_Angeles");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Settings saved. 4 measurements moved to the day they now fall on.");
+            await BrowserApp.ScreenshotAsync(page, "settings-timezone-moved-desktop");
+            await page.GotoAsync("/metrics");
+            await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Edit Weight of 2026-11-23 22:02" })).ToBeVisibleAsync();
+            await page.GotoAsync("/settings");
+            await page.GetByLabel("Time zone").SelectOptionAsync("Europe/Amsterdam");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("4 measurements moved");
+
             await page.GetByRole(AriaRole.Link, new() { Name = "Admin", Exact = true }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("users-table")).ToContainTextAsync("ada@example.com");
             await BrowserApp.ScreenshotAsync(page, "admin-desktop");
@@ -126,6 +138,11 @@ public sealed class AccountJourneyTests
             await BrowserApp.ScreenshotAsync(phone, "metrics-edit-phone");
             await phone.GotoAsync("/admin");
             await BrowserApp.ScreenshotAsync(phone, "admin-phone");
+            await phone.GotoAsync("/settings");
+            await phone.GetByLabel("Time zone").SelectOptionAsync("America/Los_Angeles");
+            await phone.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+            await Assertions.Expect(phone.GetByRole(AriaRole.Alert)).ToContainTextAsync("4 measurements moved");
+            await BrowserApp.ScreenshotAsync(phone, "settings-timezone-moved-phone");
             Assert.Empty(phoneErrors);
         }
     }
