@@ -110,7 +110,8 @@ public sealed class JournalService(LifeOsDbContext db, TimeProvider time)
     public async Task<JournalListPage> ListAsync(string userId, JournalQuery query, CancellationToken cancellationToken = default)
     {
         var pageSize = Math.Clamp(query.PageSize, 1, 100);
-        var page = Math.Max(1, query.Page);
+        // Bounded so that the rows to skip, (page - 1) × page size, stay an int.
+        var page = Math.Clamp(query.Page, 1, int.MaxValue / 100);
         var search = JournalSearch.ToMatchExpression(query.Search);
         if (search is not null)
         {

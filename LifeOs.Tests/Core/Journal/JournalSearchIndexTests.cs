@@ -113,6 +113,8 @@ public sealed class JournalSearchIndexTests
         var beyond = await t.Journal.ListAsync("ada", new JournalQuery(Search: "orchard", Page: 3), ct);
         Assert.Equal((25, 25, 25), (first.Total, second.Total, beyond.Total));
         Assert.Equal((20, 5, 0), (first.Items.Count, second.Items.Count, beyond.Items.Count));
+        Assert.Empty((await t.Journal.ListAsync("ada", new JournalQuery(Search: "orchard", Page: int.MaxValue), ct)).Items);
+        Assert.Empty((await t.Journal.ListAsync("ada", new JournalQuery(Page: int.MaxValue), ct)).Items);
         Assert.Equal(25, first.Items.Concat(second.Items).Select(i => i.Id).Distinct().Count());
         Assert.All(first.Items.Take(9), i => Assert.Equal("Orchard day", i.Title));
         Assert.All(first.Items.Concat(second.Items), i => Assert.Contains("<mark>", i.SnippetHtml, StringComparison.Ordinal));
