@@ -76,6 +76,7 @@ public static class MetricCatalogue
     public const string ActivityScore = "activity_score";
     public const string RestingHeartRate = "resting_heart_rate";
     public const string HeartRate = "heart_rate";
+    public const string SleepHeartRate = "sleep_heart_rate";
     public const string HrvRmssd = "hrv_rmssd";
     public const string Spo2 = "spo2";
     public const string RespiratoryRate = "respiratory_rate";
@@ -83,6 +84,7 @@ public static class MetricCatalogue
     public const string Weight = "weight";
     public const string FatRatio = "fat_ratio";
     public const string FatMass = "fat_mass";
+    public const string FatFreeMass = "fat_free_mass";
     public const string MuscleMass = "muscle_mass";
     public const string BoneMass = "bone_mass";
     public const string Hydration = "hydration";
@@ -121,6 +123,8 @@ public static class MetricCatalogue
         new(ActivityScore, "Activity score", MetricGroup.Scores, "score", Aggregation.Last, 0, 100, null, Score, Score),
         new(RestingHeartRate, "Resting heart rate", MetricGroup.Heart, "bpm", Aggregation.Min, 20, 200, "40443-4", Bpm, Bpm),
         new(HeartRate, "Heart rate", MetricGroup.Heart, "bpm", Aggregation.Mean, 20, 250, "8867-4", Bpm, Bpm),
+        // The average over a night's sleep (Oura), beside its lowest (resting heart rate).
+        new(SleepHeartRate, "Sleeping heart rate", MetricGroup.Heart, "bpm", Aggregation.Mean, 20, 200, null, Bpm, Bpm),
         new(HrvRmssd, "HRV (RMSSD)", MetricGroup.Heart, "ms", Aggregation.Mean, 0, 500, null, new("ms", 1), new("ms", 1)),
         new(Spo2, "Blood oxygen (SpO2)", MetricGroup.Heart, "%", Aggregation.Mean, 50, 100, "59408-5", Percent, Percent),
         new(RespiratoryRate, "Respiratory rate", MetricGroup.Heart, "breaths/min", Aggregation.Mean, 2, 60, "9279-1", new("/min", 1), new("/min", 1)),
@@ -129,6 +133,7 @@ public static class MetricCatalogue
         new(Weight, "Weight", MetricGroup.Body, "kg", Aggregation.Last, 1, 500, "29463-7", Kg, Lb),
         new(FatRatio, "Body fat", MetricGroup.Body, "%", Aggregation.Last, 1, 80, "41982-0", Percent, Percent),
         new(FatMass, "Fat mass", MetricGroup.Body, "kg", Aggregation.Last, 0, 400, "73708-0", Kg, Lb),
+        new(FatFreeMass, "Fat-free mass", MetricGroup.Body, "kg", Aggregation.Last, 0, 400, null, Kg, Lb),
         new(MuscleMass, "Muscle mass", MetricGroup.Body, "kg", Aggregation.Last, 0, 300, "73964-9", Kg, Lb),
         new(BoneMass, "Bone mass", MetricGroup.Body, "kg", Aggregation.Last, 0, 20, null, Kg, Lb),
         new(Hydration, "Hydration", MetricGroup.Body, "kg", Aggregation.Last, 0, 300, null, Kg, Lb),

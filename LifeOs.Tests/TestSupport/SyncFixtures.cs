@@ -133,13 +133,13 @@ public static class SyncFixtures
         }
 
         var weighIn = new DateTimeOffset(2026, 11, 24, 6, 30, 0, TimeSpan.Zero);
-        data.Add("measures", new(ada, null, weighIn, Group(5123456789, 0, weighIn, 1, (78420, 1, -3), (2214, 6, -2), (17362, 8, -3), (58220, 76, -3), (42150, 77, -3), (2890, 88, -3))));
+        data.Add("measures", new(ada, null, weighIn, Group(5123456789, 0, weighIn, 1, (78420, 1, -3), (61058, 5, -3), (2214, 6, -2), (17362, 8, -3), (58220, 76, -3), (42150, 77, -3), (2890, 88, -3))));
         // The same group again with attrib 8 ("same as 0"): duplicates, not new values.
         data.Add("measures", new(ada, null, weighIn, Group(5123456789, 8, weighIn, 1, (78420, 1, -3), (2214, 6, -2))));
         // Someone else on the scale (ambiguous attribution) and a goal: neither is Ada's measurement.
         data.Add("measures", new(ada, null, weighIn.AddMinutes(5), Group(5123456790, 1, weighIn.AddMinutes(5), 1, (95000, 1, -3))));
         data.Add("measures", new(ada, null, weighIn.AddMinutes(6), Group(5123456791, 0, weighIn.AddMinutes(6), 2, (70, 1, 0))));
-        // Blood pressure at 00:30 local time on 25 Nov (23:30Z on the 24th), with a pulse LifeOs does not store.
+        // Blood pressure at 00:30 local time on 25 Nov (23:30Z on the 24th), with the pulse the monitor took.
         var bp = new DateTimeOffset(2026, 11, 24, 23, 30, 0, TimeSpan.Zero);
         data.Add("measures", new(ada, null, bp, Group(5123470012, 0, bp, 1, (124, 10, 0), (79, 9, 0), (66, 11, 0))));
 

@@ -116,6 +116,7 @@ public static class OuraMapping
                 (MetricCatalogue.SleepEfficiency, d.Efficiency),
                 (MetricCatalogue.SleepLatency, d.Latency),
                 (MetricCatalogue.RestingHeartRate, d.LowestHeartRate),
+                (MetricCatalogue.SleepHeartRate, d.AverageHeartRate),
                 (MetricCatalogue.HrvRmssd, d.AverageHrv),
                 (MetricCatalogue.RespiratoryRate, d.AverageBreath),
             ];

@@ -19,6 +19,7 @@ public sealed class WithingsDataClient(ProviderHttp http, IOptions<ProvidersOpti
     public static readonly IReadOnlyDictionary<int, string> MeasureTypes = new Dictionary<int, string>
     {
         [1] = MetricCatalogue.Weight,
+        [5] = MetricCatalogue.FatFreeMass,
         [6] = MetricCatalogue.FatRatio,
         [8] = MetricCatalogue.FatMass,
         [76] = MetricCatalogue.MuscleMass,
@@ -26,6 +27,8 @@ public sealed class WithingsDataClient(ProviderHttp http, IOptions<ProvidersOpti
         [88] = MetricCatalogue.BoneMass,
         [9] = MetricCatalogue.Diastolic,
         [10] = MetricCatalogue.Systolic,
+        // The pulse a blood pressure monitor or a scale takes with its reading: a spot heart rate.
+        [11] = MetricCatalogue.HeartRate,
         [54] = MetricCatalogue.Spo2,
     };
 
@@ -247,6 +250,7 @@ public static class WithingsMapping
                 (MetricCatalogue.SleepEfficiency, d.SleepEfficiency * 100),
                 (MetricCatalogue.SleepLatency, d.SleepLatency),
                 (MetricCatalogue.RestingHeartRate, d.HrMin),
+                (MetricCatalogue.SleepHeartRate, d.HrAverage),
                 (MetricCatalogue.RespiratoryRate, d.RrAverage),
                 (MetricCatalogue.SleepScore, d.SleepScore),
             ];

@@ -41,6 +41,8 @@ public sealed class SyncServiceTests
         Assert.Equal((90 + 80) / 2.0, await Ada(MetricCatalogue.SleepEfficiency, Oct25));
         Assert.Equal((600 + 300) / 2.0, await Ada(MetricCatalogue.SleepLatency, Oct25));
         Assert.Equal(50, await Ada(MetricCatalogue.RestingHeartRate, Oct25));
+        // Sleeping heart rate: each period's average (lowest + 4.375 in the fixture), averaged over the day.
+        Assert.Equal((54.375 + 62.375) / 2, await Ada(MetricCatalogue.SleepHeartRate, Oct25));
         Assert.Equal((40 + 30) / 2.0, await Ada(MetricCatalogue.HrvRmssd, Oct25));
         Assert.Equal((14.0 + 15.0) / 2, await Ada(MetricCatalogue.RespiratoryRate, Oct25));
         Assert.Equal(2, (await h.SamplesAsync(h.AdaId, SampleSource.Oura, MetricCatalogue.SleepDuration)).Count);
@@ -108,10 +110,12 @@ public sealed class SyncServiceTests
         Assert.Equal(58.22, (await Ada(MetricCatalogue.MuscleMass, Nov24))!.Value, 9);
         Assert.Equal(42.15, (await Ada(MetricCatalogue.Hydration, Nov24))!.Value, 9);
         Assert.Equal(2.89, (await Ada(MetricCatalogue.BoneMass, Nov24))!.Value, 9);
+        Assert.Equal(61.058, (await Ada(MetricCatalogue.FatFreeMass, Nov24))!.Value, 9);
         Assert.DoesNotContain(await h.SamplesAsync(h.AdaId, SampleSource.Withings, MetricCatalogue.Weight), s => s.Value is 95 or 70);
         // Blood pressure at 23:30Z is 00:30 on the 25th in Berlin.
         Assert.Equal(124, await Ada(MetricCatalogue.Systolic, Nov25));
         Assert.Equal(79, await Ada(MetricCatalogue.Diastolic, Nov25));
+        Assert.Equal(66, await Ada(MetricCatalogue.HeartRate, Nov25));
         Assert.Null(await Ada(MetricCatalogue.Systolic, Nov24));
         // Every background weigh-in in range, across pages of two groups.
         var mondays = SyncFixtures.BackgroundDays.Count(d => d >= SyncFixtures.Today.AddDays(-40) && d.DayOfWeek == DayOfWeek.Monday);
@@ -125,6 +129,7 @@ public sealed class SyncServiceTests
         Assert.Equal(25320, await Ada(MetricCatalogue.SleepDuration, Nov24));
         Assert.Equal(90, (await Ada(MetricCatalogue.SleepEfficiency, Nov24))!.Value, 9);
         Assert.Equal(49, await Ada(MetricCatalogue.RestingHeartRate, Nov24));
+        Assert.Equal(57, await Ada(MetricCatalogue.SleepHeartRate, Nov24));
         Assert.Equal(81, await Ada(MetricCatalogue.SleepScore, Nov24));
 
         // Bo's weigh-in at 19:00Z is 08:00 on the 25th in Auckland.
