@@ -52,15 +52,16 @@ public sealed class UserSettingsService(LifeOsDbContext db, HealthStore health)
             return new SettingsUpdateResult(errors);
         }
 
+        // A new zone or day start moves every measurement whose day LifeOs worked out, in the same
+        // transaction: the days on every page agree with the settings as soon as they are saved. The
+        // settings before the change are read under the write lock, so two saves cannot both miss it.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var before = await GetAsync(userId, cancellationToken);
         if (before is null)
         {
             return new SettingsUpdateResult(errors, NotFound: true);
         }
 
-        // A new zone or day start moves every measurement whose day LifeOs worked out, in the same
-        // transaction: the days on every page agree with the settings as soon as they are saved.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Users
             .Where(u => u.Id == userId)
             .ExecuteUpdateAsync(

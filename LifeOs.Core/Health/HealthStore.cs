@@ -35,11 +35,6 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
 
     public async Task<UpsertResult> UpsertSamplesAsync(string userId, IReadOnlyList<SampleInput> inputs, CancellationToken cancellationToken = default)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.TimeZoneId, u.DayStartHour })
-            .SingleOrDefaultAsync(cancellationToken)
-            ?? throw new InvalidOperationException($"No user '{userId}'.");
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
         var now = Format(time.GetUtcNow().UtcDateTime);
 
         // Last write wins within one batch for a repeated record id.
@@ -63,6 +58,13 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // Read under the write lock (SQLite transactions here begin IMMEDIATE): a time zone change that
+            // commits while this batch waits would otherwise leave it writing the old zone's days.
+            var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+                .Select(u => new { u.TimeZoneId, u.DayStartHour })
+                .SingleOrDefaultAsync(cancellationToken)
+                ?? throw new InvalidOperationException($"No user '{userId}'.");
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
             var connection = db.Database.GetDbConnection();
             var dbTransaction = transaction.GetDbTransaction();
             using var insert = Command(connection, dbTransaction, """

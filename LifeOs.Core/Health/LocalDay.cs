@@ -12,7 +12,7 @@ public static class LocalDay
     /// <summary>
     /// <see cref="Of"/> for many instants in one zone, such as every sample of a user: each UTC day's offset is
     /// looked up once, and an instant is converted on its own only on a day whose offset changes (a clock
-    /// change; real zones change at most once a day).
+    /// change; real zones change at most once a day). Not thread-safe: one per loop.
     /// </summary>
     public sealed class ForZone(TimeZoneInfo zone, int dayStartHour)
     {
@@ -21,6 +21,12 @@ public static class LocalDay
 
         public DateOnly Of(DateTime utc)
         {
+            // Within two days of DateTime's ends the shifted time would not exist; LocalDay.Of clamps there.
+            if (utc.Ticks < 2 * TimeSpan.TicksPerDay || utc.Ticks > DateTime.MaxValue.Ticks - (2 * TimeSpan.TicksPerDay))
+            {
+                return LocalDay.Of(utc, zone, dayStartHour);
+            }
+
             var utcDay = utc.Ticks / TimeSpan.TicksPerDay;
             if (utcDay != day)
             {

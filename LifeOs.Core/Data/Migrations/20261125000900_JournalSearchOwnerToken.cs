@@ -13,6 +13,8 @@ namespace LifeOs.Core.Data.Migrations;
 /// id is one token, and case folding cannot join two ids) and a trailing "0" (the Porter stemmer never
 /// shortens a token that ends in a digit). A virtual generated column computes it, so the external
 /// content table still answers for every column and 'rebuild' stays possible. The index is rebuilt once.
+/// hex() reads the stored text, so the C# side (UTF-8 bytes) agrees only in a UTF-8 database, which is
+/// what LifeOs creates (SQLite's default).
 /// </summary>
 [DbContext(typeof(LifeOsDbContext))]
 [Migration("20261125000900_JournalSearchOwnerToken")]

@@ -9,7 +9,9 @@ namespace LifeOs.Core.Data.Migrations;
 /// Whether a sample's local day came from its source, so that a change of time zone or day start can
 /// re-date the others. Existing rows: Oura's daily documents carried a day (its heart-rate series did
 /// not); Withings records are taken as carrying one (a measure group that came without Withings' time
-/// zone did not, and becomes right when it is next synced); manual entries and imports never did.
+/// zone did not; only those synced again, within the sync's 3-day overlap, are corrected); manual entries
+/// and imports are taken as not, although a date-only CSV row imported before this migration named its
+/// day (placed at local noon, it moves only with a change of 12 hours or more).
 /// </summary>
 [DbContext(typeof(LifeOsDbContext))]
 [Migration("20261125001000_SampleDayFromSource")]

@@ -32,6 +32,17 @@ public sealed class LocalDayTests
         }
     }
 
+    [Fact]
+    public void ForZone_AtTheEndsOfTime_AnswersAsOfDoes()
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var days = new LocalDay.ForZone(zone, 0);
+        foreach (var utc in new[] { DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc), DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc) })
+        {
+            Assert.Equal(LocalDay.Of(utc, zone, 0), days.Of(utc));
+        }
+    }
+
     [Theory]
     [InlineData("2026-03-29 01:59:59", "2026-03-29T01:59:59.0000000Z")]
     [InlineData("2026-03-29 01:59:59.5", "2026-03-29T01:59:59.5000000Z")]
