@@ -58,13 +58,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            // Read under the write lock (SQLite transactions here begin IMMEDIATE): a time zone change that
-            // commits while this batch waits would otherwise leave it writing the old zone's days.
-            var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-                .Select(u => new { u.TimeZoneId, u.DayStartHour })
-                .SingleOrDefaultAsync(cancellationToken)
-                ?? throw new InvalidOperationException($"No user '{userId}'.");
-            var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
+            var days = await DaysOfAsync(userId, cancellationToken);
             var connection = db.Database.GetDbConnection();
             var dbTransaction = transaction.GetDbTransaction();
             using var insert = Command(connection, dbTransaction, """
@@ -83,8 +77,6 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             insert.Parameters["$now"].Value = now;
             select.Parameters["$user"].Value = userId;
             update.Parameters["$now"].Value = now;
-
-            var days = new LocalDay.ForZone(zone, user.DayStartHour);
 
             // Microsoft.Data.Sqlite runs every call synchronously; the async overloads would only add
             // a Task per row to a loop that can run a million times.
@@ -160,15 +152,11 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     /// <returns>How many samples moved to another day.</returns>
     public async Task<int> RedateAsync(string userId, CancellationToken cancellationToken = default)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.TimeZoneId, u.DayStartHour })
-            .SingleOrDefaultAsync(cancellationToken)
-            ?? throw new InvalidOperationException($"No user '{userId}'.");
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            var days = await DaysOfAsync(userId, cancellationToken);
             var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
             var connection = db.Database.GetDbConnection();
             var moves = new List<(long Id, string Day)>();
@@ -177,14 +165,12 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                 "SELECT Id, MetricCode, StartUtc, LocalDate FROM Samples WHERE UserId = $user AND DayFromSource = 0", "$user"))
             {
                 select.Parameters["$user"].Value = userId;
-                var days = new LocalDay.ForZone(zone, user.DayStartHour);
                 using var reader = select.ExecuteReader();
                 while (reader.Read())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var day = days.Of(LocalDay.ParseStoredUtc(reader.GetString(2)));
-                    var stored = reader.GetString(3);
-                    var oldDay = LocalDay.ParseStored(stored) ?? DateOnly.ParseExact(stored, DateFormat, CultureInfo.InvariantCulture);
+                    var oldDay = ParseDay(reader.GetString(3));
                     if (day != oldDay)
                     {
                         var metric = reader.GetString(1);
@@ -298,8 +284,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (reader.Read())
                 {
-                    var text = reader.GetString(0);
-                    list.Add((LocalDay.ParseStored(text) ?? DateOnly.ParseExact(text, DateFormat, CultureInfo.InvariantCulture), reader.GetDouble(1)));
+                    list.Add((ParseDay(reader.GetString(0)), reader.GetDouble(1)));
                 }
             }
         }
@@ -432,6 +417,23 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
 
         return int.MaxValue;
     }
+
+    /// <summary>
+    /// The user's local days. Call it inside the write transaction (SQLite transactions here begin
+    /// IMMEDIATE): read before it, a time zone change committing in between would leave the caller
+    /// writing the old zone's days.
+    /// </summary>
+    private async Task<LocalDay.ForZone> DaysOfAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.TimeZoneId, u.DayStartHour })
+            .SingleOrDefaultAsync(cancellationToken)
+            ?? throw new InvalidOperationException($"No user '{userId}'.");
+        return new LocalDay.ForZone(TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId), user.DayStartHour);
+    }
+
+    private static DateOnly ParseDay(string stored) =>
+        LocalDay.ParseStored(stored) ?? DateOnly.ParseExact(stored, DateFormat, CultureInfo.InvariantCulture);
 
     private static string Format(DateTime utc) => utc.ToString(DateTimeFormat, CultureInfo.InvariantCulture);
 
