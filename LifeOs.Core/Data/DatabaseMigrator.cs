@@ -1,15 +1,24 @@
 using System.Globalization;
+using LifeOs.Core.Data.Migrations.Legacy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging;
 
 namespace LifeOs.Core.Data;
 
-/// <summary>Applies pending migrations at start-up, writing a consistent backup of an existing database first.</summary>
+/// <summary>
+/// Applies pending migrations at start-up, writing a consistent backup of an existing database first.
+/// A database made by LifeOs 0.1's hand-written migrations is first brought to their last step, then
+/// recorded as having the generated <c>Initial</c> migration, whose schema is the same (a test holds them equal).
+/// </summary>
 public sealed class DatabaseMigrator(LifeOsDbContext db, DataDirectory dataDirectory, TimeProvider time, ILogger<DatabaseMigrator> logger)
 {
     /// <returns>The backup file written, or null when none was needed.</returns>
     public async Task<string?> MigrateAsync(CancellationToken cancellationToken = default)
     {
+        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
+        var legacy = IsSqlite && applied.Exists(IsLegacy) && !applied.Contains(InitialMigration);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count == 0)
         {
@@ -17,14 +26,13 @@ public sealed class DatabaseMigrator(LifeOsDbContext db, DataDirectory dataDirec
         }
 
         string? backup = null;
-        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
-        if (applied.Count > 0 && db.Database.IsSqlite())
+        if (applied.Count > 0 && IsSqlite)
         {
-            backup = await BackupAsync($"before-{pending[0]}", cancellationToken);
+            backup = await BackupAsync($"before-{(legacy ? "upgrade-from-0.1" : pending[0])}", cancellationToken);
             logger.LogInformation("Backed up the database to {Backup} before applying {Count} migration(s)", backup, pending.Count);
         }
 
-        if (db.Database.IsSqlite())
+        if (IsSqlite)
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
@@ -37,8 +45,14 @@ public sealed class DatabaseMigrator(LifeOsDbContext db, DataDirectory dataDirec
             }
         }
 
+        if (legacy)
+        {
+            await HandOverFromLegacyAsync(cancellationToken);
+            pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
-        logger.LogInformation("Applied migrations: {Migrations}", string.Join(", ", pending));
+        logger.LogInformation("Applied migrations: {Migrations}", pending.Count == 0 ? "none after the upgrade from 0.1" : string.Join(", ", pending));
         return backup;
     }
 
@@ -59,5 +73,37 @@ public sealed class DatabaseMigrator(LifeOsDbContext db, DataDirectory dataDirec
         await db.Database.ExecuteSqlRawAsync($"VACUUM INTO '{literal}';", cancellationToken);
 #pragma warning restore EF1002
         return file;
+    }
+
+    private bool IsSqlite => db.Database.IsSqlite();
+
+    /// <summary>The first generated migration, which stands for the whole 0.1 schema.</summary>
+    private string InitialMigration => db.Database.GetMigrations().First();
+
+    private static bool IsLegacy(string migrationId) =>
+        string.CompareOrdinal(migrationId, LegacyLifeOsDbContext.LastMigration) <= 0;
+
+    /// <summary>
+    /// Applies the hand-written migrations the database lacks, on the same connection, then records the
+    /// generated Initial migration as applied (the legacy rows stay, so an older LifeOs still reads its history).
+    /// </summary>
+    private async Task HandOverFromLegacyAsync(CancellationToken cancellationToken)
+    {
+        var options = new DbContextOptionsBuilder<LifeOsDbContext>()
+            .UseSqlite(db.Database.GetDbConnection())
+            .UseApplicationServiceProvider(db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider)
+            .Options;
+        await using (var legacyDb = new LegacyLifeOsDbContext(options))
+        {
+            await legacyDb.Database.MigrateAsync(cancellationToken);
+        }
+
+        var history = db.GetService<IHistoryRepository>();
+        var productVersion = typeof(DbContext).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion.Split('+')[0];
+#pragma warning disable EF1002 // the SQL comes from EF's history repository, not from input
+        await db.Database.ExecuteSqlRawAsync(history.GetInsertScript(new HistoryRow(InitialMigration, productVersion)), cancellationToken);
+#pragma warning restore EF1002
+        logger.LogInformation("Upgraded a LifeOs 0.1 database: its hand-written migrations are complete and it is now recorded as {Migration}", InitialMigration);
     }
 }

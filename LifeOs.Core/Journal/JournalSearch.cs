@@ -171,7 +171,7 @@ internal static partial class JournalSearch
     }
 
     /// <summary>
-    /// The one token the index holds for an entry's owner (see the JournalSearchOwnerToken migration, which
+    /// The one token the index holds for an entry's owner (see Data/Migrations/JournalSearchSql, which
     /// computes the same in SQL): the id's UTF-8 bytes in hexadecimal and a trailing "0".
     /// </summary>
     public static string OwnerToken(string userId) => Convert.ToHexString(Encoding.UTF8.GetBytes(userId)) + "0";

@@ -1,5 +1,6 @@
 using LifeOs.Core.Accounts;
 using LifeOs.Core.Data;
+using LifeOs.Core.Data.Migrations.Legacy;
 using LifeOs.Tests.TestSupport;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ namespace LifeOs.Tests.Core;
 
 public sealed class MigrationTests
 {
-    private const string FirstMigration = "20261125000000_CreateIdentitySchema";
+    private const string FirstLegacyMigration = "20261125000000_CreateIdentitySchema";
 
     private static IReadOnlyList<string> SchemaFromMigrations()
     {
@@ -20,6 +21,18 @@ public sealed class MigrationTests
         using var db = new LifeOsDbContext(TestDatabase.Options(connection));
         db.Database.Migrate();
         return SchemaSnapshot.Read(connection);
+    }
+
+    /// <summary>Every table, index and trigger by name, the SQL-only search index and its triggers included.</summary>
+    private static IReadOnlyList<string> Objects(SqliteConnection connection) =>
+        SchemaSnapshot.Query(connection, "SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").Select(r => r[0]!).ToList();
+
+    private static IReadOnlyList<string> ObjectsFromMigrations()
+    {
+        using var connection = TestDatabase.OpenInMemory();
+        using var db = new LifeOsDbContext(TestDatabase.Options(connection));
+        db.Database.Migrate();
+        return Objects(connection);
     }
 
     private static IReadOnlyList<string> SchemaFromModel<TContext>(Func<DbContextOptions<LifeOsDbContext>, TContext> create)
@@ -64,18 +77,72 @@ public sealed class MigrationTests
     }
 
     [Fact]
-    public void Migrations_AllAreDiscovered_AndTheModelHasNoPendingChangesCheckToTrip()
+    public void ModelSnapshot_MatchesTheModel_SoDotnetEfHasNothingToAdd()
     {
         using var connection = TestDatabase.OpenInMemory();
         using var db = new LifeOsDbContext(TestDatabase.Options(connection));
-        // Every hand-written migration class carries the attributes that make EF find it.
-        var written = typeof(LifeOsDbContext).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(Microsoft.EntityFrameworkCore.Migrations.Migration)))
-            .Select(t => t.GetCustomAttributes(typeof(Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute), false).Cast<Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute>().SingleOrDefault()?.Id ?? t.Name)
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        Assert.Equal(FirstMigration, written[0]);
-        Assert.Equal(written, db.Database.GetMigrations());
+        // Fails when an entity changed without `dotnet ef migrations add <Name> --project LifeOs.Core`.
+        Assert.False(db.Database.HasPendingModelChanges(), "The model has changes that no migration holds: run `dotnet ef migrations add <Name> --project LifeOs.Core`.");
+        Assert.StartsWith("2026120", db.Database.GetMigrations().First(), StringComparison.Ordinal);
+        Assert.DoesNotContain(db.Database.GetMigrations(), id => id.StartsWith("20261125", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(FirstLegacyMigration)]
+    [InlineData("20261125000800_AddDailyValueRangeIndex")]
+    [InlineData(LegacyLifeOsDbContext.LastMigration)]
+    public async Task Migrator_UpgradesA01Database_WithARowInEveryTable_ToTheGeneratedSchema_LosingNothing(string legacyStep)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var temp = new TempDataDirectory();
+        var dir = temp.Directory;
+        Dictionary<string, (List<string> Columns, IReadOnlyList<string> Rows)> before;
+        await using (var connection = new SqliteConnection($"Data Source={dir.DatabasePath}"))
+        {
+            await using (var old = new LegacyLifeOsDbContext(TestDatabase.Options(connection)))
+            {
+                await old.GetService<IMigrator>().MigrateAsync(legacyStep, cancellationToken: ct);
+            }
+
+            await connection.OpenAsync(ct);
+            LegacyDatabase.FillEveryTable(connection);
+            before = LegacyDatabase.Tables(connection).ToDictionary(t => t, t =>
+            {
+                var columns = LegacyDatabase.Columns(connection, t).Select(c => c.Name).ToList();
+                return (columns, LegacyDatabase.Rows(connection, t, columns));
+            });
+            Assert.All(before, table => Assert.Single(table.Value.Rows));
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={dir.DatabasePath}"))
+        await using (var db = new LifeOsDbContext(TestDatabase.Options(connection)))
+        {
+            var backup = await Migrator(db, dir).MigrateAsync(ct);
+            Assert.Contains("before-upgrade-from-0.1", backup, StringComparison.Ordinal);
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync(ct));
+            Assert.Contains(db.Database.GetMigrations().First(), await db.Database.GetAppliedMigrationsAsync(ct));
+
+            await connection.OpenAsync(ct);
+            Assert.Equal(SchemaFromMigrations(), SchemaSnapshot.Read(connection));
+            Assert.Equal(ObjectsFromMigrations(), Objects(connection));
+            // Every column that was there is still there, with the same value in every row.
+            foreach (var (table, (columns, rows)) in before)
+            {
+                Assert.Equal(rows, LegacyDatabase.Rows(connection, table, columns));
+            }
+
+            // The search index is complete and finds the entry that was there before the upgrade.
+            await db.Database.ExecuteSqlRawAsync("""INSERT INTO "JournalSearch"("JournalSearch", rank) VALUES ('integrity-check', 1);""", ct);
+            if (before.ContainsKey("JournalEntries"))
+            {
+                var owner = await db.Database.SqlQueryRaw<string>("""SELECT "UserId" AS "Value" FROM "JournalEntries" """).SingleAsync(ct);
+                var match = $"{{SearchOwner}} : \"{LifeOs.Core.Journal.JournalSearch.OwnerToken(owner)}\" AND lantern";
+                Assert.Equal(1, await db.Database.SqlQueryRaw<int>("""SELECT COUNT(*) AS "Value" FROM "JournalSearch" WHERE "JournalSearch" MATCH {0}""", match).SingleAsync(ct));
+            }
+
+            // A second start has nothing to do.
+            Assert.Null(await Migrator(db, dir).MigrateAsync(ct));
+        }
     }
 
     [Fact]
@@ -103,9 +170,9 @@ public sealed class MigrationTests
         {
             var ct = TestContext.Current.CancellationToken;
             await using (var connection = new SqliteConnection($"Data Source={dir.DatabasePath}"))
-            await using (var old = new LifeOsDbContext(TestDatabase.Options(connection)))
+            await using (var old = new LegacyLifeOsDbContext(TestDatabase.Options(connection)))
             {
-                await old.GetService<IMigrator>().MigrateAsync(FirstMigration, cancellationToken: ct);
+                await old.GetService<IMigrator>().MigrateAsync(FirstLegacyMigration, cancellationToken: ct);
                 await old.Database.ExecuteSqlRawAsync(
                     "INSERT INTO AspNetUsers (Id, UserName, Email, EmailConfirmed, PhoneNumberConfirmed, TwoFactorEnabled, LockoutEnabled, AccessFailedCount) " +
                     "VALUES ('u1', 'early@example.com', 'early@example.com', 1, 0, 0, 1, 0)", ct);
@@ -118,7 +185,7 @@ public sealed class MigrationTests
 
                 Assert.NotNull(backup);
                 Assert.StartsWith(dir.BackupsPath, backup, StringComparison.Ordinal);
-                Assert.Contains("before-20261125000100_AddAccountSettings", backup, StringComparison.Ordinal);
+                Assert.Contains("before-upgrade-from-0.1", backup, StringComparison.Ordinal);
                 var user = await db.Users.SingleAsync(ct);
                 Assert.Equal("early@example.com", user.Email);
                 Assert.Equal("UTC", user.TimeZoneId);
@@ -129,7 +196,7 @@ public sealed class MigrationTests
                 await copy.OpenAsync(ct);
                 await using var command = copy.CreateCommand();
                 command.CommandText = "SELECT (SELECT COUNT(*) FROM AspNetUsers) || '/' || (SELECT group_concat(MigrationId) FROM __EFMigrationsHistory)";
-                Assert.Equal($"1/{FirstMigration}", await command.ExecuteScalarAsync(ct));
+                Assert.Equal($"1/{FirstLegacyMigration}", await command.ExecuteScalarAsync(ct));
             }
         }
     }
@@ -139,7 +206,7 @@ public sealed class MigrationTests
     {
         var ct = TestContext.Current.CancellationToken;
         using var connection = TestDatabase.OpenInMemory();
-        await using var db = new LifeOsDbContext(TestDatabase.Options(connection));
+        await using var db = new LegacyLifeOsDbContext(TestDatabase.Options(connection));
         var migrator = db.GetService<IMigrator>();
         await migrator.MigrateAsync("20261125000900_JournalSearchOwnerToken", cancellationToken: ct);
         await db.Database.ExecuteSqlRawAsync(

@@ -43,7 +43,7 @@ public static class SchemaSnapshot
         return lines;
     }
 
-    private static List<string?[]> Query(SqliteConnection connection, string sql)
+    internal static List<string?[]> Query(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -1,5 +1,6 @@
 using LifeOs.Core.Accounts;
 using LifeOs.Core.Data;
+using LifeOs.Core.Data.Migrations.Legacy;
 using LifeOs.Core.Journal;
 using LifeOs.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -64,7 +65,8 @@ public sealed class JournalSearchIndexTests
     {
         var ct = TestContext.Current.CancellationToken;
         using var connection = TestDatabase.OpenInMemory();
-        await using var db = new LifeOsDbContext(TestDatabase.Options(connection));
+        // The owner token came with a hand-written 0.1 migration; those still upgrade old databases.
+        await using var db = new LegacyLifeOsDbContext(TestDatabase.Options(connection));
         var migrator = db.GetService<IMigrator>();
         await migrator.MigrateAsync(BeforeOwnerToken, cancellationToken: ct);
         foreach (var id in new[] { "ada", "bob" })

@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace LifeOs.Core.Data.Migrations;
+namespace LifeOs.Core.Data.Migrations.Legacy;
 
 /// <summary>A covering index for reading a range of daily values (the dashboard reads years per page view).</summary>
-[DbContext(typeof(LifeOsDbContext))]
+[DbContext(typeof(LegacyLifeOsDbContext))]
 [Migration("20261125000800_AddDailyValueRangeIndex")]
 public sealed class AddDailyValueRangeIndex : Migration
 {

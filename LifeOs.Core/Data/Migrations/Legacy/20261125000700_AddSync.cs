@@ -4,10 +4,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace LifeOs.Core.Data.Migrations;
+namespace LifeOs.Core.Data.Migrations.Legacy;
 
 /// <summary>Sync history (one row per attempt) and a cursor per connection and data type.</summary>
-[DbContext(typeof(LifeOsDbContext))]
+[DbContext(typeof(LegacyLifeOsDbContext))]
 [Migration("20261125000700_AddSync")]
 public sealed class AddSync : Migration
 {

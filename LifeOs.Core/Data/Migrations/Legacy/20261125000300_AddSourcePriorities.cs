@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace LifeOs.Core.Data.Migrations;
+namespace LifeOs.Core.Data.Migrations.Legacy;
 
 /// <summary>A user's own order of sources per metric group, where they changed the default.</summary>
-[DbContext(typeof(LifeOsDbContext))]
+[DbContext(typeof(LegacyLifeOsDbContext))]
 [Migration("20261125000300_AddSourcePriorities")]
 public sealed class AddSourcePriorities : Migration
 {

@@ -4,10 +4,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace LifeOs.Core.Data.Migrations
+namespace LifeOs.Core.Data.Migrations.Legacy
 {
     /// <summary>The ASP.NET Core Identity schema (version 3, with passkeys), as the template generates it.</summary>
-    [DbContext(typeof(LifeOsDbContext))]
+    [DbContext(typeof(LegacyLifeOsDbContext))]
     [Migration("20261125000000_CreateIdentitySchema")]
     public partial class CreateIdentitySchema : Migration
     {

@@ -4,13 +4,13 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace LifeOs.Core.Data.Migrations;
+namespace LifeOs.Core.Data.Migrations.Legacy;
 
 /// <summary>
 /// Journal entries, their tags, per-user templates and preferences, and the FTS5 index over title, body
 /// and tags (an external-content table kept in step by three triggers).
 /// </summary>
-[DbContext(typeof(LifeOsDbContext))]
+[DbContext(typeof(LegacyLifeOsDbContext))]
 [Migration("20261125000400_AddJournal")]
 public sealed class AddJournal : Migration
 {

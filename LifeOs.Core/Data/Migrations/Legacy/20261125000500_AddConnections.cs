@@ -4,10 +4,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace LifeOs.Core.Data.Migrations;
+namespace LifeOs.Core.Data.Migrations.Legacy;
 
 /// <summary>Provider connections (encrypted tokens, refresh lease) and pending OAuth states.</summary>
-[DbContext(typeof(LifeOsDbContext))]
+[DbContext(typeof(LegacyLifeOsDbContext))]
 [Migration("20261125000500_AddConnections")]
 public sealed class AddConnections : Migration
 {

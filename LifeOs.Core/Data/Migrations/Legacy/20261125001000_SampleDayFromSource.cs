@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace LifeOs.Core.Data.Migrations;
+namespace LifeOs.Core.Data.Migrations.Legacy;
 
 /// <summary>
 /// Whether a sample's local day came from its source, so that a change of time zone or day start can
@@ -13,7 +13,7 @@ namespace LifeOs.Core.Data.Migrations;
 /// and imports are taken as not, although a date-only CSV row imported before this migration named its
 /// day (placed at local noon, it moves only with a change of 12 hours or more).
 /// </summary>
-[DbContext(typeof(LifeOsDbContext))]
+[DbContext(typeof(LegacyLifeOsDbContext))]
 [Migration("20261125001000_SampleDayFromSource")]
 public sealed class SampleDayFromSource : Migration
 {

@@ -1,43 +1,30 @@
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-
-#nullable disable
 
 namespace LifeOs.Core.Data.Migrations;
 
 /// <summary>
-/// The search index narrows to one journal by its owner. A user id such as
-/// "ac9c87ba-96f3-4a31-8652-219bd6ad889d" is five tokens to FTS5, so that narrowing was a five-word
-/// phrase, matched position by position for every entry and scored again by bm25 for every match.
-/// The index now holds the owner as one token: the id in hexadecimal (letters and digits only, so any
-/// id is one token, and case folding cannot join two ids) and a trailing "0" (the Porter stemmer never
-/// shortens a token that ends in a digit). A virtual generated column computes it, so the external
-/// content table still answers for every column and 'rebuild' stays possible. The index is rebuilt once.
-/// hex() reads the stored text, so the C# side (UTF-8 bytes) agrees only in a UTF-8 database, which is
-/// what LifeOs creates (SQLite's default).
+/// The journal's full-text index, which lives outside the EF model: an FTS5 table over
+/// <c>JournalEntries</c> (external content), the triggers that keep it current, and the virtual
+/// generated column <c>JournalEntries.SearchOwner</c> that gives it the owner as one token.
 /// </summary>
-[DbContext(typeof(LifeOsDbContext))]
-[Migration("20261125000900_JournalSearchOwnerToken")]
-public sealed class JournalSearchOwnerToken : Migration
+/// <remarks>
+/// A user id such as "ac9c87ba-96f3-4a31-8652-219bd6ad889d" is five tokens to FTS5, so narrowing a search
+/// to one journal by it was a five-word phrase matched and scored for every entry. The owner token is the
+/// id in hexadecimal (letters and digits only, so any id is one token and case folding cannot join two ids)
+/// with a trailing "0" (the Porter stemmer never shortens a token that ends in a digit).
+/// <see cref="Journal.JournalSearch.OwnerToken"/> computes the same in C#; hex() reads the stored text,
+/// so the two agree in a UTF-8 database, which is what LifeOs creates (SQLite's default).
+/// A migration that rebuilds <c>JournalEntries</c> must call <see cref="AddOwnerColumn"/> and
+/// <see cref="Create"/> again.
+/// </remarks>
+public static class JournalSearchSql
 {
-    /// <summary>The SQL expression for the owner token; <see cref="Journal.JournalSearch.OwnerToken"/> computes the same in C#.</summary>
     public const string OwnerTokenSql = """hex("UserId") || '0'""";
 
-    protected override void Up(MigrationBuilder migrationBuilder)
-    {
-        DropSearch(migrationBuilder);
+    public static void AddOwnerColumn(MigrationBuilder migrationBuilder) =>
         migrationBuilder.Sql($"""ALTER TABLE "JournalEntries" ADD COLUMN "SearchOwner" TEXT GENERATED ALWAYS AS ({OwnerTokenSql}) VIRTUAL;""");
-        CreateSearch(migrationBuilder, "SearchOwner");
-    }
 
-    protected override void Down(MigrationBuilder migrationBuilder)
-    {
-        DropSearch(migrationBuilder);
-        migrationBuilder.Sql("""ALTER TABLE "JournalEntries" DROP COLUMN "SearchOwner";""");
-        CreateSearch(migrationBuilder, "UserId");
-    }
-
-    private static void DropSearch(MigrationBuilder migrationBuilder)
+    public static void Drop(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.Sql("DROP TRIGGER IF EXISTS \"JournalEntries_AfterUpdate\";");
         migrationBuilder.Sql("DROP TRIGGER IF EXISTS \"JournalEntries_AfterDelete\";");
@@ -45,8 +32,12 @@ public sealed class JournalSearchOwnerToken : Migration
         migrationBuilder.Sql("DROP TABLE IF EXISTS \"JournalSearch\";");
     }
 
-    /// <summary>The index as AddJournal made it, with <paramref name="owner"/> as its fourth column, filled from the entries.</summary>
-    private static void CreateSearch(MigrationBuilder migrationBuilder, string owner)
+    /// <summary>
+    /// Creates the index with <paramref name="owner"/> as its fourth column and fills it from the entries.
+    /// Porter stemming finds "running" for "run"; remove_diacritics finds "café" for "cafe"; secure-delete
+    /// removes a deleted entry's words from the index files too, not just logically.
+    /// </summary>
+    public static void Create(MigrationBuilder migrationBuilder, string owner = "SearchOwner")
     {
         migrationBuilder.Sql($"""
             CREATE VIRTUAL TABLE "JournalSearch" USING fts5(
