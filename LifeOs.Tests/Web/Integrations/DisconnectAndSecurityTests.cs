@@ -140,12 +140,18 @@ public sealed class DisconnectAndSecurityTests
 
         var tokens = harness.Oura.AllIssuedTokens.Concat(harness.Withings.AllIssuedTokens).Concat(harness.Oura.Codes.Keys).Concat(harness.Withings.Codes.Keys).ToList();
         Assert.Equal(4 + 4 + 1 + 1, tokens.Count);
-        var files = Directory.GetFiles(harness.App.DataDirectory, "lifeos.db*");
-        Assert.Contains(files, f => f.EndsWith("-wal", StringComparison.Ordinal));
-        foreach (var file in files)
+        // The -shm file holds only the WAL's index, never page contents, and SQLite may delete it (and checkpoint
+        // the WAL into the database) whenever its last connection closes. So both handles are opened before
+        // either is read, WAL first: a handle keeps a deleted file readable, and whatever a checkpoint moves
+        // out of the WAL after that is in the database file when it is read.
+        var wal = Path.Combine(harness.App.DataDirectory, "lifeos.db-wal");
+        Assert.True(File.Exists(wal));
+        var streams = new[] { wal, Path.Combine(harness.App.DataDirectory, "lifeos.db") }
+            .Select(file => (file, stream: new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)))
+            .ToList();
+        foreach (var (file, stream) in streams)
         {
-            // Read while the app still has the database open, so the WAL has not been checkpointed away.
-            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            await using var _ = stream;
             using var memory = new MemoryStream();
             await stream.CopyToAsync(memory, TestContext.Current.CancellationToken);
             var bytes = memory.ToArray();
