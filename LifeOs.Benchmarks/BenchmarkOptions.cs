@@ -19,6 +19,19 @@ internal sealed record BenchmarkOptions
           --keep-publish       keep the publish directory and print its path (for --skip-publish)
           --env KEY=VALUE      extra environment variable for the app, repeatable
                                (e.g. --env DOTNET_gcServer=0, as the Dockerfile sets)
+
+          circuits scenario:
+          --page PATH          the interactive page under test (default /)
+          --circuits N,M,...   concurrent circuits to hold, ascending (default 100,500)
+          --requests N         measured first-paint requests per app (default 200)
+          --switches N         measured range switches in the browser (default 30)
+          --switch-to SEL      Playwright selector of the control that switches to 1 year (default text="1 year")
+          --switch-back SEL    ... and back to 30 days (default text="30 days")
+          --static-ref REF     git ref of the static SSR app to compare first paint with (default main)
+          --skip-static-publish DIR  reuse a publish of that ref instead of publishing it
+          --hold N             keep the most circuits open N more seconds before closing them, to
+                               inspect the app (e.g. dotnet-gcdump collect -p PID; the PID is logged)
+          --only PARTS         run only some parts: cold,paint,memory,interaction (comma-separated)
           -h, --help           show this help
         """;
 
@@ -38,6 +51,19 @@ internal sealed record BenchmarkOptions
     public bool KeepPublish { get; init; }
     public IReadOnlyDictionary<string, string> AppEnvironment { get; init; } = new Dictionary<string, string>();
     public bool ShowHelp { get; init; }
+    public string Page { get; init; } = "/";
+    public IReadOnlyList<int> CircuitCounts { get; init; } = [100, 500];
+    public int Requests { get; init; } = 200;
+    public int Switches { get; init; } = 30;
+    public int HoldSeconds { get; init; }
+    public string SwitchTo { get; init; } = "text=\"1 year\"";
+    public string SwitchBack { get; init; } = "text=\"30 days\"";
+    public string StaticRef { get; init; } = "main";
+    public string? SkipStaticPublishDirectory { get; init; }
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>True when no --only was given or it names <paramref name="part"/>.</summary>
+    public bool Runs(string part) => Only.Count == 0 || Only.Contains(part);
 
     /// <exception cref="UsageException">An option is unknown, lacks its value or has a bad value.</exception>
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
@@ -62,6 +88,16 @@ internal sealed record BenchmarkOptions
                 "--skip-publish" => options with { SkipPublishDirectory = ValueOf(args, ref i) },
                 "--keep-publish" => options with { KeepPublish = true },
                 "--env" => options with { AppEnvironment = WithVariable(options.AppEnvironment, ValueOf(args, ref i)) },
+                "--page" => options with { Page = PagePath(ValueOf(args, ref i)) },
+                "--circuits" => options with { CircuitCounts = Ascending(name, ValueOf(args, ref i)) },
+                "--requests" => options with { Requests = PositiveInt(name, ValueOf(args, ref i)) },
+                "--switches" => options with { Switches = PositiveInt(name, ValueOf(args, ref i)) },
+                "--hold" => options with { HoldSeconds = NonNegativeInt(name, ValueOf(args, ref i)) },
+                "--switch-to" => options with { SwitchTo = ValueOf(args, ref i) },
+                "--switch-back" => options with { SwitchBack = ValueOf(args, ref i) },
+                "--static-ref" => options with { StaticRef = ValueOf(args, ref i) },
+                "--skip-static-publish" => options with { SkipStaticPublishDirectory = ValueOf(args, ref i) },
+                "--only" => options with { Only = Parts(ValueOf(args, ref i)) },
                 "-h" or "--help" => options with { ShowHelp = true },
                 _ => throw new UsageException($"Unknown option '{name}'."),
             };
@@ -89,6 +125,28 @@ internal sealed record BenchmarkOptions
         }
 
         return new Dictionary<string, string>(environment, StringComparer.Ordinal) { [assignment[..equals]] = assignment[(equals + 1)..] };
+    }
+
+    private static string PagePath(string value) =>
+        value.StartsWith('/') ? value : throw new UsageException($"Option '--page' needs a path starting with '/', not '{value}'.");
+
+    private static int[] Ascending(string name, string value)
+    {
+        var counts = value.Split(',', StringSplitOptions.TrimEntries).Select(part => PositiveInt(name, part)).ToArray();
+        return counts.SequenceEqual(counts.Order().Distinct())
+            ? counts
+            : throw new UsageException($"Option '{name}' needs ascending whole numbers, e.g. 100,500, not '{value}'.");
+    }
+
+    private static readonly string[] KnownParts = ["cold", "paint", "memory", "interaction"];
+
+    private static HashSet<string> Parts(string value)
+    {
+        var parts = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var unknown = parts.Except(KnownParts).ToList();
+        return unknown.Count == 0 && parts.Count > 0
+            ? parts
+            : throw new UsageException($"Option '--only' takes {string.Join(", ", KnownParts)}, not '{value}'.");
     }
 
     private static int PositiveInt(string name, string value) =>

@@ -55,9 +55,10 @@ internal sealed class DashboardBenchmark(BenchmarkOptions options)
         }
     }
 
-    private sealed record Seeded(long Samples, long HeartRateSamples, long DailyValues, int Goals, int JournalEntries, double Seconds);
+    internal sealed record Seeded(long Samples, long HeartRateSamples, long DailyValues, int Goals, int JournalEntries, double Seconds);
 
-    private static async Task<Seeded> SeedAsync(string dataDirectory, CancellationToken cancellationToken)
+    /// <summary>The dashboard's data set for the user <see cref="AccountRegistration"/> created (the circuits scenario seeds the same).</summary>
+    internal static async Task<Seeded> SeedAsync(string dataDirectory, CancellationToken cancellationToken)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         await using var store = await BenchStore.CreateAsync(dataDirectory, newUserId: null, cancellationToken);

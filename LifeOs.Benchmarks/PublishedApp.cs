@@ -81,9 +81,14 @@ internal sealed class PublishedApp : IAsyncDisposable
 
     public string Tail => OutputTail.Describe(StandardOutput, StandardError);
 
-    public static PublishedApp Start(AppLaunchSettings settings)
+    /// <summary>The app's process id (the <c>dotnet</c> host runs the app in its own process), for /proc and diagnostics.</summary>
+    public int ProcessId => process.Id;
+
+    /// <param name="dataDirectory">A data directory prepared beforehand (it is deleted on disposal like a fresh
+    /// one); null for a new, empty one.</param>
+    public static PublishedApp Start(AppLaunchSettings settings, string? dataDirectory = null)
     {
-        var dataDirectory = Directory.CreateDirectory(Path.Combine(settings.ScratchDirectory, $"data-{Guid.NewGuid():N}")).FullName;
+        dataDirectory ??= Directory.CreateDirectory(Path.Combine(settings.ScratchDirectory, $"data-{Guid.NewGuid():N}")).FullName;
         var app = new PublishedApp(settings, dataDirectory, FreeLoopbackPort());
         app.startedAt = Stopwatch.GetTimestamp();
         app.process.Start();

@@ -41,9 +41,14 @@ internal static class WebPublisher
     public static async Task<string> PublishAsync(string repositoryRoot, string scratchDirectory, CancellationToken cancellationToken)
     {
         var sourceRoot = Path.Combine(scratchDirectory, "src");
-        var publishDirectory = Path.Combine(scratchDirectory, "publish");
         SnapshotSources(repositoryRoot, sourceRoot);
+        return await PublishSourcesAsync(sourceRoot, Path.Combine(scratchDirectory, "publish"), cancellationToken);
+    }
 
+    /// <summary>Publishes the web project of a source tree laid out like the repository (a snapshot, or another ref's files).</summary>
+    /// <returns>The publish directory.</returns>
+    public static async Task<string> PublishSourcesAsync(string sourceRoot, string publishDirectory, CancellationToken cancellationToken)
+    {
         string[] arguments =
         [
             "publish", WebProject, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", publishDirectory, "-nologo",

@@ -45,7 +45,9 @@ public static class CoreServiceCollectionExtensions
         services.AddJournal();
         services.AddSync(configuration);
         services.AddScoped<Dashboard.DashboardService>();
+        services.AddScoped<Dashboard.MetricHistoryService>();
         services.AddScoped<Goals.GoalService>();
+        services.AddScoped<Export.IUserDataExporter, Goals.GoalsExporter>();
 
         // Where the areas meet: the journal feeds the dashboard and goals; health and goals feed the weekly review.
         services.AddScoped<Dashboard.IDailySeriesProvider, Journal.JournalDashboardSeries>();

@@ -2,11 +2,18 @@ using System.Reflection;
 using LifeOs.Core;
 using LifeOs.Core.Accounts;
 using LifeOs.Core.Data;
+using LifeOs.Web.Authorization;
 using LifeOs.Web.Components;
 using LifeOs.Web.Components.Account;
 using LifeOs.Web.Endpoints;
+using LifeOs.Web.Components.Pages.Home;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using MudBlazor;
+using MudBlazor.Services;
 
 namespace LifeOs.Web;
 
@@ -18,8 +25,14 @@ public static class WebApplicationExtensions
 
     public static WebApplicationBuilder AddLifeOsWeb(this WebApplicationBuilder builder)
     {
-        var services = builder.Services;
-        var dataDirectory = services.AddLifeOsCore(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddLifeOsWeb(builder.Configuration, builder.Environment);
+        return builder;
+    }
+
+    /// <summary>Every service the web app uses; component tests build their services from this too.</summary>
+    public static IServiceCollection AddLifeOsWeb(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var dataDirectory = services.AddLifeOsCore(configuration, environment.ContentRootPath);
         dataDirectory.EnsureWritable();
 
         // Keys live in the data directory so cookies and encrypted tokens survive restarts and upgrades.
@@ -27,11 +40,26 @@ public static class WebApplicationExtensions
             .SetApplicationName("LifeOs")
             .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.KeysPath));
 
-        services.AddRazorComponents();
+        services.AddRazorComponents()
+            .AddInteractiveServerComponents(options => ConfigureCircuits(options, environment))
+            // A text field sends its whole value with each change (a journal entry may hold 100,000 characters, up to
+            // 300 KB of UTF-8), and the browser hands the prerendered pages' state back over the hub when the circuit
+            // starts (a year of dashboard charts is ~35 KB): both are past SignalR's 32 KB default, which drops the circuit.
+            .AddHubOptions(options => options.MaximumReceiveMessageSize = MaximumReceiveMessageSize);
+        services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomCenter;
+            options.SnackbarConfiguration.PreventDuplicates = true;
+            options.SnackbarConfiguration.VisibleStateDuration = 5000;
+            options.SnackbarConfiguration.ShowCloseIcon = true;
+        });
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddScoped<IdentityRedirectManager>();
-        services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
+        services.AddTransient(typeof(Scoped<>));
+        // The Today page's prerendered state travels compressed (it is encrypted in the page, so nothing else would shrink it).
+        services.AddSingleton<PersistentComponentStateSerializer<TodayView>, TodayViewStateSerializer>();
 
         services.AddAuthentication(options =>
             {
@@ -39,7 +67,7 @@ public static class WebApplicationExtensions
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddIdentityCookies();
-        services.AddAuthorization();
+        services.AddLifeOsAuthorization();
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {
@@ -47,8 +75,8 @@ public static class WebApplicationExtensions
                 options.SignIn.RequireConfirmedAccount = false;
                 options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = builder.Configuration.GetValue("LifeOs:Lockout:MaxFailedAttempts", 5);
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(builder.Configuration.GetValue("LifeOs:Lockout:Minutes", 15));
+                options.Lockout.MaxFailedAccessAttempts = configuration.GetValue("LifeOs:Lockout:MaxFailedAttempts", 5);
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(configuration.GetValue("LifeOs:Lockout:Minutes", 15));
                 options.Password.RequiredLength = 8;
                 options.Password.RequireNonAlphanumeric = false;
                 options.User.RequireUniqueEmail = true;
@@ -74,7 +102,30 @@ public static class WebApplicationExtensions
         });
 
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
-        return builder;
+        return services;
+    }
+
+    /// <summary>
+    /// The largest message a browser may send over the circuit (SignalR's default is 32 KB): a whole journal entry
+    /// as typed, or the prerendered pages' state handed back when the circuit starts. Only signed-in people reach the hub.
+    /// </summary>
+    public const int MaximumReceiveMessageSize = 1024 * 1024;
+
+    /// <summary>
+    /// Circuit settings, chosen for a household server whose people use phones that sleep (README: "Interactive
+    /// pages and circuits"). A dropped connection reconnects to its live circuit for 3 minutes; after that the
+    /// circuit is evicted and its persisted page state ([PersistentState]) is kept for 12 hours, so a phone that
+    /// slept overnight resumes on the page it left instead of starting over. Both bounds cap memory.
+    /// </summary>
+    public static void ConfigureCircuits(CircuitOptions options, IHostEnvironment environment)
+    {
+        options.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
+        options.DisconnectedCircuitMaxRetained = 100;
+        options.PersistedCircuitInMemoryRetentionPeriod = TimeSpan.FromHours(12);
+        options.PersistedCircuitInMemoryMaxRetained = 1000;
+        options.JSInteropDefaultCallTimeout = TimeSpan.FromSeconds(30);
+        // Detailed errors reach the browser only on a developer's machine; people see the error UI.
+        options.DetailedErrors = environment.IsDevelopment();
     }
 
     public static async Task MigrateDatabaseAsync(this WebApplication app)
@@ -96,7 +147,6 @@ public static class WebApplicationExtensions
         // Explicit, so that re-executed error and not-found pages pass through authorization too.
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseMetricsImportUploadLimit();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
@@ -104,7 +154,8 @@ public static class WebApplicationExtensions
         app.MapIntegrationEndpoints();
         app.MapMetricsImportEndpoints();
         app.MapJournalEndpoints();
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         return app;
     }

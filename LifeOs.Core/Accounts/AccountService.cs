@@ -17,14 +17,17 @@ public sealed class AccountService(
 {
     internal const string RegistrationSettingKey = "Registration";
 
-    /// <summary>A new, unsaved user with this install's defaults.</summary>
-    public ApplicationUser NewUser(string email) => new()
+    /// <summary>
+    /// A new, unsaved user with this install's defaults. <paramref name="timeZoneId"/> is the zone the person
+    /// chose at sign-up (proposed from their browser); without a known IANA id, LifeOs:DefaultTimeZone applies.
+    /// </summary>
+    public ApplicationUser NewUser(string email, string? timeZoneId = null) => new()
     {
         UserName = email,
         Email = email,
         // No mail server is assumed, so addresses are not confirmed by mail.
         EmailConfirmed = true,
-        TimeZoneId = options.Value.DefaultTimeZone,
+        TimeZoneId = TimeZones.IsKnown(timeZoneId) ? timeZoneId! : options.Value.DefaultTimeZone,
         UnitSystem = UnitSystem.Metric,
         CreatedAt = time.GetUtcNow().UtcDateTime,
     };

@@ -20,10 +20,22 @@ public class ApplicationUser : IdentityUser
     public DateTime CreatedAt { get; set; }
 
     public DateTime? LastSignInAt { get; set; }
+
+    /// <summary>Light, dark, or whatever the device uses; every page follows it.</summary>
+    [PersonalData]
+    public ThemeMode ThemeMode { get; set; } = ThemeMode.System;
 }
 
 public enum UnitSystem
 {
     Metric = 0,
     Imperial = 1,
+}
+
+public enum ThemeMode
+{
+    /// <summary>Follow the device's light or dark setting, and its changes.</summary>
+    System = 0,
+    Light = 1,
+    Dark = 2,
 }

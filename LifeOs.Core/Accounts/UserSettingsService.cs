@@ -23,6 +23,15 @@ public sealed class UserSettingsService(LifeOsDbContext db, HealthStore health)
             .Select(u => new UserSettings(u.TimeZoneId, u.UnitSystem, u.DayStartHour))
             .SingleOrDefaultAsync(cancellationToken);
 
+    /// <summary>The user's light/dark choice; <see cref="ThemeMode.System"/> for an unknown user.</summary>
+    public async Task<ThemeMode> GetThemeAsync(string userId, CancellationToken cancellationToken = default) =>
+        await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => (ThemeMode?)u.ThemeMode).SingleOrDefaultAsync(cancellationToken) ?? ThemeMode.System;
+
+    /// <returns>False when the mode is not one LifeOs knows or the user does not exist.</returns>
+    public async Task<bool> SetThemeAsync(string userId, ThemeMode mode, CancellationToken cancellationToken = default) =>
+        Enum.IsDefined(mode)
+        && await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.ThemeMode, mode), cancellationToken) == 1;
+
     public static Dictionary<string, string> Validate(UserSettings settings)
     {
         var errors = new Dictionary<string, string>();

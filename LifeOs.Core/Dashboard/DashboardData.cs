@@ -1,3 +1,4 @@
+using System.Globalization;
 using LifeOs.Core.Accounts;
 
 namespace LifeOs.Core.Dashboard;
@@ -11,6 +12,7 @@ public sealed record DailySeries(string Code, string Name, string Unit, IReadOnl
 public readonly record struct DayValue(DateOnly Day, double Value);
 
 /// <summary>A "today / last night" card: the latest value against the user's own 30-day baseline.</summary>
+/// <param name="Kicker">The day the value is from, as a person says it ("Last night", "Today", "Yesterday", "Mon 23 Nov"); empty without a value.</param>
 /// <param name="HigherIsBetter">Null when neither direction is better (weight).</param>
 public sealed record MetricCard(
     string Code,
@@ -25,6 +27,18 @@ public sealed record MetricCard(
     double? SecondValue = null)
 {
     public double? Delta => Value is { } v && Baseline is { } b ? v - b : null;
+
+    /// <summary>
+    /// Names the day a value is from, never claiming more than it is: "Today" only for today's value,
+    /// "Last night" only for a night that ended this morning (<paramref name="night"/>: sleep and what the ring measures during it).
+    /// </summary>
+    public static string When(DateOnly day, DateOnly today, bool night) => (today.DayNumber - day.DayNumber) switch
+    {
+        0 => night ? "Last night" : "Today",
+        1 => "Yesterday",
+        _ when day.Year == today.Year => day.ToString("ddd d MMM", CultureInfo.InvariantCulture),
+        _ => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture),
+    };
 }
 
 /// <summary>A chosen day's heart rate, minute by minute (downsampled), in local time.</summary>
@@ -34,6 +48,7 @@ public sealed record HeartRateDay(DateOnly Day, IReadOnlyList<(DateTime LocalTim
 public sealed record Insight(string Sentence, string X, string Y, int LagDays, double R, double P, int N);
 
 /// <summary>Everything the dashboard shows for one user and one range.</summary>
+/// <param name="DayError">Why the requested heart-rate day was not used (then the latest day with samples is shown).</param>
 public sealed record DashboardData(
     DashboardRange Range,
     string? RangeError,
@@ -44,7 +59,8 @@ public sealed record DashboardData(
     IReadOnlyList<MetricCard> Cards,
     IReadOnlyDictionary<string, DailySeries> Series,
     HeartRateDay? HeartRate,
-    IReadOnlyList<Insight> Insights)
+    IReadOnlyList<Insight> Insights,
+    string? DayError = null)
 {
     public DailySeries Get(string code) => Series.TryGetValue(code, out var series) ? series : DailySeries.Empty(code, code, "");
 }

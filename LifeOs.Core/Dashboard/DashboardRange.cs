@@ -16,6 +16,7 @@ public sealed record DashboardRange(string Key, DateOnly From, DateOnly To)
     {
         "custom" => $"{From:d MMM yyyy} – {To:d MMM yyyy}",
         "all" => "all time",
+        "1y" => "the last year",
         _ => "the last " + Presets.Single(p => p.Key == Key).Label,
     };
 
@@ -49,13 +50,21 @@ public sealed record DashboardRange(string Key, DateOnly From, DateOnly To)
                     return (Fallback(today), "Choose dates between 1900 and 2100, at most 20 years apart.");
                 }
 
+                if (t > today)
+                {
+                    return (Fallback(today), "The end date is after today: there is nothing to show there yet. Choose dates up to today.");
+                }
+
                 return (new("custom", f, t), null);
             default:
-                return (Fallback(today), $"'{key}' is not a period LifeOs knows; showing the last 30 days.");
+                return (Fallback(today), $"'{Shorten(key)}' is not a period LifeOs knows; showing the last 30 days.");
         }
     }
 
     private static DashboardRange Fallback(DateOnly today) => new(Default, today.AddDays(-29), today);
+
+    /// <summary>The request's own words, cut short: a pasted page of text must not fill the message.</summary>
+    internal static string Shorten(string text) => text.Length <= 24 ? text : string.Concat(text.AsSpan(0, 24), "…");
 
     private static bool TryDate(string? text, out DateOnly date) =>
         DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);

@@ -12,7 +12,8 @@ public sealed class DashboardService(LifeOsDbContext db, TimeProvider time, Heal
     public const string Energy = "energy";
     public const string JournalEntries = "journal_entries";
     public const string WeightChange = "weight_change";
-    public const int MaxPoints = 1000;
+    /// <summary>At most this many points per chart series (a chart is at most ~600 px wide): the heart-rate day here, daily series in the page's charts.</summary>
+    public const int MaxPoints = 600;
     public const int MinInsightDays = 14;
 
     /// <summary>Metrics the dashboard reads; everything else stays in the database.</summary>
@@ -67,6 +68,7 @@ public sealed class DashboardService(LifeOsDbContext db, TimeProvider time, Heal
         var hasAnyData = history.Values.Any(s => s.Points.Count > 0)
             || await db.DailyValues.AnyAsync(d => d.UserId == userId, cancellationToken);
 
+        var (day, dayError) = ParseDay(heartRateDay, today);
         return new DashboardData(
             range,
             rangeError,
@@ -74,10 +76,11 @@ public sealed class DashboardService(LifeOsDbContext db, TimeProvider time, Heal
             TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, zone),
             user.UnitSystem,
             hasAnyData,
-            Cards(history, range.To),
+            Cards(history, range.To, today),
             inRange,
-            await HeartRateAsync(userId, zone, inRange[MetricCatalogue.HeartRate], heartRateDay, cancellationToken),
-            Insights(inRange));
+            await HeartRateAsync(userId, zone, inRange[MetricCatalogue.HeartRate], day, cancellationToken),
+            Insights(inRange),
+            dayError);
     }
 
     private async Task<DateOnly?> FirstDayAsync(string userId, CancellationToken cancellationToken)
@@ -110,42 +113,59 @@ public sealed class DashboardService(LifeOsDbContext db, TimeProvider time, Heal
         return new DailySeries(WeightChange, "weight change", weight.Unit, changes);
     }
 
-    private static IReadOnlyList<MetricCard> Cards(Dictionary<string, DailySeries> history, DateOnly end)
+    private static IReadOnlyList<MetricCard> Cards(Dictionary<string, DailySeries> history, DateOnly end, DateOnly today)
     {
-        MetricCard Card(string code, string title, string kicker, bool? higherIsBetter, string? second = null)
+        // night: a value the ring dates on the morning it ends (sleep, and the heart measured during it).
+        MetricCard Card(string code, string title, bool night, bool? higherIsBetter, string? second = null)
         {
             var series = history[code];
             var latest = series.Points.LastOrDefault(p => p.Day <= end && p.Day > end.AddDays(-BaselineDays));
             if (latest == default)
             {
-                return new MetricCard(code, title, kicker, null, null, series.Unit, null, higherIsBetter, []);
+                return new MetricCard(code, title, "", null, null, series.Unit, null, higherIsBetter, []);
             }
 
             var before = series.Points.Where(p => p.Day < latest.Day && p.Day >= latest.Day.AddDays(-BaselineDays)).ToList();
             var byDay = series.Points.Where(p => p.Day > latest.Day.AddDays(-14) && p.Day <= latest.Day).ToDictionary(p => p.Day, p => p.Value);
             var spark = Enumerable.Range(0, 14).Select(i => byDay.TryGetValue(latest.Day.AddDays(i - 13), out var v) ? v : (double?)null).ToList();
             var secondValue = second is null ? null : history[second].Points.Where(p => p.Day == latest.Day).Select(p => (double?)p.Value).FirstOrDefault();
-            return new MetricCard(code, title, kicker, latest.Day, latest.Value, series.Unit, before.Count >= 3 ? before.Average(p => p.Value) : null, higherIsBetter, spark, secondValue);
+            return new MetricCard(code, title, MetricCard.When(latest.Day, today, night), latest.Day, latest.Value, series.Unit, before.Count >= 3 ? before.Average(p => p.Value) : null, higherIsBetter, spark, secondValue);
         }
 
         return
         [
-            Card(MetricCatalogue.SleepDuration, "Sleep", "Last night", true),
-            Card(MetricCatalogue.SleepScore, "Sleep score", "Last night", true),
-            Card(MetricCatalogue.ReadinessScore, "Readiness", "Today", true),
-            Card(MetricCatalogue.Steps, "Steps", "Today", true),
-            Card(MetricCatalogue.RestingHeartRate, "Resting heart rate", "Last night", false),
-            Card(MetricCatalogue.HrvRmssd, "HRV", "Last night", true),
-            Card(MetricCatalogue.Weight, "Weight", "Latest", null),
-            Card(MetricCatalogue.Systolic, "Blood pressure", "Latest", false, MetricCatalogue.Diastolic),
+            Card(MetricCatalogue.SleepDuration, "Sleep", night: true, true),
+            Card(MetricCatalogue.SleepScore, "Sleep score", night: true, true),
+            Card(MetricCatalogue.ReadinessScore, "Readiness", night: false, true),
+            Card(MetricCatalogue.Steps, "Steps", night: false, true),
+            Card(MetricCatalogue.RestingHeartRate, "Resting heart rate", night: true, false),
+            Card(MetricCatalogue.HrvRmssd, "HRV", night: true, true),
+            Card(MetricCatalogue.Weight, "Weight", night: false, null),
+            Card(MetricCatalogue.Systolic, "Blood pressure", night: false, false, MetricCatalogue.Diastolic),
         ];
     }
 
-    private async Task<HeartRateDay?> HeartRateAsync(string userId, TimeZoneInfo zone, DailySeries daily, string? requested, CancellationToken cancellationToken)
+    /// <summary>The heart-rate day asked for in the query string: a real day between 1900 and today, or none (with why).</summary>
+    private static (DateOnly? Day, string? Error) ParseDay(string? requested, DateOnly today)
     {
-        DateOnly? day = DateOnly.TryParseExact(requested, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var asked)
-            ? asked
-            : daily.Points.Count > 0 ? daily.Points[^1].Day : null;
+        if (string.IsNullOrWhiteSpace(requested))
+        {
+            return (null, null);
+        }
+
+        if (!DateOnly.TryParseExact(requested.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return (null, $"'{DashboardRange.Shorten(requested.Trim())}' is not a day (year-month-day); showing the latest day with heart rate.");
+        }
+
+        return day.Year < 1900 || day > today
+            ? (null, "Choose a day between 1900 and today; showing the latest day with heart rate.")
+            : (day, null);
+    }
+
+    private async Task<HeartRateDay?> HeartRateAsync(string userId, TimeZoneInfo zone, DailySeries daily, DateOnly? requested, CancellationToken cancellationToken)
+    {
+        var day = requested ?? (daily.Points.Count > 0 ? daily.Points[^1].Day : null);
         if (day is not { } chosen)
         {
             return null;

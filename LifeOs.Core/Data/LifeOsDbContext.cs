@@ -24,6 +24,8 @@ public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : Identi
 
     public DbSet<Journal.JournalPreferences> JournalPreferences => Set<Journal.JournalPreferences>();
 
+    public DbSet<Journal.JournalDraft> JournalDrafts => Set<Journal.JournalDraft>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

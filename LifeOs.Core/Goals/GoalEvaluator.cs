@@ -16,8 +16,58 @@ public enum DayResult
     Pending,
 }
 
-public sealed record WeekScore(double Achieved, double Needed, int DaysWithData, bool Hit, string Unit);
+/// <summary>One day of a goal's 30-day strip.</summary>
+public readonly record struct DayMark(DateOnly Day, DayResult Result);
 
+/// <summary>
+/// Where a goal stands now, in one word. Each state is decided from the same day results as the strip and
+/// the week's numbers (never from a second rule of its own), so the word cannot say what the strip does not.
+/// </summary>
+public enum GoalState
+{
+    /// <summary>Starts after today.</summary>
+    NotStarted,
+
+    /// <summary>A daily or weekly goal whose last day has passed.</summary>
+    Ended,
+
+    /// <summary>Nothing to judge yet: no day scored this week (today is not over, or there is no data), or no weigh-in since a body target started.</summary>
+    NotScoredYet,
+
+    /// <summary>
+    /// Every-day goals: every day scored this week was met (and at least one was). Weekly averages: the
+    /// average of the days scored so far meets the target. Body targets: the latest weigh-in is on or better
+    /// than the line from where the user started to the target (the strip's own test for that day).
+    /// </summary>
+    OnTrack,
+
+    /// <summary>Days-a-week goals: not met yet, and enough days are left in the week to meet it.</summary>
+    InProgress,
+
+    /// <summary>This week's target is met (every day of it, or enough days), or the body target is reached.</summary>
+    Met,
+
+    /// <summary>
+    /// Every-day goals: a day this week was missed. Days-a-week goals: too few days are left to meet it.
+    /// Weekly averages: below the target so far. Body targets: the latest weigh-in is behind the line, or the date passed.
+    /// </summary>
+    Behind,
+}
+
+/// <summary>
+/// The week in progress (or one under review), counted from the same day results as the strip.
+/// <paramref name="Achieved"/>: days met, or the average of the days scored. <paramref name="Needed"/>: days needed
+/// this week (every day of the week that is part of the goal, or the days a week, at most as many as the week
+/// holds), or the target. <paramref name="DaysWithData"/>: days scored so far (met or missed).
+/// <paramref name="DaysLeft"/>: today while it is not over, and the days after it that are part of the goal.
+/// </summary>
+public sealed record WeekScore(double Achieved, double Needed, int DaysWithData, bool Hit, string Unit, int Missed, int NoData, int DaysLeft);
+
+/// <summary>
+/// A body target's progress. <paramref name="OnTrack"/>: reached, or the latest weigh-in is on or better than
+/// <paramref name="Expected"/>, the line's value on that day (from where the user started to the target on its date).
+/// The projection from the 30-day trend is shown beside it, but does not decide it.
+/// </summary>
 public sealed record BodyProgress(
     double? Current,
     DateOnly? CurrentDay,
@@ -27,7 +77,8 @@ public sealed record BodyProgress(
     double? ActualPerWeek,
     DateOnly? ProjectedDate,
     bool Reached,
-    bool OnTrack);
+    bool OnTrack,
+    double? Expected);
 
 /// <summary>Where a goal stands, computed fresh from the data each time (so it can never disagree with it).</summary>
 public sealed record GoalStatus(
@@ -38,13 +89,15 @@ public sealed record GoalStatus(
     int CurrentStreak,
     int BestStreak,
     bool StreakInWeeks,
-    IReadOnlyList<(DateOnly Day, DayResult Result)> Last30Days,
-    BodyProgress? Body);
+    IReadOnlyList<DayMark> Last30Days,
+    BodyProgress? Body,
+    GoalState State);
 
 /// <summary>
-/// Pure evaluation of one goal over the user's local days. Weeks start on Monday (ISO). With the grace
-/// rule, one missed day in any 7 bridges a daily streak instead of breaking it (it does not count towards
-/// it); weekly streaks count whole weeks, the week in progress only once it is hit.
+/// Pure evaluation of one goal over the user's local days. Weeks start on Monday (ISO). A day without data
+/// is not a miss: it neither counts towards a streak nor breaks it. With the grace rule, one missed day in
+/// any 7 bridges a daily streak instead of breaking it (it does not count towards it); weekly streaks count
+/// whole weeks, the week in progress only once it is hit.
 /// </summary>
 public static class GoalEvaluator
 {
@@ -52,22 +105,21 @@ public static class GoalEvaluator
     {
         var end = goal.Kind != GoalKind.BodyTarget && goal.EndDate is { } last && last < today ? last : today;
         var baseline = goal.Kind == GoalKind.BodyTarget ? Baseline(goal, values) : null;
-        var dayResult = (DateOnly day) => Day(goal, day, today, end, values, journalDays, baseline);
+        DayResult Result(DateOnly day) => Day(goal, day, today, end, values, journalDays, baseline);
 
-        var strip = Enumerable.Range(0, 30).Select(i => today.AddDays(i - 29)).Select(d => (d, dayResult(d))).ToList();
-        values.TryGetValue(today, out var todayValue);
-        var todayHas = values.ContainsKey(today);
+        var strip = Enumerable.Range(0, 30).Select(i => today.AddDays(i - 29)).Select(d => new DayMark(d, Result(d))).ToList();
+        double? todayValue = values.TryGetValue(today, out var value) ? value : null;
 
         if (goal.Kind == GoalKind.BodyTarget)
         {
-            var body = Body(goal, today, values);
-            var streak = 0;
-            return new GoalStatus(goal, todayHas ? todayValue : null, dayResult(today), null, streak, streak, false, strip, body);
+            var body = Body(goal, today, values, baseline);
+            return new GoalStatus(goal, todayValue, Result(today), null, 0, 0, false, strip, body, BodyState(goal, today, body));
         }
 
-        var weekly = goal.Kind is GoalKind.WeeklyAverage or GoalKind.WeeklyCount || (goal.Kind == GoalKind.JournalHabit && (goal.DaysPerWeek ?? 7) < 7);
-        var (current, best) = weekly ? WeekStreaks(goal, today, end, values, journalDays) : DayStreaks(goal, today, end, dayResult, grace);
-        return new GoalStatus(goal, todayHas ? todayValue : null, dayResult(today), Week(goal, WeekStart(today), today, end, values, journalDays), current, best, weekly, strip, null);
+        var weekly = IsDaysAWeek(goal) || goal.Kind == GoalKind.WeeklyAverage;
+        var (current, best) = weekly ? WeekStreaks(goal, today, end, Result, values) : DayStreaks(goal, today, end, Result, grace);
+        var week = Week(goal, WeekStart(today), today, Result, values);
+        return new GoalStatus(goal, todayValue, Result(today), week, current, best, weekly, strip, null, State(goal, today, week));
     }
 
     public static DateOnly WeekStart(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
@@ -75,7 +127,11 @@ public static class GoalEvaluator
     public static bool Meets(Goal goal, double value) =>
         goal.Comparison == Comparison.AtLeast ? value >= goal.Target : value <= goal.Target;
 
-    private static DayResult Day(Goal goal, DateOnly day, DateOnly today, DateOnly end, IReadOnlyDictionary<DateOnly, double> values, IReadOnlySet<DateOnly> journalDays, double? baseline)
+    /// <summary>A goal met on some days of each week (a number of days, or a journal habit on fewer than 7), rather than every day.</summary>
+    public static bool IsDaysAWeek(Goal goal) =>
+        goal.Kind == GoalKind.WeeklyCount || (goal.Kind == GoalKind.JournalHabit && (goal.DaysPerWeek ?? 7) < 7);
+
+    private static DayResult Day(Goal goal, DateOnly day, DateOnly today, DateOnly end, IReadOnlyDictionary<DateOnly, double> values, IReadOnlySet<DateOnly> journalDays, (DateOnly Day, double Value)? baseline)
     {
         if (day < goal.StartDate || day > end)
         {
@@ -92,30 +148,46 @@ public static class GoalEvaluator
             return day == today ? DayResult.Pending : DayResult.NoData;
         }
 
-        var met = baseline is { } start ? OnTrajectory(goal, day, value, start) : Meets(goal, value);
+        var met = goal.Kind == GoalKind.BodyTarget && baseline is { } start ? OnTrajectory(goal, day, value, start) : Meets(goal, value);
         // Today is not over for a running total: 7,000 steps by noon is not a miss yet. Last night's
         // sleep or this morning's weigh-in is final.
         var runningTotal = MetricCatalogue.Find(goal.MetricCode ?? "") is { Group: MetricGroup.Activity, Aggregation: Aggregation.Sum };
         return met ? DayResult.Hit : day == today && runningTotal ? DayResult.Pending : DayResult.Missed;
     }
 
-    /// <summary>Where the user stood when a body target started: the last value on or before its start, else the first after.</summary>
-    private static double? Baseline(Goal goal, IReadOnlyDictionary<DateOnly, double> values) =>
-        values.Where(v => v.Key <= goal.StartDate).OrderByDescending(v => v.Key).Select(v => (double?)v.Value).FirstOrDefault()
-            ?? values.Where(v => v.Key >= goal.StartDate).OrderBy(v => v.Key).Select(v => (double?)v.Value).FirstOrDefault();
+    /// <summary>
+    /// Where the user stood when a body target started: the average of the week up to its start (one weigh-in
+    /// a little low or high would otherwise tilt the whole line), else the first weigh-in after it, from its own day.
+    /// </summary>
+    private static (DateOnly Day, double Value)? Baseline(Goal goal, IReadOnlyDictionary<DateOnly, double> values)
+    {
+        var before = values.Where(v => v.Key <= goal.StartDate && v.Key > goal.StartDate.AddDays(-7)).Select(v => v.Value).ToList();
+        if (before.Count > 0)
+        {
+            return (goal.StartDate, before.Average());
+        }
+
+        var after = values.Where(v => v.Key > goal.StartDate).OrderBy(v => v.Key).Take(1).ToList();
+        return after.Count == 0 ? null : (after[0].Key, after[0].Value);
+    }
 
     /// <summary>
     /// A body target's day is a hit when the value is on the straight line from where the user stood when
     /// the goal started to the target on its date (or better), so the strip shows progress, not only arrival.
     /// </summary>
-    private static bool OnTrajectory(Goal goal, DateOnly day, double value, double baseline)
+    private static bool OnTrajectory(Goal goal, DateOnly day, double value, (DateOnly Day, double Value) baseline) =>
+        OnOrBetter(goal, value, Line(goal, day, baseline));
+
+    private static double Line(Goal goal, DateOnly day, (DateOnly Day, double Value) baseline)
     {
         var end = goal.EndDate ?? day;
-        var span = Math.Max(end.DayNumber - goal.StartDate.DayNumber, 1);
-        var progress = Math.Clamp((day.DayNumber - goal.StartDate.DayNumber) / (double)span, 0, 1);
-        var expected = baseline + ((goal.Target - baseline) * progress);
-        return goal.Comparison == Comparison.AtLeast ? value >= expected - 1e-9 : value <= expected + 1e-9;
+        var span = Math.Max(end.DayNumber - baseline.Day.DayNumber, 1);
+        var progress = Math.Clamp((day.DayNumber - baseline.Day.DayNumber) / (double)span, 0, 1);
+        return baseline.Value + ((goal.Target - baseline.Value) * progress);
     }
+
+    private static bool OnOrBetter(Goal goal, double value, double expected) =>
+        goal.Comparison == Comparison.AtLeast ? value >= expected - 1e-9 : value <= expected + 1e-9;
 
     private static (int Current, int Best) DayStreaks(Goal goal, DateOnly today, DateOnly end, Func<DateOnly, DayResult> result, bool grace)
     {
@@ -129,8 +201,8 @@ public static class GoalEvaluator
                     run++;
                     best = Math.Max(best, run);
                     break;
-                case DayResult.Pending:
-                    break; // today is not over
+                case DayResult.Pending or DayResult.NoData:
+                    break; // today is not over; a day without data is not a miss
                 default:
                     if (grace && run > 0 && (lastForgiven is not { } forgiven || forgiven.DayNumber <= day.DayNumber - 7))
                     {
@@ -150,14 +222,13 @@ public static class GoalEvaluator
         return (end < today ? 0 : run, best);
     }
 
-    private static (int Current, int Best) WeekStreaks(Goal goal, DateOnly today, DateOnly end, IReadOnlyDictionary<DateOnly, double> values, IReadOnlySet<DateOnly> journalDays)
+    private static (int Current, int Best) WeekStreaks(Goal goal, DateOnly today, DateOnly end, Func<DateOnly, DayResult> result, IReadOnlyDictionary<DateOnly, double> values)
     {
         int run = 0, best = 0;
         var thisWeek = WeekStart(today);
         for (var week = WeekStart(goal.StartDate); week <= end; week = week.AddDays(7))
         {
-            var hit = Week(goal, week, today, end, values, journalDays).Hit;
-            if (hit)
+            if (Week(goal, week, today, result, values).Hit)
             {
                 run++;
                 best = Math.Max(best, run);
@@ -171,35 +242,70 @@ public static class GoalEvaluator
         return (end < today ? 0 : run, best);
     }
 
-    private static WeekScore Week(Goal goal, DateOnly monday, DateOnly today, DateOnly end, IReadOnlyDictionary<DateOnly, double> values, IReadOnlySet<DateOnly> journalDays)
+    private static WeekScore Week(Goal goal, DateOnly monday, DateOnly today, Func<DateOnly, DayResult> result, IReadOnlyDictionary<DateOnly, double> values)
     {
-        var days = Enumerable.Range(0, 7).Select(monday.AddDays).Where(d => d >= goal.StartDate && d <= end && d <= today).ToList();
-        var withData = days.Where(values.ContainsKey).ToList();
-        switch (goal.Kind)
+        var inGoal = Enumerable.Range(0, 7).Select(monday.AddDays)
+            .Where(d => d >= goal.StartDate && (goal.EndDate is not { } last || d <= last)).ToList();
+        var soFar = inGoal.Where(d => d <= today).Select(d => (Day: d, Result: result(d))).ToList();
+        int Count(DayResult r) => soFar.Count(d => d.Result == r);
+        var (hits, missed, noData) = (Count(DayResult.Hit), Count(DayResult.Missed), Count(DayResult.NoData));
+        var daysLeft = Count(DayResult.Pending) + inGoal.Count(d => d > today);
+        var scored = hits + missed;
+
+        if (goal.Kind == GoalKind.WeeklyAverage)
         {
-            case GoalKind.WeeklyAverage:
-                var average = withData.Count == 0 ? double.NaN : withData.Average(d => values[d]);
-                return new WeekScore(average, goal.Target, withData.Count, withData.Count > 0 && Meets(goal, average), "average");
-            case GoalKind.JournalHabit:
-                var written = days.Count(journalDays.Contains);
-                var needed = goal.DaysPerWeek ?? 7;
-                return new WeekScore(written, needed, written, written >= needed, "days");
-            case GoalKind.WeeklyCount:
-                var hits = withData.Count(d => Meets(goal, values[d]));
-                return new WeekScore(hits, goal.DaysPerWeek ?? 7, withData.Count, hits >= (goal.DaysPerWeek ?? 7), "days");
-            default:
-                var daily = withData.Count(d => Meets(goal, values[d]));
-                return new WeekScore(daily, days.Count, withData.Count, daily == days.Count && days.Count > 0, "days");
+            // The days the strip colours: today's running total counts once it is on target, like its cell.
+            var scoredValues = soFar.Where(d => d.Result is DayResult.Hit or DayResult.Missed).Select(d => values[d.Day]).ToList();
+            var average = scoredValues.Count == 0 ? 0 : scoredValues.Average();
+            return new WeekScore(average, goal.Target, scored, scored > 0 && Meets(goal, average), "average", missed, noData, daysLeft);
         }
+
+        // A week the goal only partly covers (it started on a Friday) needs no more days than it holds.
+        var needed = IsDaysAWeek(goal) ? Math.Min(goal.DaysPerWeek ?? 7, inGoal.Count) : inGoal.Count;
+        return new WeekScore(hits, needed, scored, needed > 0 && hits >= needed, "days", missed, noData, daysLeft);
     }
 
-    private static BodyProgress Body(Goal goal, DateOnly today, IReadOnlyDictionary<DateOnly, double> values)
+    private static GoalState State(Goal goal, DateOnly today, WeekScore week)
+    {
+        if (goal.StartDate > today)
+        {
+            return GoalState.NotStarted;
+        }
+
+        if (goal.EndDate is { } last && last < today)
+        {
+            return GoalState.Ended;
+        }
+
+        if (goal.Kind == GoalKind.WeeklyAverage)
+        {
+            return week.DaysWithData == 0 ? GoalState.NotScoredYet : week.Hit ? GoalState.OnTrack : GoalState.Behind;
+        }
+
+        if (IsDaysAWeek(goal))
+        {
+            return week.Hit ? GoalState.Met : week.Achieved + week.DaysLeft < week.Needed ? GoalState.Behind : GoalState.InProgress;
+        }
+
+        // Every day: one missed day this week is behind; a day without data is not a miss.
+        return week.Missed > 0 ? GoalState.Behind : week.Hit ? GoalState.Met : week.Achieved > 0 ? GoalState.OnTrack : GoalState.NotScoredYet;
+    }
+
+    private static GoalState BodyState(Goal goal, DateOnly today, BodyProgress body) =>
+        goal.StartDate > today ? GoalState.NotStarted
+        : body.Reached ? GoalState.Met
+        : body.CurrentDay is not { } day || day < goal.StartDate ? GoalState.NotScoredYet
+        : body.TargetDate < today ? GoalState.Behind
+        : body.OnTrack ? GoalState.OnTrack
+        : GoalState.Behind;
+
+    private static BodyProgress Body(Goal goal, DateOnly today, IReadOnlyDictionary<DateOnly, double> values, (DateOnly Day, double Value)? baseline)
     {
         var targetDate = goal.EndDate ?? today;
         var known = values.Where(v => v.Key <= today && v.Key >= goal.StartDate.AddDays(-30)).OrderBy(v => v.Key).ToList();
         if (known.Count == 0)
         {
-            return new BodyProgress(null, null, goal.Target, targetDate, null, null, null, false, false);
+            return new BodyProgress(null, null, goal.Target, targetDate, null, null, null, false, false, null);
         }
 
         var (currentDay, current) = (known[^1].Key, known[^1].Value);
@@ -221,8 +327,11 @@ public static class GoalEvaluator
             }
         }
 
-        var onTrack = reached || (projected is { } p && p <= targetDate);
-        return new BodyProgress(current, currentDay, goal.Target, targetDate, required, actual, projected, reached, onTrack);
+        // On track is the strip's own test for the latest weigh-in (on the line from the start to the target, or
+        // better), not the projection: a trend can promise the date while every recent day is behind the line.
+        double? expected = baseline is { } start && currentDay >= goal.StartDate ? Line(goal, currentDay, start) : null;
+        var onTrack = reached || (expected is { } line && OnOrBetter(goal, current, line));
+        return new BodyProgress(current, currentDay, goal.Target, targetDate, required, actual, projected, reached, onTrack, expected);
     }
 
     private static double? Statistics(IReadOnlyList<(double X, double Y)> points) =>

@@ -11,9 +11,28 @@ public sealed record AddMeasurementResult(IReadOnlyDictionary<string, string> Er
     public bool Succeeded => Errors.Count == 0;
 }
 
-/// <summary>Measurements a person types in at /metrics: entered in their units and local time, stored canonical and UTC.</summary>
-public sealed class MeasurementService(LifeOsDbContext db, HealthStore store)
+/// <summary>One page of the measurement list, newest first; <paramref name="MetricCode"/> null for every metric.</summary>
+public sealed record MeasurementQuery(int Page = 1, int PageSize = MeasurementService.DefaultPageSize, string? MetricCode = null);
+
+/// <summary>A page of measurements and where it sits: <paramref name="Page"/> is the page actually shown (clamped to the last one).</summary>
+public sealed record MeasurementList(IReadOnlyList<MeasurementRow> Rows, int Total, int Page, int PageSize)
 {
+    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+}
+
+/// <summary>What the entry form needs to know about the user: their units, and their local date and time now.</summary>
+public sealed record MeasurementEntryContext(Accounts.UnitSystem UnitSystem, string TimeZoneId, DateTime LocalNow)
+{
+    /// <summary>The latest date a measurement can be on: the user's own calendar today.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(LocalNow);
+}
+
+/// <summary>Measurements a person types in at /metrics: entered in their units and local time, stored canonical and UTC.</summary>
+public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, TimeProvider time)
+{
+    public const int DefaultPageSize = 25;
+    public const int MaxPageSize = 200;
+
     public const string MetricField = "MetricCode";
     public const string ValueField = "Value";
     public const string TimeField = "LocalTime";
@@ -77,12 +96,23 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store)
             errors[MetricField] = "Choose a metric from the list.";
         }
 
-        if (localTime is null || localTime.Value.Year is < 1900 or > 2100)
+        var user = await PreferencesAsync(userId, cancellationToken);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+        if (localTime is null)
         {
-            errors[TimeField] = "Enter a date and time between 1900 and 2100.";
+            errors[TimeField] = "Enter a date and time.";
+        }
+        else if (localTime.Value.Year < 1900)
+        {
+            errors[TimeField] = "Choose a date in 1900 or later.";
+        }
+        else if (DateOnly.FromDateTime(localTime.Value) > today)
+        {
+            // The end of the user's own today, not the server's: a reading cannot come from tomorrow.
+            errors[TimeField] = string.Create(CultureInfo.InvariantCulture, $"Choose a date no later than today, {today:d MMM yyyy}.");
         }
 
-        var user = await PreferencesAsync(userId, cancellationToken);
         double canonical = 0;
         if (displayValue is null || !double.IsFinite(displayValue.Value))
         {
@@ -104,23 +134,48 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store)
             return (errors, null);
         }
 
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
         var local = DateTime.SpecifyKind(localTime!.Value, DateTimeKind.Unspecified);
         var utc = zone.IsInvalidTime(local) ? TimeZoneInfo.ConvertTimeToUtc(local.AddHours(1), zone) : TimeZoneInfo.ConvertTimeToUtc(local, zone);
         return (errors, new SampleInput(metric!.Code, SampleSource.Manual, "", utc, canonical));
     }
 
-    /// <summary>The user's latest typed-in and CSV-imported measurements (device data has its own pages).</summary>
-    public async Task<IReadOnlyList<MeasurementRow>> RecentAsync(string userId, int take = 50, CancellationToken cancellationToken = default)
+    /// <summary>The user's units and local "now", for the entry form's defaults and its date bound; null for an unknown user.</summary>
+    public async Task<MeasurementEntryContext?> EntryContextAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.TimeZoneId, u.UnitSystem })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (user is null)
+        {
+            return null;
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
+        return new MeasurementEntryContext(user.UnitSystem, user.TimeZoneId, TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+    }
+
+    /// <summary>
+    /// The user's typed-in and CSV-imported measurements, newest first, one page at a time (device data has
+    /// its own pages). A page past the end shows the last one.
+    /// </summary>
+    public async Task<MeasurementList> ListAsync(string userId, MeasurementQuery query, CancellationToken cancellationToken = default)
     {
         var user = await PreferencesAsync(userId, cancellationToken);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
-        var samples = await db.Samples.AsNoTracking()
-            .Where(s => s.UserId == userId && (s.Source == SampleSource.Manual || s.Source == SampleSource.Import))
+        var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
+        // Naming every metric (inlined, not a JSON parameter) lets SQLite seek the (user, metric, source, record)
+        // index per metric and source, instead of scanning every minute of a user's heart rate to find the typed-in rows.
+        string[] codes = query.MetricCode is { } code ? [code] : [.. MetricCatalogue.All.Select(m => m.Code)];
+        var samples = db.Samples.AsNoTracking()
+            .Where(s => s.UserId == userId && EF.Constant(codes).Contains(s.MetricCode) && (s.Source == SampleSource.Manual || s.Source == SampleSource.Import));
+        var total = await samples.CountAsync(cancellationToken);
+        var page = Math.Clamp(query.Page, 1, Math.Max(1, (total + pageSize - 1) / pageSize));
+        var rows = await samples
             .OrderByDescending(s => s.StartUtc).ThenByDescending(s => s.Id)
-            .Take(take)
+            .Skip((page - 1) * pageSize)
+            .Take(pageSize)
             .ToListAsync(cancellationToken);
-        return samples.Select(s => ToRow(s, user.UnitSystem, zone)).ToList();
+        return new MeasurementList(rows.ConvertAll(s => ToRow(s, user.UnitSystem, zone)), total, page, pageSize);
     }
 
     private static MeasurementRow ToRow(Sample sample, Accounts.UnitSystem units, TimeZoneInfo zone)

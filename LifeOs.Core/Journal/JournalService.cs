@@ -37,6 +37,9 @@ public sealed record JournalListPage(IReadOnlyList<JournalListItem> Items, int T
 /// <summary>An entry from the same day of an earlier month or year.</summary>
 public sealed record OnThisDayItem(long Id, JournalKind Kind, DateOnly LocalDate, string? Title, string Excerpt, int MonthsAgo);
 
+/// <summary>A weekly review, as the editor names it when another review of the same week is being written.</summary>
+public sealed record WeeklyReviewRef(long Id, string? Title, DateOnly LocalDate);
+
 /// <summary>The user's local day and time zone, for showing stored UTC times.</summary>
 public sealed record UserClock(DateOnly Today, TimeZoneInfo Zone)
 {
@@ -190,6 +193,14 @@ public sealed class JournalService(LifeOsDbContext db, TimeProvider time)
             .ToListAsync(cancellationToken);
         return rows.Select(r => new OnThisDayItem(r.Id, r.Kind, r.LocalDate, r.Title, Excerpt(r.Start, 160), dates[r.LocalDate])).ToList();
     }
+
+    /// <summary>The user's weekly reviews of <paramref name="week"/> (such as 2026-W47) other than <paramref name="exceptId"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<WeeklyReviewRef>> WeeklyReviewsOfAsync(string userId, string week, long? exceptId = null, CancellationToken cancellationToken = default) =>
+        await db.JournalEntries.AsNoTracking()
+            .Where(e => e.UserId == userId && e.Kind == JournalKind.WeeklyReview && e.Week == week && e.Id != exceptId)
+            .OrderBy(e => e.Id)
+            .Select(e => new WeeklyReviewRef(e.Id, e.Title, e.LocalDate))
+            .ToListAsync(cancellationToken);
 
     /// <summary>The user's tags, most used first (for the editor).</summary>
     public async Task<IReadOnlyList<string>> TagSuggestionsAsync(string userId, int take = 50, CancellationToken cancellationToken = default) =>

@@ -9,6 +9,7 @@ public static class JournalServiceCollectionExtensions
         services
             .AddScoped<JournalService>()
             .AddScoped<JournalStreakService>()
+            .AddScoped<JournalDraftService>()
             .AddScoped<JournalSettingsService>()
             .AddScoped<JournalArchive>()
             .AddScoped<WeeklyReviewPrefill>()

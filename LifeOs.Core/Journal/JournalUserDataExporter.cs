@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LifeOs.Core.Journal;
 
-/// <summary>The journal's share of the full-account export: entries as JSON, the same entries as Markdown files, and the templates.</summary>
+/// <summary>The journal's share of the full-account export: entries as JSON, the same entries as Markdown files, unsaved drafts, and the templates.</summary>
 public sealed class JournalUserDataExporter(LifeOsDbContext db) : IUserDataExporter
 {
     public int Order => 30;
@@ -34,6 +34,27 @@ public sealed class JournalUserDataExporter(LifeOsDbContext db) : IUserDataExpor
         {
             await writer.WriteTextAsync("journal/markdown/" + JournalArchive.FileName(entry), JournalArchive.ToMarkdown(entry), cancellationToken);
         }
+
+        var drafts = await db.JournalDrafts.AsNoTracking().Where(d => d.UserId == userId)
+            .OrderBy(d => d.UpdatedAt)
+            .ToListAsync(cancellationToken);
+        var edited = drafts.Where(d => d.EntryId is not null).Select(d => d.EntryId!.Value).ToList();
+        var entryUids = await db.JournalEntries.AsNoTracking().Where(e => e.UserId == userId && edited.Contains(e.Id))
+            .ToDictionaryAsync(e => e.Id, e => e.Uid, cancellationToken);
+        await writer.WriteJsonAsync("journal/drafts.json", drafts.Select(d => new
+        {
+            // The entry a draft edits, by the id its Markdown file and entries.json carry; null for a new entry.
+            entryId = d.EntryId is { } id ? entryUids.GetValueOrDefault(id) : null,
+            kind = d.Kind.Slug(),
+            date = d.LocalDate,
+            week = d.Week,
+            title = d.Title,
+            body = d.Body,
+            mood = d.Mood,
+            energy = d.Energy,
+            tags = d.Tags,
+            updatedAt = d.UpdatedAt,
+        }), cancellationToken);
 
         var templates = await db.JournalTemplates.AsNoTracking().Where(t => t.UserId == userId)
             .Select(t => new { t.Kind, t.Body }).ToListAsync(cancellationToken);

@@ -50,6 +50,16 @@ public sealed class SyncStatusService(LifeOsDbContext db, TimeProvider time)
                 .Take(runsPerConnection)
                 .ToListAsync(cancellationToken);
             var cursors = await db.Set<SyncCursor>().AsNoTracking().Where(c => c.ConnectionId == connection.Id).ToListAsync(cancellationToken);
+            // A data type the user did not permit never moves its cursor: it does not count towards how much history is
+            // in (the last finished run says which were skipped), or a connection without, say, SpO2 would stay at 0%.
+            var skipped = runs.FirstOrDefault(r => r.Status is SyncRunStatus.Succeeded or SyncRunStatus.Partial) is { } last
+                ? Counts(last.CountsJson).Where(c => c.Value.Note is not null && !c.Value.Failed).Select(c => c.Key).ToHashSet()
+                : [];
+            if (cursors.Any(c => !skipped.Contains(c.DataType)))
+            {
+                cursors = cursors.Where(c => !skipped.Contains(c.DataType)).ToList();
+            }
+
             DateOnly? historyFrom = cursors.Count == 0 ? null : cursors.Min(c => c.HistoryFrom);
             int? percent = null;
             if (cursors.Count > 0)
@@ -85,7 +95,10 @@ public sealed class SyncStatusService(LifeOsDbContext db, TimeProvider time)
     }
 }
 
-/// <summary>sync-history.json in the export: every run still kept (90 days), per connection.</summary>
+/// <summary>
+/// The sync's share of the export: sync-history.json (every run still kept, 90 days, per connection) and
+/// sync-progress.json (how far back and up to which day each kind of data is synced, per connection).
+/// </summary>
 internal sealed class SyncHistoryExporter(LifeOsDbContext db) : IUserDataExporter
 {
     public int Order => 55;
@@ -112,6 +125,15 @@ internal sealed class SyncHistoryExporter(LifeOsDbContext db) : IUserDataExporte
             Counts = SyncStatusService.Counts(r.CountsJson),
             r.Error,
         }).ToList(), cancellationToken);
+
+        var cursors = await (
+            from s in db.Set<SyncCursor>().AsNoTracking()
+            join c in db.Set<Connection>().AsNoTracking() on s.ConnectionId equals c.Id
+            where c.UserId == userId
+            orderby c.Provider, s.DataType
+            select new { c.Provider, s.DataType, s.HistoryFrom, s.CompleteThrough, s.UpdatedAt })
+            .ToListAsync(cancellationToken);
+        await writer.WriteJsonAsync("sync-progress.json", cursors, cancellationToken);
     }
 }
 

@@ -8,7 +8,11 @@ using Microsoft.Playwright;
 
 namespace LifeOs.Tests.Browser;
 
-/// <summary>Importing a spreadsheet in a real browser: upload, look at the preview (desktop light, phone dark), confirm, see the data.</summary>
+/// <summary>
+/// Measurements in a real browser on a live circuit: import a spreadsheet (upload, preview, confirm) and find it on
+/// /metrics and on the metric's own page; type readings in, correct one, delete one; screenshots at 1280 and 390 px,
+/// light and dark. The app's clock is 25 Nov 2026 (LifeOsAppFactory).
+/// </summary>
 public sealed partial class MetricsImportJourneyTests
 {
     private const string Email = "grace@example.com";
@@ -29,83 +33,206 @@ public sealed partial class MetricsImportJourneyTests
 
     private static readonly byte[] Mistakes = Encoding.UTF8.GetBytes("date,weight,steps,mood\n2026-11-20,72.4,8000,\n20/11/2026,72.1,8100,\n2026-11-22,720,eight thousand,\n2026-11-23,72.0\n");
 
-    private static async Task UploadAsync(IPage page, string name, byte[] content)
+    /// <summary>Chooses a file in the drop zone's input (the page uploads it over the circuit as soon as it is chosen).</summary>
+    private static Task ChooseFileAsync(IPage page, string name, byte[] content) =>
+        page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "text/csv", Buffer = content });
+
+    /// <summary>Signs in straight to <paramref name="path"/> and waits for the live circuit.</summary>
+    private static async Task OpenAsync(IPage page, string path)
     {
-        await page.GotoAsync("/metrics/import");
-        await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "text/csv", Buffer = content });
-        await page.GetByRole(AriaRole.Button, new() { Name = "Preview import" }).ClickAsync();
+        await page.GotoAsync(path);
+        await BrowserApp.WaitForInteractiveAsync(page);
+    }
+
+    /// <summary>A snackbar saying <paramref name="text"/> (earlier ones may still be showing).</summary>
+    private static ILocator Snackbar(IPage page, string text) => page.Locator(".mud-snackbar").Filter(new() { HasText = text });
+
+    /// <summary>
+    /// A fresh tab in the signed-in context, with its own console error list: signing in lands on Today, another
+    /// area's page, whose errors are not this journey's.
+    /// </summary>
+    private static async Task<(IPage Page, List<string> Errors)> NewTabAsync(IPage signedIn)
+    {
+        var page = await signedIn.Context.NewPageAsync();
+        await signedIn.CloseAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+        return (page, errors);
     }
 
     [Fact]
-    public async Task Upload_Preview_Confirm_AndSeeTheDataOnMetrics()
+    public async Task Upload_Preview_Confirm_AndSeeTheDataOnMetrics_AndOnTheMetricsPage()
     {
         await using var app = await BrowserApp.StartAsync(new() { ["LifeOs:DefaultTimeZone"] = "Europe/London" });
-        string previewPath;
 
-        var (desktopContext, page, errors) = await app.NewPageAsync(1280, 900);
+        var (desktopContext, signingUp, _) = await app.NewPageAsync(1280, 900);
         await using (desktopContext)
         {
-            await BrowserApp.RegisterAsync(page, Email);
-            await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(Email);
+            await BrowserApp.RegisterAsync(signingUp, Email);
+            await Assertions.Expect(signingUp).Not.ToHaveURLAsync(new Regex("/Account/"));
+            var (page, errors) = await NewTabAsync(signingUp);
 
             // From /metrics to the import page, which explains both layouts.
-            await page.GotoAsync("/metrics");
-            await page.GetByRole(AriaRole.Link, new() { Name = "Import CSV" }).ClickAsync();
+            await OpenAsync(page, "/metrics");
+            await Assertions.Expect(page.GetByTestId("no-measurements")).ToBeVisibleAsync();
+            await BrowserApp.ScreenshotAsync(page, "metrics-empty-desktop");
+            await page.GetByTestId("import-link").ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Import measurements" })).ToBeVisibleAsync();
+            await BrowserApp.WaitForInteractiveAsync(page);
             await Assertions.Expect(page.GetByTestId("example-wide")).ToContainTextAsync("date,Weight (kg)");
             await BrowserApp.ScreenshotAsync(page, "metrics-import-upload-desktop");
 
             // A file with mistakes: every problem with its line and column, and no way to import it.
-            await UploadAsync(page, "mistakes.csv", Mistakes);
+            await ChooseFileAsync(page, "mistakes.csv", Mistakes);
             await Assertions.Expect(page.GetByTestId("import-errors")).ToContainTextAsync("Unknown metric \"mood\"");
-            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = ImportButton() })).ToHaveCountAsync(0);
+            await Assertions.Expect(page.GetByTestId("import-errors")).ToContainTextAsync("\"eight thousand\" is not a number.");
+            await Assertions.Expect(page.GetByTestId("import-confirm")).ToHaveCountAsync(0);
             await BrowserApp.ScreenshotAsync(page, "metrics-import-errors-desktop");
 
-            await UploadAsync(page, "my-health-log.csv", Spreadsheet());
+            await page.GetByRole(AriaRole.Button, new() { Name = "Upload a corrected file" }).ClickAsync();
+            await ChooseFileAsync(page, "my-health-log.csv", Spreadsheet());
             await Assertions.Expect(page.GetByTestId("import-count")).ToHaveTextAsync("52 measurements ready to import");
             await Assertions.Expect(page.GetByTestId("import-metrics")).ToContainTextAsync("Resting heart rate");
-            await Assertions.Expect(page.GetByTestId("import-first-rows")).ToContainTextAsync("2026-11-10 12:00");
+            await Assertions.Expect(page.GetByTestId("import-first-rows")).ToContainTextAsync("10 Nov 2026, 12:00");
+            await Assertions.Expect(page).ToHaveURLAsync(UploadAddress());
             await BrowserApp.ScreenshotAsync(page, "metrics-import-preview-desktop");
-            previewPath = new Uri(page.Url).PathAndQuery;
+
+            await page.GetByRole(AriaRole.Button, new() { NameRegex = ImportButton() }).ClickAsync();
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/metrics$"));
+            await Assertions.Expect(Snackbar(page, "Imported 52 measurements from my-health-log.csv.")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("measurements-table")).ToContainTextAsync("CSV import");
+            await Assertions.Expect(page.GetByTestId("measurements-table")).ToContainTextAsync("23 Nov 2026, 12:00");
+            await Assertions.Expect(page.GetByTestId("list-count")).ToHaveTextAsync("1–25 of 52 measurements");
+            await BrowserApp.ScreenshotAsync(page, "metrics-after-import-desktop");
+
+            // The metric's own page, from the list of the user's metrics.
+            await page.GetByTestId("my-metrics").GetByRole(AriaRole.Link, new() { Name = "Weight", Exact = true }).ClickAsync();
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/metrics/weight$"));
+            await Assertions.Expect(page.GetByTestId("stat-days")).ToHaveTextAsync("10");
+            await Assertions.Expect(page.GetByTestId("stat-max")).ToHaveTextAsync("73.4 kg");
+            await Assertions.Expect(page.GetByTestId("metric-chart")).ToHaveAttributeAsync("data-chart-rendered", "true");
+            await Assertions.Expect(page.GetByTestId("metric-days").Locator("tbody tr").First).ToContainTextAsync("Mon 23 Nov 2026");
+            await BrowserApp.ScreenshotAsync(page, "metric-weight-desktop");
+            await page.GetByTestId("range-7d").ClickAsync();
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/metrics/weight\\?range=7d$"));
+            await Assertions.Expect(page.GetByTestId("range-dates")).ToHaveTextAsync("19 Nov 2026 – 25 Nov 2026");
+            await Assertions.Expect(page.GetByTestId("stat-days")).ToHaveTextAsync("4");
             Assert.Empty(errors);
         }
 
-        // The same preview on a phone in dark mode, signed in on another device.
-        var (phoneContext, phone, phoneErrors) = await app.NewPageAsync(390, 844, ColorScheme.Dark);
-        await using (phoneContext)
-        {
-            await BrowserApp.LogInAsync(phone, Email);
-            await Assertions.Expect(phone.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
-            await UploadAsync(phone, "mistakes.csv", Mistakes);
-            await Assertions.Expect(phone.GetByTestId("import-errors")).ToContainTextAsync("\"eight thousand\" is not a number.");
-            await BrowserApp.ScreenshotAsync(phone, "metrics-import-errors-phone");
-
-            await phone.GotoAsync(previewPath);
-            await Assertions.Expect(phone.GetByTestId("import-count")).ToHaveTextAsync("52 measurements ready to import");
-            await BrowserApp.ScreenshotAsync(phone, "metrics-import-preview-phone");
-
-            await phone.GetByRole(AriaRole.Button, new() { NameRegex = ImportButton() }).ClickAsync();
-            await Assertions.Expect(phone).ToHaveURLAsync(new Regex("/metrics$"));
-            await Assertions.Expect(phone.GetByRole(AriaRole.Alert)).ToContainTextAsync("Imported 52 measurements from my-health-log.csv.");
-            await Assertions.Expect(phone.GetByTestId("measurements-table")).ToContainTextAsync("Imported");
-            await Assertions.Expect(phone.GetByTestId("measurements-table")).ToContainTextAsync("2026-11-23 12:00");
-            // The first screenful: the list below runs to 50 rows.
-            await phone.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "metrics-after-import-phone.png") });
-            Assert.Empty(phoneErrors);
-        }
-
         Assert.Equal(52, await app.Factory.WithDbAsync(db => db.Samples.CountAsync(s => s.Source == SampleSource.Import)));
+
+        // The same pages in dark mode, at desktop and phone widths.
+        foreach (var (width, height, scheme, suffix) in new[] { (1280, 900, ColorScheme.Dark, "desktop-dark"), (390, 844, ColorScheme.Light, "phone"), (390, 844, ColorScheme.Dark, "phone-dark") })
+        {
+            var (context, loggingIn, _) = await app.NewPageAsync(width, height, scheme);
+            await using (context)
+            {
+                await BrowserApp.LogInAsync(loggingIn, Email);
+                await Assertions.Expect(loggingIn).Not.ToHaveURLAsync(new Regex("/Account/"));
+                var (other, otherErrors) = await NewTabAsync(loggingIn);
+
+                await OpenAsync(other, "/metrics/import");
+                await ChooseFileAsync(other, "mistakes.csv", Mistakes);
+                await Assertions.Expect(other.GetByTestId("import-errors")).ToContainTextAsync("\"eight thousand\" is not a number.");
+                await BrowserApp.ScreenshotAsync(other, $"metrics-import-errors-{suffix}");
+                await other.GetByRole(AriaRole.Button, new() { Name = "Upload a corrected file" }).ClickAsync();
+                await ChooseFileAsync(other, "my-health-log.csv", Spreadsheet());
+                await Assertions.Expect(other.GetByTestId("import-already")).ToContainTextAsync("all already in LifeOs");
+                await BrowserApp.ScreenshotAsync(other, $"metrics-import-preview-{suffix}");
+
+                await OpenAsync(other, "/metrics");
+                await Assertions.Expect(other.GetByTestId("measurements-table")).ToContainTextAsync("Resting heart rate");
+                await BrowserApp.ScreenshotAsync(other, $"metrics-{suffix}");
+                await OpenAsync(other, "/metrics/steps?range=30d");
+                await Assertions.Expect(other.GetByTestId("metric-chart")).ToHaveAttributeAsync("data-chart-rendered", "true");
+                await BrowserApp.ScreenshotAsync(other, $"metric-steps-{suffix}");
+                Assert.Empty(otherErrors);
+            }
+        }
     }
 
     [Fact]
-    public async Task FileOver20MB_OnRealKestrel_ShowsTheMessage_NotAConnectionError()
+    public async Task TypeIn_Correct_AndDelete_Measurements()
     {
-        await using var app = await BrowserApp.StartAsync();
-        var (context, page, _) = await app.NewPageAsync(1280, 900);
+        await using var app = await BrowserApp.StartAsync(new() { ["LifeOs:DefaultTimeZone"] = "Europe/London" });
+        var (context, signingUp, _) = await app.NewPageAsync(1280, 900);
         await using (context)
         {
-            await BrowserApp.RegisterAsync(page, Email);
-            await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(Email);
+            await BrowserApp.RegisterAsync(signingUp, Email);
+            await Assertions.Expect(signingUp).Not.ToHaveURLAsync(new Regex("/Account/"));
+            var (page, errors) = await NewTabAsync(signingUp);
+            await OpenAsync(page, "/metrics");
+
+            foreach (var (search, option, value, time) in new[] { ("weig", "Weight", "81.2", "07:05"), ("systolic", "Systolic blood pressure", "121", "07:10") })
+            {
+                await page.Locator("#add-metric").FillAsync(search);
+                await page.Locator(".metric-option-name", new() { HasTextString = option }).First.ClickAsync();
+                await page.Locator("#add-value").FillAsync(value);
+                await page.Locator("#add-date").FillAsync("2026-11-24");
+                await page.Locator("#add-date").PressAsync("Tab");
+                await page.Locator("#add-time").FillAsync(time);
+                await page.Locator("#add-time").PressAsync("Tab");
+                await page.GetByRole(AriaRole.Button, new() { Name = "Add measurement" }).ClickAsync();
+                await Assertions.Expect(Snackbar(page, $"on 24 Nov 2026, {time}.")).ToBeVisibleAsync();
+            }
+
+            await Assertions.Expect(page.GetByTestId("measurements-table").Locator("tbody tr")).ToHaveCountAsync(2);
+
+            // A date after the user's today is refused beside the date, and nothing is saved.
+            await page.Locator("#add-value").FillAsync("80");
+            await page.Locator("#add-date").FillAsync("2026-11-30");
+            await page.Locator("#add-date").PressAsync("Tab");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add measurement" }).ClickAsync();
+            await Assertions.Expect(page.GetByText("Choose a date no later than today, 25 Nov 2026.")).ToBeVisibleAsync();
+            await BrowserApp.ScreenshotAsync(page, "metrics-add-error-desktop");
+
+            // Correct the weigh-in in the edit dialog.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Edit Weight, 24 Nov 2026, 07:05" }).ClickAsync();
+            var dialog = page.GetByTestId("edit-measurement-dialog");
+            await Assertions.Expect(dialog.Locator("#edit-value")).ToHaveValueAsync("81.2");
+            await BrowserApp.ScreenshotAsync(page, "metrics-edit-dialog-desktop");
+            await dialog.Locator("#edit-value").FillAsync("80.9");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+            await Assertions.Expect(Snackbar(page, "Measurement updated.")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("measurements-table")).ToContainTextAsync("80.9 kg");
+
+            // Delete the blood pressure reading, after confirming.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Delete Systolic blood pressure, 24 Nov 2026, 07:10" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("confirm-dialog")).ToContainTextAsync("Systolic blood pressure: 121 mmHg on 24 Nov 2026, 07:10.");
+            await page.GetByTestId("confirm-ok").ClickAsync();
+            await Assertions.Expect(Snackbar(page, "Measurement deleted.")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("measurements-table").Locator("tbody tr")).ToHaveCountAsync(1);
+            await BrowserApp.ScreenshotAsync(page, "metrics-typed-in-desktop");
+
+            // The edit page still answers at its own address.
+            var id = await app.Factory.WithDbAsync(db => db.Samples.Select(s => s.Id).SingleAsync());
+            await OpenAsync(page, $"/metrics/{id}/edit");
+            await Assertions.Expect(page.Locator("#edit-value")).ToHaveValueAsync("80.9");
+            Assert.Empty(errors);
+        }
+
+        var sample = await app.Factory.WithDbAsync(db => db.Samples.SingleAsync());
+        Assert.Equal((MetricCatalogue.Weight, 80.9, SampleSource.Manual), (sample.MetricCode, sample.Value, sample.Source));
+    }
+
+    [Fact]
+    public async Task FileOver20MB_IsRefusedInTheBrowser_BeforeItIsSent()
+    {
+        await using var app = await BrowserApp.StartAsync();
+        var (context, signingUp, _) = await app.NewPageAsync(1280, 900);
+        await using (context)
+        {
+            await BrowserApp.RegisterAsync(signingUp, Email);
+            await Assertions.Expect(signingUp).Not.ToHaveURLAsync(new Regex("/Account/"));
+            var (page, errors) = await NewTabAsync(signingUp);
 
             // From disk: handing Playwright a 21 MB buffer is far slower than letting Chromium read a file.
             var directory = TempDirectory.Create("lifeos-upload");
@@ -115,19 +242,24 @@ public sealed partial class MetricsImportJourneyTests
                 var bytes = new byte[21 * 1024 * 1024];
                 Array.Fill(bytes, (byte)'1');
                 await File.WriteAllBytesAsync(huge, bytes, TestContext.Current.CancellationToken);
-                await page.GotoAsync("/metrics/import");
+                await OpenAsync(page, "/metrics/import");
                 await page.GetByLabel("CSV file").SetInputFilesAsync(huge);
-                await page.GetByRole(AriaRole.Button, new() { Name = "Preview import" }).ClickAsync();
-                await Assertions.Expect(page.GetByTestId("import-refused")).ToContainTextAsync("larger than 20 MB");
+                await Assertions.Expect(page.GetByTestId("import-refused")).ToContainTextAsync("huge.csv is 21 MB, larger than 20 MB");
                 await BrowserApp.ScreenshotAsync(page, "metrics-import-too-large-desktop");
             }
             finally
             {
                 TempDirectory.Delete(directory);
             }
+
+            Assert.False(Directory.Exists(Path.Combine(app.Factory.DataDirectory, "imports")));
+            Assert.Empty(errors);
         }
     }
 
     [GeneratedRegex("^Import \\d+ measurements?$")]
     private static partial Regex ImportButton();
+
+    [GeneratedRegex("/metrics/import\\?upload=[0-9a-f]{32}$")]
+    private static partial Regex UploadAddress();
 }

@@ -12,15 +12,20 @@ namespace LifeOs.Tests.TestSupport;
 /// </summary>
 public sealed class BrowserApp : IAsyncDisposable
 {
-    private BrowserApp(LifeOsAppFactory factory, IPlaywright playwright, IBrowser browser, string baseUrl)
+    private readonly Dictionary<string, string?>? settings;
+    private readonly string dataDirectory;
+
+    private BrowserApp(LifeOsAppFactory factory, IPlaywright playwright, IBrowser browser, string baseUrl, Dictionary<string, string?>? settings, string dataDirectory)
     {
         Factory = factory;
         Playwright = playwright;
         Browser = browser;
         BaseUrl = baseUrl;
+        this.settings = settings;
+        this.dataDirectory = dataDirectory;
     }
 
-    public LifeOsAppFactory Factory { get; }
+    public LifeOsAppFactory Factory { get; private set; }
 
     public IPlaywright Playwright { get; }
 
@@ -41,9 +46,8 @@ public sealed class BrowserApp : IAsyncDisposable
             throw new InvalidOperationException($"Chromium not found at {ChromiumPath}. Install Debian's chromium package (.ci/run does) or set LIFEOS_CHROMIUM.");
         }
 
-        var factory = new LifeOsAppFactory(settings);
-        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        factory.StartServer();
+        var dataDirectory = TempDirectory.Create("lifeos-browser");
+        var factory = Serve(settings, dataDirectory, port: 0);
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var baseUrl = address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
 
@@ -55,11 +59,31 @@ public sealed class BrowserApp : IAsyncDisposable
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
         });
         Directory.CreateDirectory(ScreenshotDirectory);
-        return new BrowserApp(factory, playwright, browser, baseUrl);
+        return new BrowserApp(factory, playwright, browser, baseUrl, settings, dataDirectory);
+    }
+
+    /// <summary>
+    /// Stops the app and starts it again on the same port over the same data directory (database and
+    /// key ring), as a restart or an upgrade would: open pages lose their circuits, cookies stay valid.
+    /// </summary>
+    public async Task RestartServerAsync()
+    {
+        var port = new Uri(BaseUrl).Port;
+        await Factory.DisposeAsync();
+        Factory = Serve(settings, dataDirectory, port);
+    }
+
+    private static LifeOsAppFactory Serve(Dictionary<string, string?>? settings, string dataDirectory, int port)
+    {
+        var factory = new LifeOsAppFactory(settings, dataDirectory);
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+        factory.StartServer();
+        return factory;
     }
 
     /// <summary>A fresh browser context (its own cookies) with a page that records console errors.</summary>
-    public async Task<(IBrowserContext Context, IPage Page, List<string> ConsoleErrors)> NewPageAsync(int width, int height, ColorScheme scheme = ColorScheme.Light)
+    /// <param name="timeZone">The device's IANA time zone (what the browser reports to scripts); Chromium's own by default.</param>
+    public async Task<(IBrowserContext Context, IPage Page, List<string> ConsoleErrors)> NewPageAsync(int width, int height, ColorScheme scheme = ColorScheme.Light, string? timeZone = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -67,6 +91,7 @@ public sealed class BrowserApp : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = scheme,
             DeviceScaleFactor = 1,
+            TimezoneId = timeZone,
         });
         var page = await context.NewPageAsync();
         var errors = new List<string>();
@@ -100,6 +125,13 @@ public sealed class BrowserApp : IAsyncDisposable
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
     }
 
+    /// <summary>
+    /// Waits until the page runs on a live circuit (MainLayout marks its main element once it renders
+    /// interactively), so clicks reach the server rather than the prerendered markup.
+    /// </summary>
+    public static Task WaitForInteractiveAsync(IPage page) =>
+        page.Locator("main[data-interactive=true]").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true, Animations = ScreenshotAnimations.Disabled });
 
@@ -108,5 +140,6 @@ public sealed class BrowserApp : IAsyncDisposable
         await Browser.DisposeAsync();
         Playwright.Dispose();
         await Factory.DisposeAsync();
+        TempDirectory.Delete(dataDirectory);
     }
 }

@@ -67,7 +67,13 @@ public sealed class ConnectionsHarness : IAsyncDisposable
     /// <summary>POST /integrations/{provider}/connect; returns the provider authorize URL it redirects to.</summary>
     public static async Task<string> StartConnectAsync(TestClient client, string provider)
     {
-        var response = await client.PostFormAsync("/integrations", "", new Dictionary<string, string>(), postUrl: $"/integrations/{provider}/connect");
+        // The antiforgery token belongs to the user, not the page: /integrations has one while a card offers Connect
+        // or Reconnect; when every card is connected (a test reconnecting anyway), /settings has one too.
+        var (_, page) = await client.GetPageAsync("/integrations");
+        var token = page.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value")
+            ?? await client.AntiforgeryTokenAsync("/settings");
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token });
+        var response = await client.Http.PostAsync($"/integrations/{provider}/connect", form, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return response.Headers.Location!.ToString();
     }
@@ -81,11 +87,22 @@ public sealed class ConnectionsHarness : IAsyncDisposable
         return await StatusMessageAsync(client);
     }
 
+    /// <summary>
+    /// The message the (prerendered) integrations page shows once after a connect step, prefixed "Error: " when it
+    /// shows it as an error, as the status cookie carries it; "" when there is none.
+    /// </summary>
     public static async Task<string> StatusMessageAsync(TestClient client)
     {
         var (response, page) = await client.GetPageAsync("/integrations");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return page.QuerySelector("[role=alert]")?.TextContent.Trim() ?? "";
+        if (page.QuerySelector("[data-testid=integrations-message]") is not { } alert)
+        {
+            return "";
+        }
+
+        Assert.Equal("alert", alert.GetAttribute("role"));
+        var text = alert.TextContent.Trim();
+        return alert.GetAttribute("data-severity") == "error" ? "Error: " + text : text;
     }
 
     /// <summary>The whole flow: connect, consent on the fake, callback. Returns the status message.</summary>

@@ -71,13 +71,22 @@ public sealed partial class TestClient(HttpClient http) : IDisposable
             : throw new InvalidOperationException($"No antiforgery token on {pageUrl} (status {(int)page.StatusCode}).");
     }
 
-    public Task<HttpResponseMessage> RegisterAsync(string email, string password = Password) =>
-        PostFormAsync("/Account/Register", "register", new Dictionary<string, string>
+    /// <param name="timeZone">What the sign-up form's time zone field holds (the browser proposes its own); none sends no field.</param>
+    public Task<HttpResponseMessage> RegisterAsync(string email, string password = Password, string? timeZone = null)
+    {
+        var fields = new Dictionary<string, string>
         {
             ["Input.Email"] = email,
             ["Input.Password"] = password,
             ["Input.ConfirmPassword"] = password,
-        });
+        };
+        if (timeZone is not null)
+        {
+            fields["Input.TimeZone"] = timeZone;
+        }
+
+        return PostFormAsync("/Account/Register", "register", fields);
+    }
 
     public Task<HttpResponseMessage> LoginAsync(string email, string password = Password) =>
         PostFormAsync("/Account/Login", "login", new Dictionary<string, string>

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text;
 using LifeOs.Core.Journal;
 
@@ -10,7 +11,7 @@ public static class JournalEndpoints
     {
         var journal = endpoints.MapGroup("/journal").RequireAuthorization().ExcludeFromDescription();
 
-        journal.MapGet("/export", (JournalArchive archive, CurrentUser user, TimeProvider time, HttpContext context) =>
+        journal.MapGet("/export", (JournalArchive archive, ClaimsPrincipal user, TimeProvider time, HttpContext context) =>
         {
             var fileName = $"lifeos-journal-{time.GetUtcNow():yyyy-MM-dd}.zip";
             return Results.Stream(
@@ -18,7 +19,7 @@ public static class JournalEndpoints
                 {
                     // Built in memory first: ZipArchive writes its central directory synchronously on dispose, which Kestrel forbids on the response stream.
                     using var buffer = new MemoryStream();
-                    await archive.WriteZipAsync(user.Id, buffer, context.RequestAborted);
+                    await archive.WriteZipAsync(user.RequiredUserId(), buffer, context.RequestAborted);
                     buffer.Position = 0;
                     await buffer.CopyToAsync(body, context.RequestAborted);
                 },
@@ -26,10 +27,10 @@ public static class JournalEndpoints
                 fileName);
         });
 
-        journal.MapGet("/{id:long}/export", async (long id, JournalArchive archive, CurrentUser user, CancellationToken cancellationToken) =>
+        journal.MapGet("/{id:long}/export", async (long id, JournalArchive archive, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
             // Another user's id is answered exactly like an id that does not exist.
-            var file = await archive.ExportOneAsync(user.Id, id, cancellationToken);
+            var file = await archive.ExportOneAsync(user.RequiredUserId(), id, cancellationToken);
             return file is { } f
                 ? Results.File(Encoding.UTF8.GetBytes(f.Markdown), "text/markdown; charset=utf-8", f.FileName)
                 : Results.NotFound();

@@ -14,5 +14,6 @@ internal sealed class ApplicationUserConfiguration : IEntityTypeConfiguration<Ap
         // Existing rows got this placeholder when the column was added (SQLite needs a constant default).
         builder.Property(u => u.CreatedAt).HasDefaultValue(AccountDefaults.CreatedAtPlaceholder);
         builder.Property(u => u.LastSignInAt);
+        builder.Property(u => u.ThemeMode).HasConversion<string>().HasMaxLength(16).IsRequired().HasDefaultValue(ThemeMode.System);
     }
 }

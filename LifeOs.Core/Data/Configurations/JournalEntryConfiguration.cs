@@ -71,3 +71,19 @@ internal sealed class JournalPreferencesConfiguration : IEntityTypeConfiguration
         builder.HasOne<ApplicationUser>().WithOne().HasForeignKey<JournalPreferences>(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class JournalDraftConfiguration : IEntityTypeConfiguration<JournalDraft>
+{
+    public void Configure(EntityTypeBuilder<JournalDraft> builder)
+    {
+        builder.ToTable("JournalDrafts");
+        builder.HasKey(d => new { d.UserId, d.Key });
+        builder.Property(d => d.Key).HasMaxLength(40);
+        builder.Property(d => d.Kind).HasConversion<string>().HasMaxLength(24).IsRequired();
+        builder.Property(d => d.Week).HasMaxLength(16);
+        builder.Property(d => d.Body).IsRequired();
+        builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(d => d.UserId).OnDelete(DeleteBehavior.Cascade);
+        // An edit's draft goes with its entry.
+        builder.HasOne<JournalEntry>().WithMany().HasForeignKey(d => d.EntryId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

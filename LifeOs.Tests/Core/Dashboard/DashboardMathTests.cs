@@ -109,11 +109,20 @@ public sealed class DashboardRangeTests
     [InlineData("2026-11-10", "2026-11-01", "on or before")]
     [InlineData("2026-13-01", "2026-11-01", "year-month-day")]
     [InlineData("1800-01-01", "2026-11-01", "between 1900 and 2100")]
+    [InlineData("2026-11-01", "2026-11-26", "after today")]
     public void Custom_BadDates_FallBackToThirtyDays_WithAMessage(string from, string to, string message)
     {
         var (range, error) = DashboardRange.Parse("custom", from, to, Today, null);
         Assert.Contains(message, error, StringComparison.Ordinal);
         Assert.Equal("30d", range.Key);
+    }
+
+    [Fact]
+    public void UnknownPeriod_IsNamedInTheMessage_CutShort()
+    {
+        var (range, error) = DashboardRange.Parse(new string('x', 5000), null, null, Today, null);
+        Assert.Equal("30d", range.Key);
+        Assert.Equal($"'{new string('x', 24)}…' is not a period LifeOs knows; showing the last 30 days.", error);
     }
 
     [Fact]

@@ -17,6 +17,9 @@ public sealed class JournalAccountDeletionTests
         t.Db.JournalTemplates.Add(new JournalTemplate { UserId = "ada", Kind = JournalKind.Note, Body = "Mine" });
         t.Db.JournalPreferences.Add(new JournalPreferences { UserId = "ada", StreakGraceRule = true });
         await t.Db.SaveChangesAsync(ct);
+        var drafts = new JournalDraftService(t.Db, t.Time);
+        await drafts.SaveAsync("ada", JournalDraftTarget.New(JournalKind.Note), new JournalEntryInput(JournalKind.Note, null, null, null, "Unsaved aubergine", null, null, null), ct);
+        await drafts.SaveAsync("bob", JournalDraftTarget.New(JournalKind.Note), new JournalEntryInput(JournalKind.Note, null, null, null, "Bob's draft", null, null, null), ct);
 
         await t.Db.Users.Where(u => u.Id == "ada").ExecuteDeleteAsync(ct);
 
@@ -24,6 +27,7 @@ public sealed class JournalAccountDeletionTests
         Assert.Equal(0, await t.Db.JournalTags.CountAsync(e => e.UserId == "ada", ct));
         Assert.Equal(0, await t.Db.JournalTemplates.CountAsync(ct));
         Assert.Equal(0, await t.Db.JournalPreferences.CountAsync(ct));
+        Assert.Equal(["bob"], await t.Db.JournalDrafts.Select(d => d.UserId).ToListAsync(ct));
         Assert.Equal(0, await t.Db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM JournalSearch WHERE JournalSearch MATCH 'aubergine'").SingleAsync(ct));
         // The index's own vocabulary no longer holds the deleted words (secure-delete).
         await t.Db.Database.ExecuteSqlRawAsync("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, 'JournalSearch', 'row')", ct);

@@ -71,7 +71,9 @@ public sealed class JournalSearchIndexTests
         await migrator.MigrateAsync(BeforeOwnerToken, cancellationToken: ct);
         foreach (var id in new[] { "ada", "bob" })
         {
-            db.Users.Add(new ApplicationUser { Id = id, UserName = id, Email = $"{id}@example.com", TimeZoneId = "UTC", CreatedAt = Now.UtcDateTime });
+            // By SQL: the model has columns (added later) that this old schema does not.
+            await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO AspNetUsers (Id, UserName, Email, EmailConfirmed, PhoneNumberConfirmed, TwoFactorEnabled, LockoutEnabled, AccessFailedCount, TimeZoneId, UnitSystem, DayStartHour, CreatedAt) VALUES ({id}, {id}, {id + "@example.com"}, 1, 0, 0, 1, 0, 'UTC', 'Metric', 0, '2026-11-25 09:30:00')", ct);
             db.JournalEntries.Add(new JournalEntry { Uid = $"{id}-1", UserId = id, Body = $"Ferries at dawn, {id}.", LocalDate = new DateOnly(2026, 11, 20) });
         }
 

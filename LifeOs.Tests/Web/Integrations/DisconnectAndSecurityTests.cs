@@ -17,74 +17,8 @@ public sealed class DisconnectAndSecurityTests
     private static async Task<string> UserIdAsync(LifeOsAppFactory app, string email) =>
         await app.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
 
-    private static Task<HttpResponseMessage> DisconnectAsync(TestClient client, string provider, bool deleteData) =>
-        client.PostFormAsync("/integrations", "", deleteData ? new Dictionary<string, string> { ["DeleteData"] = "true" } : [],
-            postUrl: $"/integrations/{provider}/disconnect");
-
-    private static async Task SeedAsync(ConnectionsHarness harness, string userId)
-    {
-        var day = new DateTime(2026, 11, 24, 8, 0, 0, DateTimeKind.Utc);
-        await harness.WithServiceAsync<UpsertResult, HealthStore>(store => store.UpsertSamplesAsync(userId,
-        [
-            new SampleInput(MetricCatalogue.Weight, SampleSource.Withings, "grp-1", day, 78.4),
-            new SampleInput(MetricCatalogue.Weight, SampleSource.Withings, "grp-2", day.AddDays(-1), 78.9),
-            new SampleInput(MetricCatalogue.Weight, SampleSource.Manual, "manual-1", day, 79.5),
-        ]));
-    }
-
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Disconnect_RevokesAtTheProvider_DeletesTheTokens_AndOnlyIfAskedTheData(bool deleteData)
-    {
-        await using var harness = await ConnectionsHarness.StartAsync();
-        using var client = await harness.SignedInAsync("scale@example.com");
-        await harness.ConnectAsync(client, "withings");
-        var userId = await UserIdAsync(harness.App, "scale@example.com");
-        await SeedAsync(harness, userId);
-
-        var response = await DisconnectAsync(client, "withings", deleteData);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var message = await ConnectionsHarness.StatusMessageAsync(client);
-
-        Assert.Equal(1, harness.Withings.Revocations);
-        Assert.All(harness.Withings.Grants, g => Assert.True(g.Revoked));
-        Assert.Equal(0, await harness.App.WithDbAsync(db => db.Connections.CountAsync()));
-        var weights = await harness.App.WithDbAsync(db => db.Samples.Select(s => s.Source).ToListAsync());
-        var daily = await harness.App.WithDbAsync(db => db.DailyValues.OrderBy(d => d.LocalDate).Select(d => new { d.LocalDate, d.Source, d.Value }).ToListAsync());
-        if (deleteData)
-        {
-            Assert.Equal("Withings is disconnected and its 2 synced values were deleted.", message);
-            Assert.Equal([SampleSource.Manual], weights);
-            // The day that only had Withings data is gone; the other now shows the manual value.
-            var only = Assert.Single(daily);
-            Assert.Equal((new DateOnly(2026, 11, 24), SampleSource.Manual, 79.5), (only.LocalDate, only.Source, only.Value));
-        }
-        else
-        {
-            Assert.Equal("Withings is disconnected. The data it synced is still here.", message);
-            Assert.Equal(3, weights.Count);
-            Assert.Equal(2, daily.Count);
-        }
-
-        var (_, page) = await client.GetPageAsync("/integrations");
-        Assert.Equal("Not connected", page.QuerySelector("[data-testid=integration-withings-status]")!.TextContent.Trim());
-    }
-
     [Fact]
-    public async Task Oura_Disconnect_RevokesTheAccessToken()
-    {
-        await using var harness = await ConnectionsHarness.StartAsync();
-        using var client = await harness.SignedInAsync("ring@example.com");
-        await harness.ConnectAsync(client, "oura");
-
-        await DisconnectAsync(client, "oura", deleteData: false);
-        Assert.Equal(1, harness.Oura.Revocations);
-        Assert.True(harness.Oura.Grants.Single().Revoked);
-    }
-
-    [Fact]
-    public async Task AnotherUser_CannotDisconnectOrUseMyConnection()
+    public async Task AnotherUser_CannotSeeOrUseMyConnection()
     {
         await using var harness = await ConnectionsHarness.StartAsync();
         using var owner = await harness.SignedInAsync("owner@example.com");
@@ -94,11 +28,21 @@ public sealed class DisconnectAndSecurityTests
             [new SampleInput(MetricCatalogue.Steps, SampleSource.Oura, "d1", new DateTime(2026, 11, 24, 12, 0, 0, DateTimeKind.Utc), 9000)]));
 
         using var other = await harness.SignedInAsync("other@example.com");
-        await DisconnectAsync(other, "oura", deleteData: true);
-        Assert.Equal("Error: Oura is not connected.", await ConnectionsHarness.StatusMessageAsync(other));
         var (_, page) = await other.GetPageAsync("/integrations");
         Assert.Equal("Not connected", page.QuerySelector("[data-testid=integration-oura-status]")!.TextContent.Trim());
         Assert.DoesNotContain("8f3c2a71", page.Source.Text, StringComparison.Ordinal);
+        Assert.Null(page.QuerySelector("[data-testid=integration-oura-disconnect]"));
+
+        // Disconnect, sync and history run over the page's circuit now (IntegrationsPageTests); their old form endpoints are gone.
+        var token = await owner.AntiforgeryTokenAsync("/settings");
+        foreach (var action in new[] { "disconnect", "sync", "history" })
+        {
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["DeleteData"] = "true", ["From"] = "2026-01-01" });
+            var response = await owner.Http.PostAsync($"/integrations/oura/{action}", form, TestContext.Current.CancellationToken);
+            Assert.Contains(response.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed });
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync("/integrations/sync-status")).StatusCode);
 
         // Sync obtains tokens through the token service, which is keyed by the caller's own user id.
         var otherId = await UserIdAsync(harness.App, "other@example.com");
@@ -174,8 +118,11 @@ public sealed class DisconnectAndSecurityTests
         harness.Time.Advance(TimeSpan.FromHours(24) - TimeSpan.FromMinutes(1));
         await harness.AccessTokenAsync(userId, ProviderKind.Oura);
         await harness.AccessTokenAsync(userId, ProviderKind.Withings);
-        await DisconnectAsync(client, "oura", deleteData: false); // Oura's revocation carries the token in its query
-        await DisconnectAsync(client, "withings", deleteData: false);
+        // Disconnecting, as the page does it over its circuit (Oura's revocation carries the token in its query).
+        foreach (var provider in ProviderKinds.All)
+        {
+            await harness.WithServiceAsync<ConnectionOutcome, ConnectionService>(c => c.DisconnectAsync(userId, provider, deleteData: false, TestContext.Current.CancellationToken));
+        }
 
         var secrets = harness.Oura.AllIssuedTokens.Concat(harness.Withings.AllIssuedTokens)
             .Concat(harness.Oura.Codes.Keys).Concat(harness.Withings.Codes.Keys)
@@ -265,24 +212,35 @@ public sealed class DisconnectAndSecurityTests
     }
 
     [Fact]
-    public async Task Unconfigured_Providers_ShowWhatToSet_AndTheRedirectUriToRegister()
+    public async Task Unconfigured_Providers_ShowTheAdministratorWhatToSet_AndMembersNoKeys()
     {
         await using var app = new LifeOsAppFactory(new() { ["LifeOs:PublicBaseUrl"] = "https://life.example.org/" });
-        using var client = app.CreateTestClient();
-        await client.RegisterAsync("admin@example.com");
+        using var admin = app.CreateTestClient();
+        await admin.RegisterAsync("admin@example.com"); // the first account is the administrator
 
-        var (_, page) = await client.GetPageAsync("/integrations");
+        var (_, page) = await admin.GetPageAsync("/integrations");
         var oura = page.QuerySelector("[data-testid=integration-oura]")!;
         Assert.Equal("not-configured", oura.GetAttribute("data-state"));
         Assert.Contains("Providers:Oura:ClientId", oura.TextContent, StringComparison.Ordinal);
         Assert.Contains("Providers__Oura__ClientSecret", oura.TextContent, StringComparison.Ordinal);
         Assert.Equal("https://life.example.org/integrations/oura/callback", page.QuerySelector("[data-testid=integration-oura-redirect]")!.TextContent);
         Assert.Equal("https://life.example.org/integrations/withings/callback", page.QuerySelector("[data-testid=integration-withings-redirect]")!.TextContent);
-        Assert.DoesNotContain("Connect Oura", page.Source.Text, StringComparison.Ordinal);
+        Assert.Null(page.QuerySelector("[data-testid=integration-oura-connect]"));
 
-        var response = await client.PostFormAsync("/integrations", "", new Dictionary<string, string>(), postUrl: "/integrations/oura/connect");
+        using var member = app.CreateTestClient();
+        await member.RegisterAsync("member@example.com");
+        (_, page) = await member.GetPageAsync("/integrations");
+        Assert.Equal("not-configured", page.QuerySelector("[data-testid=integration-oura]")!.GetAttribute("data-state"));
+        Assert.Contains("Ask your LifeOs administrator", page.QuerySelector("[data-testid=integration-oura-ask-admin]")!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("Providers:", page.Source.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Providers__", page.Source.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("/callback", page.Source.Text, StringComparison.Ordinal);
+
+        // A hand-made connect post (the page offers none) ends on the page with a message.
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = await admin.AntiforgeryTokenAsync("/settings") });
+        var response = await admin.Http.PostAsync("/integrations/oura/connect", form, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Contains("Oura is not set up on this server yet", await ConnectionsHarness.StatusMessageAsync(client), StringComparison.Ordinal);
+        Assert.Contains("Oura is not set up on this server yet", await ConnectionsHarness.StatusMessageAsync(admin), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,185 @@
+using System.Reflection;
+using System.Security.Claims;
+using Bunit;
+using LifeOs.Core;
+using LifeOs.Core.Accounts;
+using LifeOs.Tests.TestSupport;
+using LifeOs.Web.Authorization;
+using LifeOs.Web.Components;
+using LifeOs.Web.Components.Pages.Admin;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Extensions;
+
+namespace LifeOs.Tests.Components.Admin;
+
+public sealed class AdminPageTests() : PageTestContext(new() { ["LifeOs:DefaultTimeZone"] = "Europe/Paris" })
+{
+    /// <summary>Creates an account and makes it the administrator the way the first registration does, then signs in as it.</summary>
+    private async Task<string> SignInAsAdministratorAsync(string email)
+    {
+        var id = await CreateUserAsync(email);
+        await using (var scope = Services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope())
+        {
+            var user = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByIdAsync(id);
+            Assert.True(await scope.ServiceProvider.GetRequiredService<AccountService>().PromoteIfFirstAsync(user!));
+        }
+
+        SignInAs(id, email, administrator: true);
+        return id;
+    }
+
+    private static bool SwitchIsOn(IRenderedComponent<AdminPage> page) => page.FindComponent<MudSwitch<bool>>().Instance.GetState(x => x.Value);
+
+    private Task<RegistrationMode> ModeAsync() => WithAsync<AccountService, RegistrationMode>(a => a.GetRegistrationModeAsync());
+
+    /// <summary>Flips the switch; the returned task completes once the confirmation is answered.</summary>
+    private static Task ToggleRegistrationAsync(IRenderedComponent<AdminPage> page) =>
+        page.InvokeAsync(() => page.FindComponent<MudSwitch<bool>>().Instance.ValueChanged.InvokeAsync(!SwitchIsOn(page)));
+
+    [Fact]
+    public async Task People_AreListed_WithJoinedLastSignInTwoFactorAndRole_InTheAdministratorsZone()
+    {
+        var admin = await SignInAsAdministratorAsync("first@example.com");
+        Time.Advance(TimeSpan.FromDays(2));
+        var member = await CreateUserAsync("second@example.com");
+        await WithAsync<AccountService, bool>(async a =>
+        {
+            await a.RecordSignInAsync(admin);
+            return true;
+        });
+        await WithAsync<UserManager<ApplicationUser>, IdentityResult>(async users => await users.SetTwoFactorEnabledAsync((await users.FindByIdAsync(member))!, true));
+
+        var page = RenderPage<AdminPage>();
+
+        var rows = page.WaitForElements("[data-testid=users-table] tbody tr");
+        Assert.Equal(2, rows.Count);
+        // Oldest first; the administrator's own row says so.
+        Assert.Contains("first@example.com", rows[0].QuerySelector("[data-testid=user-email]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("You", rows[0].QuerySelector("[data-testid=user-email]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Administrator", rows[0].QuerySelector("[data-testid=user-role]")!.TextContent.Trim());
+        Assert.Equal("Member", rows[1].QuerySelector("[data-testid=user-role]")!.TextContent.Trim());
+        Assert.DoesNotContain("You", rows[1].QuerySelector("[data-testid=user-email]")!.TextContent, StringComparison.Ordinal);
+        // 27 Nov 09:30 UTC is 10:30 in Paris; the member never signed in.
+        Assert.Equal("27 Nov 2026, 10:30", rows[0].QuerySelector("[data-testid=user-last-sign-in]")!.TextContent.Trim());
+        Assert.Equal("Never", rows[1].QuerySelector("[data-testid=user-last-sign-in]")!.TextContent.Trim());
+        Assert.Equal("Off", rows[0].QuerySelector("[data-testid=user-2fa]")!.TextContent.Trim());
+        Assert.Equal("On", rows[1].QuerySelector("[data-testid=user-2fa]")!.TextContent.Trim());
+        Assert.Contains("25 Nov 2026", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("27 Nov 2026", rows[1].TextContent, StringComparison.Ordinal);
+        Assert.Contains("2 accounts · 1 administrator · 1 with two-factor sign-in", page.Find("[data-testid=admin-users]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CloseRegistration_AsksFirst_ThenClosesIt_AndNewAccountsAreRefused()
+    {
+        await SignInAsAdministratorAsync("root@example.com");
+        var page = RenderPage<AdminPage>();
+        page.WaitForAssertion(() => Assert.Equal("open", page.Find("[data-testid=registration-mode]").TextContent));
+
+        var toggling = ToggleRegistrationAsync(page);
+        Dialogs.WaitForAssertion(() => Assert.Contains("Close registration?", Dialogs.Markup, StringComparison.Ordinal));
+        Assert.Equal(RegistrationMode.Open, await ModeAsync());
+        await Dialogs.Find("[data-testid=confirm-ok]").ClickAsync(new());
+        await toggling;
+
+        Snackbars.WaitForAssertion(() => Assert.Contains("Registration is now closed.", SnackbarMessages()));
+        Assert.Equal(RegistrationMode.Closed, await ModeAsync());
+        Assert.False(await WithAsync<AccountService, bool>(a => a.CanRegisterAsync()));
+        page.WaitForAssertion(() => Assert.Equal("closed", page.Find("[data-testid=registration-mode]").TextContent));
+        Assert.False(SwitchIsOn(page));
+
+        // And open again.
+        toggling = ToggleRegistrationAsync(page);
+        await Dialogs.WaitForElement("[data-testid=confirm-ok]").ClickAsync(new());
+        await toggling;
+        Snackbars.WaitForAssertion(() => Assert.Contains("Registration is now open.", SnackbarMessages()));
+        Assert.Equal(RegistrationMode.Open, await ModeAsync());
+        Assert.True(await WithAsync<AccountService, bool>(a => a.CanRegisterAsync()));
+    }
+
+    [Fact]
+    public async Task ChangingRegistration_Cancelled_ChangesNothing_AndTheSwitchStaysPut()
+    {
+        await SignInAsAdministratorAsync("careful@example.com");
+        var page = RenderPage<AdminPage>();
+        page.WaitForElement("[data-testid=registration-mode]");
+
+        var toggling = ToggleRegistrationAsync(page);
+        await Dialogs.WaitForElement("[data-testid=confirm-cancel]").ClickAsync(new());
+        await toggling;
+
+        page.WaitForAssertion(() => Assert.True(SwitchIsOn(page)));
+        Assert.Equal("open", page.Find("[data-testid=registration-mode]").TextContent);
+        Assert.Equal(RegistrationMode.Open, await ModeAsync());
+        Assert.Empty(SnackbarMessages());
+    }
+
+    [Fact]
+    public async Task Search_FiltersPeopleByEmail_OnceTheListIsLong()
+    {
+        await SignInAsAdministratorAsync("admin@example.com");
+        for (var i = 1; i <= AdminPage.SearchFrom; i++)
+        {
+            await CreateUserAsync($"person{i}@example.com");
+        }
+
+        var page = RenderPage<AdminPage>();
+        page.WaitForAssertion(() => Assert.Equal(AdminPage.SearchFrom + 1, page.FindAll("[data-testid=users-table] tbody tr").Count));
+
+        page.Find("#users-search").Input(new ChangeEventArgs { Value = "PERSON3" });
+
+        page.WaitForAssertion(() => Assert.Contains("person3@example.com", Assert.Single(page.FindAll("[data-testid=users-table] tbody tr")).TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AdministratorPolicy_AdmitsTheAdministratorRole_AndNoOneElse()
+    {
+        var attribute = typeof(AdminPage).GetCustomAttributes<AuthorizeAttribute>().Single(a => a.Policy is not null);
+        Assert.Equal(Policies.Administrator, attribute.Policy);
+
+        // The real policy (bUnit's authorization double only knows names).
+        var services = new ServiceCollection().AddLogging().AddLifeOsAuthorization().BuildServiceProvider();
+        var authorization = services.GetRequiredService<IAuthorizationService>();
+        ClaimsPrincipal Principal(params string[] roles) => new(new ClaimsIdentity(
+            roles.Select(r => new Claim(ClaimTypes.Role, r)).Prepend(new Claim(ClaimTypes.NameIdentifier, "u1")), "Identity.Application"));
+
+        Assert.True((await authorization.AuthorizeAsync(Principal(Roles.Administrator), Policies.Administrator)).Succeeded);
+        Assert.False((await authorization.AuthorizeAsync(Principal(), Policies.Administrator)).Succeeded);
+        Assert.False((await authorization.AuthorizeAsync(Principal("Member"), Policies.Administrator)).Succeeded);
+        Assert.False((await authorization.AuthorizeAsync(new ClaimsPrincipal(new ClaimsIdentity()), Policies.Administrator)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Member_FollowingALinkToAdmin_InTheApp_GetsTheNotFoundPage()
+    {
+        await CreateUserAsync("first@example.com");
+        var id = await CreateUserAsync("member@example.com");
+        SignInAs(id, "member@example.com");
+        Services.GetRequiredService<NavigationManager>().NavigateTo("admin");
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+
+        var app = Render<Routes>();
+
+        app.WaitForElement("[data-testid=not-found]");
+        Assert.Empty(app.FindAll("[data-testid=users-table]"));
+        Assert.DoesNotContain("Administration", app.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Administrator_FollowingALinkToAdmin_InTheApp_GetsThePage()
+    {
+        await SignInAsAdministratorAsync("first@example.com");
+        Services.GetRequiredService<NavigationManager>().NavigateTo("admin");
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+
+        var app = Render<Routes>();
+
+        app.WaitForElement("[data-testid=users-table]");
+        Assert.Empty(app.FindAll("[data-testid=not-found]"));
+    }
+}

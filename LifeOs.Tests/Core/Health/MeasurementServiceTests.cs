@@ -1,0 +1,106 @@
+using LifeOs.Core.Accounts;
+using LifeOs.Core.Data;
+using LifeOs.Core.Health;
+using LifeOs.Tests.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LifeOs.Tests.Core.Health;
+
+public sealed class MeasurementServiceTests : IDisposable
+{
+    private readonly SqliteConnection connection = TestDatabase.OpenInMemory();
+    private readonly LifeOsDbContext db;
+    private readonly MeasurementService measurements;
+    private readonly HealthStore store;
+
+    public MeasurementServiceTests()
+    {
+        db = new LifeOsDbContext(TestDatabase.Options(connection));
+        db.Database.Migrate();
+        foreach (var (id, zone) in new[] { ("ada", "Pacific/Auckland"), ("bob", "America/New_York") })
+        {
+            db.Users.Add(new ApplicationUser { Id = id, UserName = id, Email = $"{id}@example.com", TimeZoneId = zone, CreatedAt = DateTime.UtcNow });
+        }
+
+        db.SaveChanges();
+        db.ChangeTracker.Clear();
+        // 25 Nov 2026 11:30 UTC: already 26 Nov (00:30) in Auckland, still 25 Nov (06:30) in New York.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 11, 30, 0, TimeSpan.Zero));
+        store = new HealthStore(db, time, new SourcePriorityService(db));
+        measurements = new MeasurementService(db, store, time);
+    }
+
+    public void Dispose()
+    {
+        db.Dispose();
+        connection.Dispose();
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task EntryContext_IsTheUsersOwnNow()
+    {
+        var ada = await measurements.EntryContextAsync("ada", Ct);
+        var bob = await measurements.EntryContextAsync("bob", Ct);
+
+        Assert.Equal((new DateTime(2026, 11, 26, 0, 30, 0), new DateOnly(2026, 11, 26)), (ada!.LocalNow, ada.Today));
+        Assert.Equal(new DateOnly(2026, 11, 25), bob!.Today);
+        Assert.Null(await measurements.EntryContextAsync("nobody", Ct));
+    }
+
+    [Theory]
+    [InlineData("ada", 2026, 11, 26, true)]
+    [InlineData("ada", 2026, 11, 27, false)]
+    [InlineData("bob", 2026, 11, 25, true)]
+    [InlineData("bob", 2026, 11, 26, false)]
+    [InlineData("bob", 1900, 1, 1, true)]
+    [InlineData("bob", 1899, 12, 31, false)]
+    public async Task Add_AcceptsDatesFrom1900ToTheUsersToday(string user, int year, int month, int day, bool accepted)
+    {
+        var result = await measurements.AddAsync(user, MetricCatalogue.Weight, 70, new DateTime(year, month, day, 23, 0, 0), Ct);
+
+        Assert.Equal(accepted, result.Succeeded);
+        Assert.Equal(accepted ? 1 : 0, await db.Samples.CountAsync(Ct));
+        if (!accepted)
+        {
+            Assert.Equal([MeasurementService.TimeField], result.Errors.Keys);
+        }
+    }
+
+    [Fact]
+    public async Task List_PagesTheUsersTypedInAndImportedRows_NewestFirst_AndNothingElse()
+    {
+        var inputs = Enumerable.Range(0, 7).Select(i => new SampleInput(MetricCatalogue.Weight, i % 2 == 0 ? SampleSource.Manual : SampleSource.Import, $"r{i}", new DateTime(2026, 11, 1 + i, 8, 0, 0, DateTimeKind.Utc), 70 + i)).ToList();
+        await store.UpsertSamplesAsync("bob", inputs, Ct);
+        await store.UpsertSamplesAsync("bob", [new(MetricCatalogue.Weight, SampleSource.Withings, "scale", new DateTime(2026, 11, 20, 8, 0, 0, DateTimeKind.Utc), 69)], Ct);
+        await store.UpsertSamplesAsync("ada", [new(MetricCatalogue.Weight, SampleSource.Manual, "hers", new DateTime(2026, 11, 20, 8, 0, 0, DateTimeKind.Utc), 55)], Ct);
+
+        var first = await measurements.ListAsync("bob", new MeasurementQuery(1, 3), Ct);
+        var last = await measurements.ListAsync("bob", new MeasurementQuery(3, 3), Ct);
+        var past = await measurements.ListAsync("bob", new MeasurementQuery(99, 3), Ct);
+
+        Assert.Equal((7, 3, 1), (first.Total, first.PageCount, first.Page));
+        Assert.Equal([76, 75, 74], first.Rows.Select(r => r.DisplayValue));
+        Assert.Equal([70], last.Rows.Select(r => r.DisplayValue));
+        Assert.Equal(3, past.Page);
+        Assert.Equal([70], past.Rows.Select(r => r.DisplayValue));
+        Assert.Equal(new DateTime(2026, 11, 7, 3, 0, 0), first.Rows[0].LocalTime);
+        Assert.Equal(0, (await measurements.ListAsync("bob", new MeasurementQuery(1, 3, MetricCatalogue.Steps), Ct)).Total);
+        Assert.Equal([55], (await measurements.ListAsync("ada", new MeasurementQuery(), Ct)).Rows.Select(r => r.DisplayValue));
+    }
+
+    [Fact]
+    public async Task List_ForOneMetric_ShowsOnlyIt()
+    {
+        await measurements.AddAsync("bob", MetricCatalogue.Weight, 70, new DateTime(2026, 11, 20, 8, 0, 0), Ct);
+        await measurements.AddAsync("bob", MetricCatalogue.Steps, 4000, new DateTime(2026, 11, 20, 9, 0, 0), Ct);
+
+        var steps = await measurements.ListAsync("bob", new MeasurementQuery(MetricCode: MetricCatalogue.Steps), Ct);
+
+        Assert.Equal([MetricCatalogue.Steps], steps.Rows.Select(r => r.MetricCode));
+        Assert.Equal(1, steps.Total);
+    }
+}

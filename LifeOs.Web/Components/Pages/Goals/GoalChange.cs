@@ -1,0 +1,8 @@
+namespace LifeOs.Web.Components.Pages.Goals;
+
+public enum GoalChange
+{
+    Archived,
+    Restored,
+    Deleted,
+}
