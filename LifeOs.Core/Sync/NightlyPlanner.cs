@@ -20,6 +20,18 @@ public sealed class NightlyPlanner(LifeOsDbContext db, SyncQueue queue, IOptions
         var now = time.GetUtcNow().UtcDateTime;
         var hour = options.Value.NightlyHour;
         var cutoff = now.AddDays(-options.Value.HistoryDays);
+        var stale = now.AddMinutes(-options.Value.StaleRunMinutes);
+        var abandoned = await db.Set<SyncRun>()
+            .Where(r => r.Status == SyncRunStatus.Running && (r.HeartbeatAt ?? r.StartedAt ?? r.QueuedAt) < stale)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, SyncRunStatus.Failed)
+                .SetProperty(r => r.FinishedAt, now)
+                .SetProperty(r => r.Error, SyncService.InterruptedMessage), cancellationToken);
+        if (abandoned > 0)
+        {
+            logger.LogWarning("Failed {Count} sync run(s) whose worker stopped answering more than {Minutes} minutes ago", abandoned, options.Value.StaleRunMinutes);
+        }
+
         var pruned = await db.Set<SyncRun>()
             .Where(r => r.QueuedAt < cutoff && r.Status != SyncRunStatus.Queued && r.Status != SyncRunStatus.Running)
             .ExecuteDeleteAsync(cancellationToken);

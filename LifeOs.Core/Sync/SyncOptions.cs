@@ -45,6 +45,12 @@ public sealed class SyncOptions
 
     /// <summary>Sync history older than this is deleted.</summary>
     public int HistoryDays { get; set; } = 90;
+
+    /// <summary>
+    /// A running sync that has not committed a window for this long lost its worker (a crash, a killed process):
+    /// the planner fails it, and the connection's next run continues from its cursors.
+    /// </summary>
+    public int StaleRunMinutes { get; set; } = 30;
 }
 
 internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
@@ -71,6 +77,7 @@ internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
         Check(options.RetryDelayScale >= 0, nameof(options.RetryDelayScale), "must not be negative");
         Check(options.DispatchIntervalMinutes is >= 1 and <= 60, nameof(options.DispatchIntervalMinutes), "must be from 1 to 60 minutes");
         Check(options.HistoryDays >= 1, nameof(options.HistoryDays), "must be at least 1 day");
+        Check(options.StaleRunMinutes is >= 5 and <= 1440, nameof(options.StaleRunMinutes), "must be from 5 to 1440 minutes");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

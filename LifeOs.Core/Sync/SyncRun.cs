@@ -36,6 +36,12 @@ public class SyncRun
     public DateTime? StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
 
+    /// <summary>
+    /// Set when the run starts and after every window it commits. A Running run whose heartbeat is older than
+    /// <c>Sync:StaleRunMinutes</c> lost its worker (a crash, a killed process) and is failed by the planner.
+    /// </summary>
+    public DateTime? HeartbeatAt { get; set; }
+
     /// <summary>0–100 while running: windows done over windows planned.</summary>
     public int Progress { get; set; }
 

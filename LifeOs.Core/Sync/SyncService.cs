@@ -25,6 +25,8 @@ public sealed class SyncService(
 {
     public const string InterruptedMessage = "Stopped before it finished (the app was stopped or restarted); the next run continues where this one stopped.";
 
+    public const string UnexpectedMessage = "LifeOs ran into an unexpected problem during this sync (details are in the server log). It will try again at the next sync.";
+
     private const int BatchSize = 10_000;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -36,7 +38,7 @@ public sealed class SyncService(
         // Claim: only one worker moves a run from Queued to Running.
         var claimed = await db.Set<SyncRun>()
             .Where(r => r.Id == runId && r.Status == SyncRunStatus.Queued)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, SyncRunStatus.Running).SetProperty(r => r.StartedAt, startedAt), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, SyncRunStatus.Running).SetProperty(r => r.StartedAt, startedAt).SetProperty(r => r.HeartbeatAt, startedAt), cancellationToken);
         if (claimed == 0)
         {
             return false;
@@ -54,6 +56,7 @@ public sealed class SyncService(
         var results = new Dictionary<string, SyncTypeResult>(StringComparer.Ordinal);
         var written = 0;
         string? fatal = null;
+        string? unexpected = null;
         try
         {
             written = await SyncTypesAsync(run, target, results, cancellationToken);
@@ -73,13 +76,20 @@ public sealed class SyncService(
             logger.LogInformation("Sync run {RunId} of connection {ConnectionId} was stopped after {Written} samples", run.Id, connection.Id, written);
             throw;
         }
+        catch (Exception ex)
+        {
+            // A bug or a database problem: the run still ends, as Failed, so this connection's next sync can start.
+            logger.LogError(ex, "Sync run {RunId} of connection {ConnectionId} failed unexpectedly", run.Id, connection.Id);
+            written = results.Values.Sum(r => r.Written);
+            unexpected = UnexpectedMessage;
+        }
 
         var failedTypes = results.Where(r => r.Value.Failed).ToList();
-        var status = fatal is not null ? SyncRunStatus.Failed
+        var status = fatal is not null || unexpected is not null ? SyncRunStatus.Failed
             : failedTypes.Count == 0 ? SyncRunStatus.Succeeded
             : failedTypes.Count == results.Count ? SyncRunStatus.Failed
             : SyncRunStatus.Partial;
-        var error = fatal ?? (failedTypes.Count == 0 ? null
+        var error = fatal ?? unexpected ?? (failedTypes.Count == 0 ? null
             : string.Join(" ", failedTypes.Select(f => $"{SyncDataTypes.Label(f.Key)}: {f.Value.Note}")));
         await FinishAsync(run.Id, status, written, target.Requests, results, error);
 
@@ -162,8 +172,10 @@ public sealed class SyncService(
                     done++;
                     var progress = (int)(100L * done / total);
                     var soFar = written + typeWritten;
+                    var heartbeat = Now();
                     await db.Set<SyncRun>().Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s
                         .SetProperty(r => r.Progress, progress)
+                        .SetProperty(r => r.HeartbeatAt, heartbeat)
                         .SetProperty(r => r.SamplesWritten, soFar)
                         .SetProperty(r => r.Requests, target.Requests), CancellationToken.None);
                 }

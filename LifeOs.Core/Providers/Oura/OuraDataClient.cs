@@ -54,12 +54,29 @@ public sealed class OuraDataClient(ProviderHttp http, IOptions<ProvidersOptions>
         return GetPagesAsync<T>(target, $"/v2/usercollection/{collection}", query, cancellationToken);
     }
 
+    /// <summary>Pages one window may take: a window is at most a month, and even minute heart rate fits in far fewer.</summary>
+    public const int MaxPages = 500;
+
     private async Task<List<T>> GetPagesAsync<T>(SyncTarget target, string path, string query, CancellationToken cancellationToken)
     {
         var all = new List<T>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         string? next = null;
+        var pages = 0;
         do
         {
+            // A token seen before, or more pages than any window can hold, is the API going round in circles:
+            // stop this data type with a clear note instead of fetching forever.
+            if (next is not null && !seen.Add(next))
+            {
+                throw new ProviderDataException(ProviderFailureKind.Malformed, "Oura sent the same page of results twice; the rest of this window was not fetched.");
+            }
+
+            if (++pages > MaxPages)
+            {
+                throw new ProviderDataException(ProviderFailureKind.Malformed, $"Oura kept sending more pages (over {MaxPages}); the rest of this window was not fetched.");
+            }
+
             var url = next is null ? $"{path}?{query}" : $"{path}?{query}&next_token={Uri.EscapeDataString(next)}";
             var page = await GetAsync<OuraPage<T>>(target, url, cancellationToken);
             all.AddRange(page.Data ?? []);

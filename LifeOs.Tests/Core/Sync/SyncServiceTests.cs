@@ -186,6 +186,73 @@ public sealed class SyncServiceTests
     }
 
     [Fact]
+    public async Task Sync_AnUnexpectedException_EndsTheRunFailed_AndTheNextSyncRuns()
+    {
+        await using var h = await SyncHarness.StartAsync(connectBo: false);
+        // A zone the server does not know (an old tz database, a hand-edited row): not a provider problem,
+        // so nothing on the provider path catches it.
+        await h.SetZoneAsync(h.AdaId, "Mars/Olympus_Mons");
+
+        var run = await h.SyncAsync(h.AdaId, ProviderKind.Oura);
+
+        Assert.Equal(SyncRunStatus.Failed, run.Status);
+        Assert.Equal(SyncService.UnexpectedMessage, run.Error);
+        Assert.NotNull(run.FinishedAt);
+        var connection = await h.App.WithDbAsync(db => db.Connections.SingleAsync(c => c.UserId == h.AdaId && c.Provider == ProviderKind.Oura));
+        Assert.Equal(ConnectionStatus.Error, connection.Status);
+        Assert.Contains(h.App.Logs, l => l.Contains("failed unexpectedly", StringComparison.Ordinal));
+
+        // Nothing is left Running to block the connection: the next sync is queued and runs.
+        await h.SetZoneAsync(h.AdaId, "Europe/London");
+        var next = await h.SyncAsync(h.AdaId, ProviderKind.Oura);
+        Assert.Equal(SyncRunStatus.Succeeded, next.Status);
+        Assert.Equal(9412, await h.DailyAsync(h.AdaId, SampleSource.Oura, MetricCatalogue.Steps, Nov24));
+    }
+
+    [Fact]
+    public async Task Planner_FailsARunWhoseWorkerStopped_AndQueuesItsContinuation_ButLeavesALiveOneRunning()
+    {
+        await using var h = await SyncHarness.StartAsync(connectBo: false);
+        await h.RunQueuedAsync();
+        var connectionId = await h.App.WithDbAsync(db => db.Connections.Where(c => c.UserId == h.AdaId && c.Provider == ProviderKind.Oura).Select(c => c.Id).SingleAsync());
+        var now = h.App.Time.GetUtcNow().UtcDateTime;
+        var dead = new SyncRun { ConnectionId = connectionId, UserId = h.AdaId, Trigger = SyncTrigger.Manual, Status = SyncRunStatus.Running, QueuedAt = now.AddHours(-2), StartedAt = now.AddHours(-2), HeartbeatAt = now.AddMinutes(-31) };
+        await h.App.WithDbAsync(async db => { db.Add(dead); return await db.SaveChangesAsync(); });
+
+        await h.WithAsync<IReadOnlyList<NightlyPlanner.Planned>, NightlyPlanner>(p => p.QueueDueAsync());
+
+        var after = await h.App.WithDbAsync(db => db.Set<SyncRun>().SingleAsync(r => r.Id == dead.Id));
+        Assert.Equal(SyncRunStatus.Failed, after.Status);
+        Assert.Equal(SyncService.InterruptedMessage, after.Error);
+        var queued = await h.App.WithDbAsync(db => db.Set<SyncRun>().Where(r => r.ConnectionId == connectionId && r.Status == SyncRunStatus.Queued).ToListAsync());
+        Assert.Single(queued);
+
+        // A run that committed a window ten minutes ago is alive: it keeps running, and nothing else is queued beside it.
+        await h.App.WithDbAsync(db => db.Set<SyncRun>().Where(r => r.Status == SyncRunStatus.Queued).ExecuteDeleteAsync());
+        var live = new SyncRun { ConnectionId = connectionId, UserId = h.AdaId, Trigger = SyncTrigger.Backfill, Status = SyncRunStatus.Running, QueuedAt = now.AddHours(-1), StartedAt = now.AddHours(-1), HeartbeatAt = now.AddMinutes(-10) };
+        await h.App.WithDbAsync(async db => { db.Add(live); return await db.SaveChangesAsync(); });
+        await h.WithAsync<IReadOnlyList<NightlyPlanner.Planned>, NightlyPlanner>(p => p.QueueDueAsync());
+        Assert.Equal(SyncRunStatus.Running, (await h.App.WithDbAsync(db => db.Set<SyncRun>().SingleAsync(r => r.Id == live.Id))).Status);
+    }
+
+    [Fact]
+    public async Task Sync_OuraRepeatingItsNextToken_StopsThatType_AndTheRunFinishes()
+    {
+        await using var h = await SyncHarness.StartAsync(connectBo: false);
+        for (var i = 0; i < 2; i++)
+        {
+            h.Oura.Data.Fault("daily_readiness", _ => Microsoft.AspNetCore.Http.Results.Json(new { data = Array.Empty<object>(), next_token = "round-and-round" }));
+        }
+
+        var run = await h.SyncAsync(h.AdaId, ProviderKind.Oura);
+
+        Assert.Equal(SyncRunStatus.Partial, run.Status);
+        Assert.Contains("Oura sent the same page of results twice", run.Error, StringComparison.Ordinal);
+        Assert.Equal(2, h.Oura.Data.Requests("daily_readiness"));
+        Assert.Equal(9412, await h.DailyAsync(h.AdaId, SampleSource.Oura, MetricCatalogue.Steps, Nov24));
+    }
+
+    [Fact]
     public async Task Sync_ATimeout_IsRetried()
     {
         await using var h = await SyncHarness.StartAsync(new() { ["Sync:RequestTimeoutSeconds"] = "0.5" }, connectBo: false);

@@ -639,6 +639,9 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("HeartbeatAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Progress")
                         .HasColumnType("INTEGER");
 
