@@ -24,6 +24,26 @@ public sealed class JournalArchive(LifeOsDbContext db, TimeProvider time)
     public const long MaxZipBytes = 64L * 1024 * 1024;
     public const int MaxFiles = 50_000;
     private const int MaxFileBytes = 512 * 1024;
+    private const long MaxUnpackedBytes = 256L * 1024 * 1024;
+
+    /// <returns>The stream's bytes, or null as soon as it gives more than <paramref name="limit"/>.</returns>
+    private static async Task<byte[]?> ReadAtMostAsync(Stream stream, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>Writes every entry of the user, oldest first, as <c>journal/yyyy/yyyy-MM-dd-kind-id.md</c>.</summary>
@@ -113,6 +133,9 @@ public sealed class JournalArchive(LifeOsDbContext db, TimeProvider time)
                 return new JournalImportResult([$"The zip holds {files.Count:N0} Markdown files; at most {MaxFiles:N0} can be imported at once."], 0, 0);
             }
 
+            // The sizes a zip declares are not trusted: every file is read through a bound on the bytes it
+            // actually inflates to, and so is the whole archive, so a crafted zip cannot fill memory.
+            var totalRead = 0L;
             foreach (var file in files)
             {
                 if (file.Length > MaxFileBytes)
@@ -124,8 +147,20 @@ public sealed class JournalArchive(LifeOsDbContext db, TimeProvider time)
                 var stream = await file.OpenAsync(cancellationToken);
                 await using (stream.ConfigureAwait(false))
                 {
-                    using var reader = new StreamReader(stream, Encoding.UTF8);
-                    var text = await reader.ReadToEndAsync(cancellationToken);
+                    var bytes = await ReadAtMostAsync(stream, MaxFileBytes, cancellationToken);
+                    if (bytes is null)
+                    {
+                        errors.Add($"{file.FullName}: the file is larger than {MaxFileBytes / 1024} KB.");
+                        continue;
+                    }
+
+                    totalRead += bytes.Length;
+                    if (totalRead > MaxUnpackedBytes)
+                    {
+                        return new JournalImportResult([$"The zip unpacks to more than {MaxUnpackedBytes / 1024 / 1024} MB of Markdown; import it in parts."], 0, 0);
+                    }
+
+                    var text = Encoding.UTF8.GetString(bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes.AsSpan(Encoding.UTF8.Preamble.Length) : bytes);
                     if (Parse(file.FullName, text, errors) is { } entry)
                     {
                         parsed.Add(entry);

@@ -58,6 +58,12 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
     public const int PreviewRowCount = 10;
     public static readonly TimeSpan UploadLifetime = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Uploads one user may have waiting for confirmation; a new one drops the oldest beyond this, so one account
+    /// can hold at most this many × <see cref="MaxFileBytes"/> of the server's disk.
+    /// </summary>
+    public const int MaxStagedPerUser = 5;
+
     private string ImportsRoot => Path.Combine(dataDirectory.Root, "imports");
 
     /// <summary>Keeps an upload for preview and confirm; refuses one over <see cref="MaxFileBytes"/> without keeping any of it.</summary>
@@ -78,6 +84,7 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
         var name = Path.GetFileName(fileName ?? "").ReplaceLineEndings(" ");
         var stagedAt = time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
         await File.WriteAllTextAsync(Path.Combine(directory, uploadId + ".meta"), $"{stagedAt}\n{(name.Length == 0 ? "upload.csv" : name)}", cancellationToken);
+        KeepNewest(directory, MaxStagedPerUser);
         return new StageResult(StageStatus.Staged, uploadId, null);
     }
 
@@ -266,6 +273,39 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
     /// <summary>One folder per user, named by a hash of the id so that no user id ever becomes a path.</summary>
     private string UserDirectory(string userId) =>
         Path.Combine(ImportsRoot, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(userId)))[..32]);
+
+    private static void KeepNewest(string directory, int count)
+    {
+        var staged = Directory.EnumerateFiles(directory, "*.meta")
+            .Select(meta => (Meta: meta, StagedAt: TryReadStagedAt(meta)))
+            .OrderByDescending(m => m.StagedAt)
+            .ThenByDescending(m => File.GetLastWriteTimeUtc(m.Meta))
+            .Skip(count);
+        foreach (var (meta, _) in staged)
+        {
+            try
+            {
+                File.Delete(Path.ChangeExtension(meta, ".csv"));
+                File.Delete(meta);
+            }
+            catch (IOException)
+            {
+                // Being confirmed or deleted by another request right now.
+            }
+        }
+    }
+
+    private static DateTime TryReadStagedAt(string meta)
+    {
+        try
+        {
+            return ReadMeta(File.ReadAllText(meta)).StagedAt;
+        }
+        catch (IOException)
+        {
+            return DateTime.MinValue;
+        }
+    }
 
     private void DeleteExpired()
     {

@@ -121,6 +121,37 @@ public sealed class JournalArchiveTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_AFileThatInflatesPastWhatTheZipDeclares_IsReadOnlyAsFarAsDeclared()
+    {
+        var good = ("a.md", "---\ndate: 2026-11-20\nkind: note\n---\n\nFine.\n");
+        var bomb = ("b.md", "---\ndate: 2026-11-21\nkind: note\n---\n\n" + new string('a', 2 * 1024 * 1024));
+        var zip = Zip(good, bomb).ToArray();
+        // Make the zip lie: b.md says it unpacks to 100 bytes, in its local header and in the central directory.
+        Assert.True(zip.Length < 64 * 1024);
+        var lied = 0;
+        for (var i = 0; i + 46 < zip.Length; i++)
+        {
+            var local = BitConverter.ToUInt32(zip, i) == 0x04034b50 && Encoding.ASCII.GetString(zip, i + 30, 4) == "b.md";
+            var central = BitConverter.ToUInt32(zip, i) == 0x02014b50 && Encoding.ASCII.GetString(zip, i + 46, 4) == "b.md";
+            if (local || central)
+            {
+                BitConverter.TryWriteBytes(zip.AsSpan(i + (local ? 22 : 24), 4), 100u);
+                lied++;
+            }
+        }
+
+        Assert.Equal(2, lied);
+
+        var result = await t.Archive.ImportZipAsync("ada", new MemoryStream(zip), Ct);
+
+        // What is read stops at the size the zip declared (which is bounded): the 2 MB never reach memory or the journal.
+        Assert.Empty(result.Errors);
+        var bodies = await t.Db.JournalEntries.OrderBy(e => e.LocalDate).Select(e => e.Body).ToListAsync(Ct);
+        Assert.Equal(2, bodies.Count);
+        Assert.InRange(bodies[1].Length, 0, 100);
+    }
+
+    [Fact]
     public async Task Import_NotAZip_SaysSo()
     {
         var result = await t.Archive.ImportZipAsync("ada", new MemoryStream("not a zip"u8.ToArray()), Ct);

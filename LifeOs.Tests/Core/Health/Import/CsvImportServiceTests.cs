@@ -47,6 +47,30 @@ public sealed class CsvImportServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Staging_KeepsOnlyAUsersNewestUploads_SoOneAccountCannotFillTheDisk()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < CsvImportService.MaxStagedPerUser + 2; i++)
+        {
+            ids.Add(await StageAsync("ada", Weights, $"weights-{i}.csv"));
+            time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var bobs = await StageAsync("bob", Weights);
+
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Null(await service.PreviewAsync("ada", ids[0], ct));
+        Assert.Null(await service.PreviewAsync("ada", ids[1], ct));
+        foreach (var kept in ids.Skip(2))
+        {
+            Assert.NotNull(await service.PreviewAsync("ada", kept, ct));
+        }
+
+        Assert.NotNull(await service.PreviewAsync("bob", bobs, ct));
+        Assert.Equal(2 * (CsvImportService.MaxStagedPerUser + 1), Directory.EnumerateFiles(Path.Combine(directory, "imports"), "*", SearchOption.AllDirectories).Count());
+    }
+
+    [Fact]
     public async Task Preview_CountsPerMetric_DateRange_FirstRows_InTheUsersUnits()
     {
         var id = await StageAsync("ada", Weights);
