@@ -8,7 +8,8 @@ namespace LifeOs.Core.Journal;
 
 /// <summary>
 /// Renders an entry's Markdown to HTML that cannot run script: raw HTML is shown as text, only http(s),
-/// mailto and relative links survive, and every link gets rel="noopener noreferrer nofollow".
+/// mailto and relative links survive, every link gets rel="noopener noreferrer nofollow", and images on other
+/// servers become links (the page loads nothing from elsewhere; the Content-Security-Policy would refuse it too).
 /// </summary>
 public static class JournalMarkdown
 {
@@ -37,6 +38,17 @@ public static class JournalMarkdown
                         link.Url = "#";
                     }
 
+                    if (link.IsImage && IsRemote(link.Url))
+                    {
+                        // Loading it would tell a third party when someone reads their journal: a link instead,
+                        // named by the image's alt text (or its address).
+                        link.IsImage = false;
+                        if (link.FirstChild is null)
+                        {
+                            link.AppendChild(new LiteralInline(link.Url!));
+                        }
+                    }
+
                     if (!link.IsImage)
                     {
                         link.GetAttributes().AddPropertyIfNotExist("rel", LinkRel);
@@ -60,6 +72,18 @@ public static class JournalMarkdown
         renderer.Render(document);
         writer.Flush();
         return writer.ToString();
+    }
+
+    /// <summary>An address on another server (scheme-relative "//host" included); the app's own paths are not remote.</summary>
+    private static bool IsRemote(string? url)
+    {
+        var compact = new string((url ?? "").Where(c => !char.IsWhiteSpace(c) && !char.IsControl(c)).ToArray());
+        var colon = compact.IndexOf(':', StringComparison.Ordinal);
+        var slash = compact.IndexOfAny(['/', '?', '#']);
+        var hasScheme = colon >= 0 && (slash < 0 || colon < slash);
+        // Browsers read "//host", "\\host", "/\host" and "\/host" alike: another server, on the page's scheme.
+        var schemeRelative = compact.Length >= 2 && compact[0] is '/' or '\\' && compact[1] is '/' or '\\';
+        return hasScheme || schemeRelative;
     }
 
     private static bool IsSafeUrl(string? url, bool image)

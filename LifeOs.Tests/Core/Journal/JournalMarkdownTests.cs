@@ -67,6 +67,29 @@ public sealed class JournalMarkdownTests
         Assert.Equal("https://example.com", links[0].GetAttribute("href"));
     }
 
+    [Theory]
+    [InlineData("![the view](https://tracker.example/pixel.png)", "the view", "https://tracker.example/pixel.png")]
+    [InlineData("![](http://tracker.example/p.gif)", "http://tracker.example/p.gif", "http://tracker.example/p.gif")]
+    [InlineData("![x](//tracker.example/p.gif)", "x", "//tracker.example/p.gif")]
+    [InlineData("![x](/\\tracker.example/p.gif)", "x", "/%5Ctracker.example/p.gif")]
+    public void ToHtml_RemoteImages_BecomeLinks_SoNothingIsLoadedFromElsewhere(string markdown, string text, string href)
+    {
+        var document = new HtmlParser().ParseDocument(JournalMarkdown.ToHtml(markdown));
+
+        Assert.Empty(document.QuerySelectorAll("img"));
+        var link = Assert.Single(document.QuerySelectorAll("a"));
+        Assert.Equal(text, link.TextContent);
+        Assert.Equal(href, link.GetAttribute("href"));
+        Assert.Equal(JournalMarkdown.LinkRel, link.GetAttribute("rel"));
+    }
+
+    [Fact]
+    public void ToHtml_ImagesOnTheAppsOwnPaths_StayImages()
+    {
+        var document = new HtmlParser().ParseDocument(JournalMarkdown.ToHtml("![logo](/favicon.svg)"));
+        Assert.Equal("/favicon.svg", Assert.Single(document.QuerySelectorAll("img")).GetAttribute("src"));
+    }
+
     [Fact]
     public void ToHtml_CommonMarkdown_Renders()
     {
