@@ -30,6 +30,7 @@ public sealed class DataDirectory
             var probe = Path.Combine(Root, $".write-test-{Guid.NewGuid():N}");
             File.WriteAllText(probe, "ok");
             File.Delete(probe);
+            RestrictToOwner();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -37,6 +38,51 @@ public sealed class DataDirectory
                 $"The data directory '{Root}' cannot be written ({ex.Message}). Set LifeOs:DataDirectory " +
                 "(environment variable LifeOs__DataDirectory) to a writable directory, or give the app's user write access to it.",
                 ex);
+        }
+    }
+
+    private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// Health data, journal text and the keys that decrypt provider tokens are for the app's user alone: the
+    /// directories become rwx------ (so nothing inside is reachable by other users, whatever mode SQLite or
+    /// DataProtection create files with) and the files already there rw-------. Best effort: a directory the app
+    /// does not own (a mounted volume) keeps its mode, and Windows uses its ACLs.
+    /// </summary>
+    public void RestrictToOwner()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        foreach (var directory in new[] { Root, KeysPath, BackupsPath })
+        {
+            TrySetMode(directory, OwnerOnlyDirectory);
+        }
+
+        foreach (var file in Directory.EnumerateFiles(Root, "lifeos.db*")
+            .Concat(Directory.EnumerateFiles(KeysPath))
+            .Concat(Directory.EnumerateFiles(BackupsPath, "*", SearchOption.AllDirectories)))
+        {
+            TrySetMode(file, OwnerOnlyFile);
+        }
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void TrySetMode(string path, UnixFileMode mode)
+    {
+        try
+        {
+            if (File.GetUnixFileMode(path) != mode)
+            {
+                File.SetUnixFileMode(path, mode);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not ours to change (or gone meanwhile): the directory modes above still keep other users out.
         }
     }
 }

@@ -53,6 +53,8 @@ public sealed class DatabaseMigrator(LifeOsDbContext db, DataDirectory dataDirec
 
         await db.Database.MigrateAsync(cancellationToken);
         logger.LogInformation("Applied migrations: {Migrations}", pending.Count == 0 ? "none after the upgrade from 0.1" : string.Join(", ", pending));
+        // A new database file and the backup were just created with the process's default mode.
+        dataDirectory.RestrictToOwner();
         return backup;
     }
 
