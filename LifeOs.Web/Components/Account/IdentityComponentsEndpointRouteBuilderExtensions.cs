@@ -48,8 +48,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromForm] string? returnUrl) =>
         {
             await signInManager.SignOutAsync();
-            // "~/" + "/x" would be "~//x", which is not local: accept both "x" and "/x".
-            return TypedResults.LocalRedirect($"~/{returnUrl?.TrimStart('/')}");
+            return TypedResults.LocalRedirect(LocalReturnUrl(returnUrl));
         });
 
         var manageGroup = accountGroup.MapGroup("/Manage").RequireAuthorization();
@@ -79,10 +78,18 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
         // error page instead of a truncated download, and a large history never sits in memory.
         manageGroup.MapPost("/DownloadPersonalData", async (
             HttpContext context,
+            [FromServices] IAntiforgery antiforgery,
             [FromServices] UserManager<ApplicationUser> userManager,
             [FromServices] UserDataExportService export,
             [FromServices] TimeProvider time) =>
         {
+            // No form field is bound, so nothing checks the antiforgery token by itself: another site must not be
+            // able to make a signed-in browser build (and download) the whole account.
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.BadRequest();
+            }
+
             var userId = userManager.GetUserId(context.User);
             if (userId is null || await userManager.FindByIdAsync(userId) is null)
             {
@@ -106,5 +113,16 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
         });
 
         return accountGroup;
+    }
+
+    /// <summary>
+    /// Where to go after signing out: a path in this app. "x", "/x" and "~/x" all mean /x, "//host" and "/\\host"
+    /// become paths too (an absolute URL is a path that finds nothing), and control characters, which LocalRedirect
+    /// would throw on (a 500), go to the start page.
+    /// </summary>
+    internal static string LocalReturnUrl(string? returnUrl)
+    {
+        var path = (returnUrl ?? "").TrimStart('~').TrimStart('/', '\\');
+        return path.Any(char.IsControl) ? "~/" : "~/" + path;
     }
 }

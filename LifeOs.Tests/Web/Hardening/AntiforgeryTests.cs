@@ -1,0 +1,110 @@
+using System.Net;
+using LifeOs.Tests.TestSupport;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LifeOs.Tests.Web.Hardening;
+
+public sealed class AntiforgeryTests : IAsyncLifetime
+{
+    private readonly LifeOsAppFactory app = new();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => app.DisposeAsync();
+
+    /// <summary>
+    /// Every route the app maps that accepts something other than GET or HEAD, read from the app's own endpoint
+    /// table, so a route added later is swept too. Route parameters get plausible values.
+    /// </summary>
+    private List<(string Method, string Path)> StateChangingRoutes()
+    {
+        var routes = new List<(string, string)>();
+        foreach (var endpoint in app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [HttpMethods.Post];
+            var template = endpoint.RoutePattern.RawText ?? "";
+            // The circuit's hub and its negotiation are SignalR's, authenticated by the circuit, not forms.
+            if (template.StartsWith("/_blazor", StringComparison.Ordinal) || template.StartsWith("_blazor", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var path = "/" + string.Join('/', endpoint.RoutePattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(Sample))));
+            foreach (var method in methods.Where(m => m is not "GET" and not "HEAD" and not "OPTIONS"))
+            {
+                routes.Add((method, path));
+            }
+        }
+
+        return routes.Distinct().ToList();
+    }
+
+    private static string Sample(Microsoft.AspNetCore.Routing.Patterns.RoutePatternPart part) => part switch
+    {
+        Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart literal => literal.Content,
+        Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart parameter => parameter.Name.ToLowerInvariant() switch
+        {
+            "provider" => "oura",
+            "code" => "weight",
+            "kind" => "reflection",
+            _ => "1",
+        },
+        _ => "",
+    };
+
+    [Fact]
+    public async Task EveryStateChangingRoute_IsRefusedWithoutAnAntiforgeryToken()
+    {
+        using var client = app.CreateTestClient();
+        await client.RegisterAsync("sweeper@example.com");
+        var routes = StateChangingRoutes();
+        // The sweep found the form-post pages and the endpoints, not an empty table.
+        Assert.Contains(routes, r => r.Path == "/Account/Logout");
+        Assert.Contains(routes, r => r.Path == "/Account/Manage/DownloadPersonalData");
+        Assert.Contains(routes, r => r.Path == "/integrations/oura/connect");
+        Assert.Contains(routes, r => r.Path == "/settings");
+        Assert.True(routes.Count > 20, $"{routes.Count} routes");
+
+        var accepted = new List<string>();
+        foreach (var (method, path) in routes)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), path)
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["_handler"] = "x", ["ReturnUrl"] = "/" }),
+            };
+            var response = await client.Http.SendAsync(request, TestContext.Current.CancellationToken);
+            if (response.StatusCode != HttpStatusCode.BadRequest)
+            {
+                accepted.Add($"{method} {path}: {(int)response.StatusCode}");
+            }
+        }
+
+        Assert.True(accepted.Count == 0, "Answered without an antiforgery token:\n" + string.Join("\n", accepted));
+        // Still signed in: the logout without a token did nothing.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/settings")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/")]
+    [InlineData("//evil.example")]
+    [InlineData("/\\evil.example")]
+    [InlineData("\\\\evil.example")]
+    [InlineData("~//evil.example")]
+    [InlineData("\tjavascript:alert(1)")]
+    [InlineData("settings")]
+    public async Task Logout_WithAForeignReturnUrl_StaysInTheApp_NeverA500(string returnUrl)
+    {
+        using var client = app.CreateTestClient();
+        await client.RegisterAsync($"leaver-{Guid.NewGuid():N}@example.com");
+
+        var response = await client.PostFormAsync("/settings", "", new Dictionary<string, string> { ["ReturnUrl"] = returnUrl }, postUrl: "/Account/Logout");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!.OriginalString;
+        Assert.StartsWith("/", location, StringComparison.Ordinal);
+        Assert.False(location.StartsWith("//", StringComparison.Ordinal) || location.StartsWith("/\\", StringComparison.Ordinal), location);
+        Assert.DoesNotContain(location, c => char.IsControl(c));
+    }
+}
