@@ -19,6 +19,24 @@ public sealed class LifeOsOptions
     /// <summary>The public address (scheme and host) used to build OAuth redirect URIs behind a proxy.</summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>
+    /// Addresses and networks (CIDR) of the reverse proxies whose X-Forwarded-For/-Proto/-Host headers are believed,
+    /// separated by commas or spaces. Headers from any other address are ignored. Loopback by default.
+    /// </summary>
+    public string TrustedProxies { get; set; } = "127.0.0.1, ::1";
+
+    /// <summary>The parsed <see cref="TrustedProxies"/>: a single address is a /32 (or /128) network.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxyNetworks() =>
+        [.. SplitProxies(TrustedProxies).Select(p => ParseProxy(p) ?? throw new FormatException($"'{p}' is not an address or network"))];
+
+    internal static IEnumerable<string> SplitProxies(string? value) =>
+        (value ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    internal static System.Net.IPNetwork? ParseProxy(string value) =>
+        System.Net.IPNetwork.TryParse(value, out var network) ? network
+        : System.Net.IPAddress.TryParse(value, out var address) ? new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
+        : null;
+
     /// <summary>Optional full connection string; by default the SQLite file in the data directory.</summary>
     public string? ConnectionString { get; set; }
 }
@@ -48,6 +66,12 @@ internal sealed class LifeOsOptionsValidator : IValidateOptions<LifeOsOptions>
             && (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "https" && uri.Scheme != "http")))
         {
             failures.Add($"LifeOs:PublicBaseUrl (env LifeOs__PublicBaseUrl) is '{options.PublicBaseUrl}'; set an absolute http(s) URL such as 'https://lifeos.example.com'.");
+        }
+
+        var badProxies = LifeOsOptions.SplitProxies(options.TrustedProxies).Where(p => LifeOsOptions.ParseProxy(p) is null).ToList();
+        if (badProxies.Count > 0)
+        {
+            failures.Add($"LifeOs:TrustedProxies (env LifeOs__TrustedProxies) has '{string.Join("', '", badProxies)}', which is not an IP address or a network such as '172.16.0.0/12'.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -11,7 +11,9 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -39,6 +41,9 @@ public static class WebApplicationExtensions
         services.AddDataProtection()
             .SetApplicationName("LifeOs")
             .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.KeysPath));
+
+        services.AddLifeOsRateLimits(configuration);
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<LifeOsOptions>>(ConfigureForwardedHeaders);
 
         services.AddRazorComponents()
             .AddInteractiveServerComponents(options => ConfigureCircuits(options, environment))
@@ -128,6 +133,27 @@ public static class WebApplicationExtensions
         options.DetailedErrors = environment.IsDevelopment();
     }
 
+    /// <summary>
+    /// Behind a TLS proxy the app sees plain HTTP from the proxy: the scheme, host and client address the browser
+    /// used arrive in X-Forwarded-* headers, believed only from <see cref="LifeOsOptions.TrustedProxies"/>. With
+    /// them, cookies are Secure, HSTS is sent and redirects keep the public address; from anyone else they are
+    /// ignored, so a client cannot claim another address (which the rate limits key on) or host.
+    /// </summary>
+    public static void ConfigureForwardedHeaders(ForwardedHeadersOptions options, IOptions<LifeOsOptions> lifeOs)
+    {
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var network in lifeOs.Value.TrustedProxyNetworks())
+        {
+            options.KnownIPNetworks.Add(network);
+        }
+
+        // A chain of trusted proxies (a CDN in front of nginx) is unwound hop by hop, stopping at the first address
+        // that is not trusted.
+        options.ForwardLimit = null;
+    }
+
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
@@ -136,17 +162,19 @@ public static class WebApplicationExtensions
 
     public static WebApplication UseLifeOsPipeline(this WebApplication app)
     {
+        app.UseForwardedHeaders();
+        app.UseLifeOsSecurityHeaders();
         // A stack trace never reaches the browser, in any environment: the error page shows a request id.
         app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseHsts();
-        }
+        // Sent only on HTTPS (directly or through a trusted proxy), and never for localhost, so it is safe everywhere.
+        app.UseHsts();
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         // Explicit, so that re-executed error and not-found pages pass through authorization too.
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authentication: the per-account limits key on the signed-in user.
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

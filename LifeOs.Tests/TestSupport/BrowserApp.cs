@@ -93,6 +93,9 @@ public sealed class BrowserApp : IAsyncDisposable
             DeviceScaleFactor = 1,
             TimezoneId = timeZone,
         });
+        // Every journey runs under the app's Content-Security-Policy; anything it blocks fails the test (DisposeAsync).
+        await context.AddInitScriptAsync(
+            "document.addEventListener('securitypolicyviolation', e => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} in ${e.sourceFile}:${e.lineNumber}`));");
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, message) =>
@@ -100,6 +103,10 @@ public sealed class BrowserApp : IAsyncDisposable
             if (message.Type == "error")
             {
                 errors.Add(message.Text);
+                if (message.Text.Contains("CSP violation", StringComparison.Ordinal) || message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                {
+                    CspViolations.Enqueue($"{page.Url}: {message.Text}");
+                }
             }
         };
         page.PageError += (_, error) => errors.Add(error);
@@ -135,11 +142,15 @@ public sealed class BrowserApp : IAsyncDisposable
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true, Animations = ScreenshotAnimations.Disabled });
 
+    /// <summary>What the Content-Security-Policy blocked on any page of this app, from any test step.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> CspViolations { get; } = new();
+
     public async ValueTask DisposeAsync()
     {
         await Browser.DisposeAsync();
         Playwright.Dispose();
         await Factory.DisposeAsync();
         TempDirectory.Delete(dataDirectory);
+        Assert.True(CspViolations.IsEmpty, "The Content-Security-Policy blocked something:\n" + string.Join("\n", CspViolations));
     }
 }

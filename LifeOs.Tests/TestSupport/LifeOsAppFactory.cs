@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using LifeOs.Core.Data;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +43,8 @@ public sealed class LifeOsAppFactory : WebApplicationFactory<Program>
         // The scheduler is off unless a test is about it (it sets Sync:RunScheduler=true); waits never take real time.
         builder.UseSetting("Sync:RunScheduler", "false");
         builder.UseSetting("Sync:RetryDelayScale", "0");
+        // Many tests register and sign in several people from one address; the rate-limit tests set their own scale.
+        builder.UseSetting("LifeOs:RateLimits:Scale", "100");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
@@ -50,6 +54,7 @@ public sealed class LifeOsAppFactory : WebApplicationFactory<Program>
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
+            services.AddTransient<IStartupFilter, PeerAddressStartupFilter>();
         });
     }
 
@@ -71,4 +76,29 @@ public sealed class LifeOsAppFactory : WebApplicationFactory<Program>
             TempDirectory.Delete(DataDirectory);
         }
     }
+}
+
+/// <summary>
+/// The in-memory test server has no network peer. Requests come from <see cref="DefaultPeer"/>, a public address
+/// that is not a trusted proxy, unless a test names another in the <see cref="Header"/> header, as a
+/// reverse proxy or another client would connect from it. It runs before the app's own pipeline.
+/// </summary>
+public sealed class PeerAddressStartupFilter : IStartupFilter
+{
+    public const string Header = "X-Test-Peer";
+
+    public static readonly System.Net.IPAddress DefaultPeer = System.Net.IPAddress.Parse("198.51.100.7");
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Connection.RemoteIpAddress = context.Request.Headers.TryGetValue(Header, out var peer)
+                ? System.Net.IPAddress.Parse(peer.ToString())
+                : context.Connection.RemoteIpAddress ?? DefaultPeer;
+            context.Request.Headers.Remove(Header);
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

@@ -1,0 +1,52 @@
+using LifeOs.Tests.TestSupport;
+using Microsoft.Playwright;
+
+namespace LifeOs.Tests.Browser;
+
+/// <summary>
+/// The app works under its own Content-Security-Policy: every page, interactive and static, with its charts and
+/// dialogs, without a single blocked resource (BrowserApp fails any journey on a violation); and the policy
+/// really blocks what it should, so that check can fail.
+/// </summary>
+public sealed class ContentSecurityPolicyTests
+{
+    [Fact]
+    public async Task EveryPage_RunsUnderThePolicy_AndAnInjectedScriptIsBlocked()
+    {
+        await using var app = await BrowserApp.StartAsync();
+        var (context, page, errors) = await app.NewPageAsync(1280, 860);
+        await using (context)
+        {
+            await BrowserApp.RegisterAsync(page, "csp@example.com");
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/$"));
+            foreach (var path in new[] { "/", "/journal", "/journal/new?kind=reflection", "/metrics", "/metrics/weight", "/metrics/import", "/goals", "/goals/new", "/integrations", "/settings", "/admin" })
+            {
+                await page.GotoAsync(path);
+                await BrowserApp.WaitForInteractiveAsync(page);
+            }
+
+            // A static account page with its QR code. (Charts are drawn under the policy in DashboardBrowserTests.)
+            await page.GotoAsync("/Account/Manage/EnableAuthenticator");
+            await Assertions.Expect(page.Locator("[data-testid=authenticator-qr] svg")).ToBeVisibleAsync();
+            Assert.True(app.CspViolations.IsEmpty, string.Join("\n", app.CspViolations));
+            Assert.Empty(errors);
+
+            // An injected inline script does not run, and the violation is reported.
+            await page.GotoAsync("/settings");
+            await BrowserApp.WaitForInteractiveAsync(page);
+            var reported = page.WaitForConsoleMessageAsync(new() { Predicate = m => m.Text.Contains("CSP violation", StringComparison.Ordinal) });
+            var ran = await page.EvaluateAsync<bool>("""
+                () => new Promise(resolve => {
+                    document.addEventListener('securitypolicyviolation', () => setTimeout(() => resolve(window.injected === true), 0), { once: true });
+                    const script = document.createElement('script');
+                    script.textContent = 'window.injected = true';
+                    document.body.appendChild(script);
+                })
+                """);
+            Assert.False(ran);
+            await reported;
+            Assert.Contains(app.CspViolations, v => v.Contains("script-src", StringComparison.Ordinal));
+            app.CspViolations.Clear();
+        }
+    }
+}
