@@ -179,11 +179,16 @@ public sealed class DashboardService(LifeOsDbContext db, TimeProvider time, Heal
             return new HeartRateDay(chosen, [], 0, 0, 0, 0);
         }
 
-        var samples = await db.Samples.AsNoTracking()
-            .Where(s => s.UserId == userId && s.MetricCode == MetricCatalogue.HeartRate && s.LocalDate == chosen && s.Source == source)
+        // The source is filtered here, not in SQL: with Source in the WHERE clause SQLite's planner prefers the unique
+        // (user, metric, source, record) index and walks every heart-rate sample of that source (0.7 s for five years
+        // of minute data) instead of the day's 1,440 rows through (user, metric, day).
+        var samples = (await db.Samples.AsNoTracking()
+            .Where(s => s.UserId == userId && s.MetricCode == MetricCatalogue.HeartRate && s.LocalDate == chosen)
+            .Select(s => new { s.StartUtc, s.Value, s.Source })
+            .ToListAsync(cancellationToken))
+            .Where(s => s.Source == source)
             .OrderBy(s => s.StartUtc)
-            .Select(s => new { s.StartUtc, s.Value })
-            .ToListAsync(cancellationToken);
+            .ToList();
         var points = samples.Select(s => new Point(s.StartUtc.Ticks, s.Value)).ToList();
         var reduced = Downsampling.MinMaxBuckets(points, MaxPoints / 2);
         return new HeartRateDay(
