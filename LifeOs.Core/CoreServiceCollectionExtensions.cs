@@ -4,6 +4,7 @@ using LifeOs.Core.Data;
 using LifeOs.Core.Health;
 using LifeOs.Core.Journal;
 using LifeOs.Core.Sync;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,9 @@ public static class CoreServiceCollectionExtensions
         var connectionString = string.IsNullOrWhiteSpace(options.ConnectionString)
             ? $"Data Source={dataDirectory.DatabasePath};Pooling=True"
             : options.ConnectionString;
+        // The database model depends on Identity's schema version (version 3 has passkeys), so whoever hosts Core
+        // (the app, the benchmarks' seeding, dotnet ef) builds the one model the migrations were made from.
+        services.Configure<IdentityOptions>(o => o.Stores.SchemaVersion = LifeOsDbContext.IdentitySchemaVersion);
         services.AddSingleton<SqlitePragmaInterceptor>();
         services.AddDbContext<LifeOsDbContext>((sp, db) => db
             .UseSqlite(connectionString)
@@ -37,6 +41,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<AccountService>();
+        services.AddScoped<AdministrationService>();
         services.AddScoped<UserSettingsService>();
         services.AddScoped<Export.UserDataExportService>();
         services.AddScoped<Export.IUserDataExporter, AccountExporter>();

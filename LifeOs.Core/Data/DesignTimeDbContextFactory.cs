@@ -18,7 +18,7 @@ internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<L
     internal static DbContextOptions<LifeOsDbContext> Options(string connectionString)
     {
         var services = new ServiceCollection()
-            .Configure<IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchemaVersions.Version3)
+            .Configure<IdentityOptions>(o => o.Stores.SchemaVersion = LifeOsDbContext.IdentitySchemaVersion)
             .BuildServiceProvider();
         return new DbContextOptionsBuilder<LifeOsDbContext>()
             .UseSqlite(connectionString)

@@ -1,4 +1,5 @@
 using LifeOs.Core.Accounts;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -7,6 +8,9 @@ namespace LifeOs.Core.Data;
 
 public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : IdentityDbContext<ApplicationUser>(options)
 {
+    /// <summary>The Identity schema the model and its migrations are built with (version 3 adds passkeys).</summary>
+    public static readonly Version IdentitySchemaVersion = IdentitySchemaVersions.Version3;
+
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
 
     public DbSet<Health.Sample> Samples => Set<Health.Sample>();
