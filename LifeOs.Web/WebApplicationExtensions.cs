@@ -78,7 +78,7 @@ public static class WebApplicationExtensions
             {
                 // No mail server is assumed: accounts work as soon as they are created.
                 options.SignIn.RequireConfirmedAccount = false;
-                options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                options.Stores.SchemaVersion = LifeOsDbContext.IdentitySchemaVersion;
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = configuration.GetValue("LifeOs:Lockout:MaxFailedAttempts", 5);
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(configuration.GetValue("LifeOs:Lockout:Minutes", 15));
@@ -106,9 +106,18 @@ public static class WebApplicationExtensions
             };
         });
 
+        // A disabled account, a reset authenticator or a changed role reaches the person's cookies and open pages
+        // within this interval (each check is one read of their security stamp).
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = SecurityStampInterval);
+        // Password links an administrator hands out (and the forgot-password flow) work for a day, and once.
+        services.Configure<DataProtectionTokenProviderOptions>(options => options.TokenLifespan = TimeSpan.FromHours(24));
+
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
         return services;
     }
+
+    /// <summary>How often a signed-in cookie (and an open page's circuit) is checked against the account's security stamp.</summary>
+    public static readonly TimeSpan SecurityStampInterval = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// The largest message a browser may send over the circuit (SignalR's default is 32 KB): a whole journal entry

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace LifeOs.Core.Accounts;
 
-public sealed record UserSummary(string Id, string Email, DateTime CreatedAt, DateTime? LastSignInAt, bool TwoFactorEnabled, bool IsAdministrator);
+public sealed record UserSummary(string Id, string Email, DateTime CreatedAt, DateTime? LastSignInAt, bool TwoFactorEnabled, bool IsAdministrator, bool Disabled = false);
 
 /// <summary>Account life cycle around Identity: who may register, the first administrator, sign-in bookkeeping.</summary>
 public sealed class AccountService(
@@ -108,8 +108,9 @@ public sealed class AccountService(
             select ur.UserId).ToListAsync(cancellationToken);
         var users = await db.Users.AsNoTracking()
             .OrderBy(u => u.CreatedAt)
-            .Select(u => new { u.Id, u.Email, u.CreatedAt, u.LastSignInAt, u.TwoFactorEnabled })
+            .Select(u => new { u.Id, u.Email, u.CreatedAt, u.LastSignInAt, u.TwoFactorEnabled, u.LockoutEnd })
             .ToListAsync(cancellationToken);
-        return users.Select(u => new UserSummary(u.Id, u.Email ?? "", u.CreatedAt, u.LastSignInAt, u.TwoFactorEnabled, adminIds.Contains(u.Id))).ToList();
+        return users.Select(u => new UserSummary(u.Id, u.Email ?? "", u.CreatedAt, u.LastSignInAt, u.TwoFactorEnabled, adminIds.Contains(u.Id),
+            u.LockoutEnd == AdministrationService.DisabledUntil)).ToList();
     }
 }

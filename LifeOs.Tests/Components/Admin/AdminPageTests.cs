@@ -103,6 +103,46 @@ public sealed class AdminPageTests() : PageTestContext(new() { ["LifeOs:DefaultT
     }
 
     [Fact]
+    public async Task AddingAPerson_ShowsTheirOneTimeLink_AndTheMenuDisablesAndEnablesThem()
+    {
+        await SignInAsAdministratorAsync("keeper@example.com");
+        var page = RenderPage<AdminPage>();
+        page.WaitForElement("[data-testid=create-user]");
+
+        // An address that is not one is refused with a field error, and nothing is created.
+        page.Find("input[data-testid=create-user-email]").Change("nobody");
+        await page.Find("[data-testid=create-user]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Contains("Enter an email address", page.Markup, StringComparison.Ordinal));
+        Assert.Equal(1, await WithDbAsync(db => db.Users.CountAsync()));
+
+        page.Find("input[data-testid=create-user-email]").Change("grandma@example.com");
+        await page.Find("[data-testid=create-user]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Contains("Created an account for grandma@example.com", page.Find("[data-testid=one-time-link]").TextContent, StringComparison.Ordinal));
+        var url = page.FindComponents<MudTextField<string>>().Single(f => f.Instance.GetState(x => x.Value)?.Contains("/Account/ResetPassword?code=", StringComparison.Ordinal) == true)
+            .Instance.GetState(x => x.Value)!;
+        Assert.StartsWith("http://localhost/Account/ResetPassword?code=", url, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=users-table] tbody tr").Count));
+
+        // Disable, confirmed in a dialog; the row says so; then enable again.
+        await page.Find("button[aria-label='Actions for grandma@example.com']").ClickAsync(new());
+        var disabling = Popovers.WaitForElement("[data-testid=action-disable]").ClickAsync(new());
+        await Dialogs.WaitForElement("[data-testid=confirm-ok]").ClickAsync(new());
+        await disabling;
+        Snackbars.WaitForAssertion(() => Assert.Contains("grandma@example.com is disabled: signed out everywhere and cannot sign in. Their data is kept.", SnackbarMessages()));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=user-disabled]")));
+
+        await page.Find("button[aria-label='Actions for grandma@example.com']").ClickAsync(new());
+        await Popovers.WaitForElement("[data-testid=action-enable]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=user-disabled]")));
+
+        // The administrator's own row offers neither disable nor delete.
+        await page.Find("button[aria-label='Actions for keeper@example.com']").ClickAsync(new());
+        Popovers.WaitForElement("[data-testid=action-reset-password]");
+        Assert.Empty(Popovers.FindAll("[data-testid=action-disable], [data-testid=action-delete]"));
+    }
+
+    [Fact]
     public async Task ChangingRegistration_Cancelled_ChangesNothing_AndTheSwitchStaysPut()
     {
         await SignInAsAdministratorAsync("careful@example.com");

@@ -4,7 +4,10 @@ using LifeOs.Core.Accounts;
 
 namespace LifeOs.Web.Components.Account;
 
-// Remove the "else if (EmailSender is IdentityNoOpEmailSender)" block from RegisterConfirmation.razor after updating with a real implementation.
+/// <summary>
+/// This server sends no email. Pages that would mail something say so instead (ForgotPassword asks people to go to
+/// their administrator, who hands out a one-time link from /admin); nothing claims a mail was sent.
+/// </summary>
 internal sealed class IdentityNoOpEmailSender : IEmailSender<ApplicationUser>
 {
     private readonly IEmailSender emailSender = new NoOpEmailSender();
