@@ -25,6 +25,21 @@ public sealed class ContentSecurityPolicyTests
                 await BrowserApp.WaitForInteractiveAsync(page);
             }
 
+            // The administrator adds a person (the first account is the administrator): a dialog-free form and the one-time link.
+            await page.GotoAsync("/admin");
+            await BrowserApp.WaitForInteractiveAsync(page);
+            await page.Locator("input[data-testid=create-user-email]").FillAsync("grandma@example.com");
+            await page.GetByTestId("create-user").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("one-time-link")).ToContainTextAsync("Created an account for grandma@example.com");
+            await BrowserApp.ScreenshotAsync(page, "admin-created-desktop");
+            await page.GetByLabel("Actions for grandma@example.com").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("action-disable")).ToBeVisibleAsync();
+            await BrowserApp.ScreenshotAsync(page, "admin-menu-desktop");
+            await page.Keyboard.PressAsync("Escape");
+            await page.SetViewportSizeAsync(390, 844);
+            await BrowserApp.ScreenshotAsync(page, "admin-phone");
+            await page.SetViewportSizeAsync(1280, 860);
+
             // A static account page with its QR code. (Charts are drawn under the policy in DashboardBrowserTests.)
             await page.GotoAsync("/Account/Manage/EnableAuthenticator");
             await Assertions.Expect(page.Locator("[data-testid=authenticator-qr] svg")).ToBeVisibleAsync();
