@@ -1,7 +1,5 @@
 using System.Buffers.Text;
 using System.Text;
-using LifeOs.Core.Connections;
-using LifeOs.Core.Health.Import;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 
@@ -38,8 +36,7 @@ public sealed class AdministrationService(
     UserManager<ApplicationUser> users,
     RoleManager<IdentityRole> roles,
     AccountService accounts,
-    ConnectionService connections,
-    CsvImportService imports,
+    AccountDeletion deletion,
     ILogger<AdministrationService> logger)
 {
     /// <summary>Disabled accounts are locked out until the end of time; the Login page tells them apart from a lockout.</summary>
@@ -127,15 +124,12 @@ public sealed class AdministrationService(
                 return new AdminResult(AdminOutcome.Refused, "The last administrator cannot be deleted.");
             }
 
-            // LifeOs's access at Oura and Withings must not outlive the account.
-            await connections.RevokeAllAsync(user.Id, cancellationToken);
-            var result = await users.DeleteAsync(user);
+            var result = await deletion.DeleteAsync(user, cancellationToken);
             if (!result.Succeeded)
             {
                 return new AdminResult(AdminOutcome.Refused, string.Join(" ", result.Errors.Select(e => e.Description)));
             }
 
-            imports.DiscardAll(user.Id);
             logger.LogInformation("Administrator {ActorId} deleted the account {UserId}", actorId, user.Id);
             return new AdminResult(AdminOutcome.Done, $"Deleted {user.Email} and everything it held.");
         });
