@@ -77,32 +77,28 @@ public static class JournalMarkdown
     /// <summary>An address on another server (scheme-relative "//host" included); the app's own paths are not remote.</summary>
     private static bool IsRemote(string? url)
     {
-        var compact = new string((url ?? "").Where(c => !char.IsWhiteSpace(c) && !char.IsControl(c)).ToArray());
-        var colon = compact.IndexOf(':', StringComparison.Ordinal);
-        var slash = compact.IndexOfAny(['/', '?', '#']);
-        var hasScheme = colon >= 0 && (slash < 0 || colon < slash);
+        var (compact, scheme) = Read(url);
         // Browsers read "//host", "\\host", "/\host" and "\/host" alike: another server, on the page's scheme.
         var schemeRelative = compact.Length >= 2 && compact[0] is '/' or '\\' && compact[1] is '/' or '\\';
-        return hasScheme || schemeRelative;
+        return scheme is not null || schemeRelative;
     }
 
     private static bool IsSafeUrl(string? url, bool image)
     {
-        if (string.IsNullOrWhiteSpace(url))
-        {
-            return true;
-        }
+        var scheme = Read(url).Scheme;
+        return scheme is null // relative
+            || scheme is "http" or "https" || (!image && scheme is "mailto");
+    }
 
-        // Browsers ignore control characters and whitespace inside a scheme ("java\tscript:"), so judge without them.
-        var compact = new string(url.Where(c => !char.IsWhiteSpace(c) && !char.IsControl(c)).ToArray());
+    /// <summary>
+    /// The address as a browser reads it, without the control characters and whitespace it ignores inside a scheme
+    /// ("java\tscript:"), and its scheme in lower case, or null when it has none (a relative address).
+    /// </summary>
+    private static (string Compact, string? Scheme) Read(string? url)
+    {
+        var compact = new string((url ?? "").Where(c => !char.IsWhiteSpace(c) && !char.IsControl(c)).ToArray());
         var colon = compact.IndexOf(':', StringComparison.Ordinal);
         var slash = compact.IndexOfAny(['/', '?', '#']);
-        if (colon < 0 || (slash >= 0 && slash < colon))
-        {
-            return true; // relative
-        }
-
-        var scheme = compact[..colon].ToLowerInvariant();
-        return scheme is "http" or "https" || (!image && scheme is "mailto");
+        return (compact, colon < 0 || (slash >= 0 && slash < colon) ? null : compact[..colon].ToLowerInvariant());
     }
 }
