@@ -97,7 +97,7 @@ public static class RateLimits
         return new IPAddress(bytes);
     }
 
-    private static SlidingWindowRateLimiterOptions Window(RateLimitWindow window) => new()
+    internal static SlidingWindowRateLimiterOptions Window(RateLimitWindow window) => new()
     {
         PermitLimit = window.Permits,
         Window = window.Window,
@@ -163,13 +163,7 @@ public sealed class RateLimitSettings(double scale)
 public sealed class UploadLimiter(RateLimitSettings limits) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(userId =>
-        RateLimitPartition.GetSlidingWindowLimiter(userId, _ => new SlidingWindowRateLimiterOptions
-        {
-            PermitLimit = limits.PerAccount(RateLimitBucket.Upload).Permits,
-            Window = limits.PerAccount(RateLimitBucket.Upload).Window,
-            SegmentsPerWindow = 6,
-            QueueLimit = 0,
-        }));
+        RateLimitPartition.GetSlidingWindowLimiter(userId, _ => RateLimits.Window(limits.PerAccount(RateLimitBucket.Upload))));
 
     /// <returns>Null when the upload may go ahead; otherwise how long to wait.</returns>
     public TimeSpan? TryStart(string userId)

@@ -138,12 +138,6 @@ public sealed class JournalArchive(LifeOsDbContext db, TimeProvider time)
             var totalRead = 0L;
             foreach (var file in files)
             {
-                if (file.Length > MaxFileBytes)
-                {
-                    errors.Add($"{file.FullName}: the file is larger than {MaxFileBytes / 1024} KB.");
-                    continue;
-                }
-
                 var stream = await file.OpenAsync(cancellationToken);
                 await using (stream.ConfigureAwait(false))
                 {

@@ -283,15 +283,21 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
             .Skip(count);
         foreach (var (meta, _) in staged)
         {
-            try
-            {
-                File.Delete(Path.ChangeExtension(meta, ".csv"));
-                File.Delete(meta);
-            }
-            catch (IOException)
-            {
-                // Being confirmed or deleted by another request right now.
-            }
+            TryDeleteStaged(meta);
+        }
+    }
+
+    /// <summary>Removes one staged upload (its CSV, then its metadata); another request may be confirming or deleting it right now.</summary>
+    private static void TryDeleteStaged(string meta)
+    {
+        try
+        {
+            File.Delete(Path.ChangeExtension(meta, ".csv"));
+            File.Delete(meta);
+        }
+        catch (IOException)
+        {
+            // Gone or busy: whoever holds it finishes the job.
         }
     }
 
@@ -317,17 +323,20 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
         var cutoff = time.GetUtcNow().UtcDateTime - UploadLifetime;
         foreach (var meta in Directory.EnumerateFiles(ImportsRoot, "*.meta", SearchOption.AllDirectories))
         {
+            DateTime stagedAt;
             try
             {
-                if (ReadMeta(File.ReadAllText(meta)).StagedAt < cutoff)
-                {
-                    File.Delete(Path.ChangeExtension(meta, ".csv"));
-                    File.Delete(meta);
-                }
+                stagedAt = ReadMeta(File.ReadAllText(meta)).StagedAt;
             }
             catch (IOException)
             {
                 // Another request may be deleting it at the same moment.
+                continue;
+            }
+
+            if (stagedAt < cutoff)
+            {
+                TryDeleteStaged(meta);
             }
         }
     }
