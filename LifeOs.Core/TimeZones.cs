@@ -17,4 +17,11 @@ public static class TimeZones
 
     public static bool IsKnown(string? id) =>
         !string.IsNullOrWhiteSpace(id) && All.Value.Contains(id, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The zone with this id, or UTC when the id is empty or unknown to this machine (a zone stored under another
+    /// machine's time-zone database must not make a page or a sync throw).
+    /// </summary>
+    public static TimeZoneInfo Find(string? id) =>
+        !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
 }

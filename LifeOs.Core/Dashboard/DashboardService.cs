@@ -28,16 +28,12 @@ public sealed class DashboardService(LifeOsDbContext db, TimeProvider time, Heal
 
     public async Task<DashboardData?> BuildAsync(string userId, string? rangeKey, string? from, string? to, string? heartRateDay, CancellationToken cancellationToken)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.TimeZoneId, u.DayStartHour, u.UnitSystem })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (user is null)
+        if (await db.FindClockAsync(userId, time, cancellationToken) is not { } user)
         {
             return null;
         }
 
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
-        var today = LocalDay.Of(time.GetUtcNow().UtcDateTime, zone, user.DayStartHour);
+        var (zone, today) = (user.Zone, user.Today);
         // Only "all" needs the first day; one index seek per metric finds it.
         var firstDay = string.Equals(rangeKey?.Trim(), "all", StringComparison.OrdinalIgnoreCase)
             ? await FirstDayAsync(userId, cancellationToken)

@@ -47,16 +47,13 @@ public sealed class MetricHistoryService(LifeOsDbContext db, TimeProvider time)
         var metric = MetricCatalogue.Find(metricCode);
         var user = metric is null
             ? null
-            : await db.Users.AsNoTracking().Where(u => u.Id == userId)
-                .Select(u => new { u.TimeZoneId, u.DayStartHour, u.UnitSystem })
-                .SingleOrDefaultAsync(cancellationToken);
+            : await db.FindClockAsync(userId, time, cancellationToken);
         if (metric is null || user is null)
         {
             return null;
         }
 
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
-        var today = LocalDay.Of(time.GetUtcNow().UtcDateTime, zone, user.DayStartHour);
+        var (zone, today) = (user.Zone, user.Today);
         var mine = db.DailyValues.AsNoTracking().Where(d => d.UserId == userId && d.MetricCode == metric.Code);
         // Two seeks on the primary key (user, metric, day).
         var firstDay = await mine.OrderBy(d => d.LocalDate).Select(d => (DateOnly?)d.LocalDate).FirstOrDefaultAsync(cancellationToken);

@@ -57,12 +57,8 @@ public sealed class GoalService(LifeOsDbContext db, TimeProvider time, HealthSto
 
     public async Task<(DateOnly Today, UnitSystem Units)?> PreferencesAsync(string userId, CancellationToken cancellationToken)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.TimeZoneId, u.DayStartHour, u.UnitSystem })
-            .SingleOrDefaultAsync(cancellationToken);
-        return user is null
-            ? null
-            : (LocalDay.Of(time.GetUtcNow().UtcDateTime, TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId), user.DayStartHour), user.UnitSystem);
+        var clock = await db.FindClockAsync(userId, time, cancellationToken);
+        return clock is null ? null : (clock.Today, clock.UnitSystem);
     }
 
     public async Task<Goal?> GetAsync(string userId, long id, CancellationToken cancellationToken) =>

@@ -425,11 +425,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     /// </summary>
     private async Task<LocalDay.ForZone> DaysOfAsync(string userId, CancellationToken cancellationToken)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.TimeZoneId, u.DayStartHour })
-            .SingleOrDefaultAsync(cancellationToken)
-            ?? throw new InvalidOperationException($"No user '{userId}'.");
-        return new LocalDay.ForZone(TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId), user.DayStartHour);
+        return (await db.ClockAsync(userId, time, cancellationToken)).Days();
     }
 
     private static DateOnly ParseDay(string stored) =>

@@ -80,10 +80,10 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
     /// <returns>The measurement as the user sees it, or null when it is not one of their manual measurements.</returns>
     public async Task<MeasurementRow?> GetAsync(string userId, long sampleId, CancellationToken cancellationToken = default)
     {
-        var user = await PreferencesAsync(userId, cancellationToken);
+        var user = await db.ClockAsync(userId, time, cancellationToken);
         var sample = await db.Samples.AsNoTracking()
             .SingleOrDefaultAsync(s => s.Id == sampleId && s.UserId == userId && s.Source == SampleSource.Manual, cancellationToken);
-        return sample is null ? null : ToRow(sample, user.UnitSystem, TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId));
+        return sample is null ? null : ToRow(sample, user.UnitSystem, user.Zone);
     }
 
     private async Task<(Dictionary<string, string> Errors, SampleInput? Sample)> ValidateAsync(
@@ -96,9 +96,8 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
             errors[MetricField] = "Choose a metric from the list.";
         }
 
-        var user = await PreferencesAsync(userId, cancellationToken);
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+        var user = await db.ClockAsync(userId, time, cancellationToken);
+        var (zone, today) = (user.Zone, user.CalendarToday);
         if (localTime is null)
         {
             errors[TimeField] = "Enter a date and time.";
@@ -142,16 +141,8 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
     /// <summary>The user's units and local "now", for the entry form's defaults and its date bound; null for an unknown user.</summary>
     public async Task<MeasurementEntryContext?> EntryContextAsync(string userId, CancellationToken cancellationToken = default)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.TimeZoneId, u.UnitSystem })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (user is null)
-        {
-            return null;
-        }
-
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
-        return new MeasurementEntryContext(user.UnitSystem, user.TimeZoneId, TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+        var user = await db.FindClockAsync(userId, time, cancellationToken);
+        return user is null ? null : new MeasurementEntryContext(user.UnitSystem, user.Zone.Id, user.LocalNow);
     }
 
     /// <summary>
@@ -160,8 +151,8 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
     /// </summary>
     public async Task<MeasurementList> ListAsync(string userId, MeasurementQuery query, CancellationToken cancellationToken = default)
     {
-        var user = await PreferencesAsync(userId, cancellationToken);
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
+        var user = await db.ClockAsync(userId, time, cancellationToken);
+        var zone = user.Zone;
         var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
         // Naming every metric (inlined, not a JSON parameter) lets SQLite seek the (user, metric, source, record)
         // index per metric and source, instead of scanning every minute of a user's heart rate to find the typed-in rows.
@@ -193,14 +184,6 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
             .Select(s => s.SourceRecordId)
             .SingleOrDefaultAsync(cancellationToken);
         return recordId is not null && await store.DeleteSamplesAsync(userId, SampleSource.Manual, [recordId], cancellationToken) == 1;
-    }
-
-    private async Task<(string TimeZoneId, Accounts.UnitSystem UnitSystem)> PreferencesAsync(string userId, CancellationToken cancellationToken)
-    {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.TimeZoneId, u.UnitSystem })
-            .SingleAsync(cancellationToken);
-        return (user.TimeZoneId, user.UnitSystem);
     }
 
     private static double Round(double value) => Math.Round(value, 2);

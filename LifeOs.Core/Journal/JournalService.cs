@@ -40,12 +40,6 @@ public sealed record OnThisDayItem(long Id, JournalKind Kind, DateOnly LocalDate
 /// <summary>A weekly review, as the editor names it when another review of the same week is being written.</summary>
 public sealed record WeeklyReviewRef(long Id, string? Title, DateOnly LocalDate);
 
-/// <summary>The user's local day and time zone, for showing stored UTC times.</summary>
-public sealed record UserClock(DateOnly Today, TimeZoneInfo Zone)
-{
-    public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
-}
-
 /// <summary>Entries: create, edit, delete, list with filters and full-text search, calendar, "on this day", tags.</summary>
 public sealed class JournalService(LifeOsDbContext db, TimeProvider time)
 {
@@ -55,14 +49,8 @@ public sealed class JournalService(LifeOsDbContext db, TimeProvider time)
     public async Task<DateOnly> TodayAsync(string userId, CancellationToken cancellationToken = default) =>
         (await ClockAsync(userId, cancellationToken)).Today;
 
-    public async Task<UserClock> ClockAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.TimeZoneId, u.DayStartHour })
-            .SingleAsync(cancellationToken);
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
-        return new UserClock(LocalDay.Of(time.GetUtcNow().UtcDateTime, zone, user.DayStartHour), zone);
-    }
+    public Task<UserClock> ClockAsync(string userId, CancellationToken cancellationToken = default) =>
+        db.ClockAsync(userId, time, cancellationToken);
 
     public async Task<JournalSaveResult> CreateAsync(string userId, JournalEntryInput input, CancellationToken cancellationToken = default)
     {

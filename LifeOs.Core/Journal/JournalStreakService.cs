@@ -176,13 +176,10 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
 
     private async Task<(DateOnly Today, bool Grace)> TodayAndGraceAsync(string userId, CancellationToken cancellationToken)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.TimeZoneId, u.DayStartHour })
-            .SingleAsync(cancellationToken);
+        var clock = await db.ClockAsync(userId, time, cancellationToken);
         var grace = await db.JournalPreferences.AsNoTracking()
             .Where(p => p.UserId == userId).Select(p => p.StreakGraceRule).SingleOrDefaultAsync(cancellationToken);
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId);
-        return (LocalDay.Of(time.GetUtcNow().UtcDateTime, zone, user.DayStartHour), grace);
+        return (clock.Today, grace);
     }
 
     private static JournalKind? KindOf(string stored) => stored switch

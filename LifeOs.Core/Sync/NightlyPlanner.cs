@@ -57,7 +57,7 @@ public sealed class NightlyPlanner(LifeOsDbContext db, SyncQueue queue, IOptions
         var planned = new List<Planned>();
         foreach (var c in connections)
         {
-            var zone = TimeZoneInfo.TryFindSystemTimeZoneById(c.TimeZoneId, out var found) ? found : TimeZoneInfo.Utc;
+            var zone = TimeZones.Find(c.TimeZoneId);
             var due = LastDue(now, zone, hour);
             runs.TryGetValue(c.Id, out var history);
             SyncTrigger? trigger =

@@ -117,9 +117,7 @@ public sealed class SyncService(
     private async Task<int> SyncTypesAsync(SyncRun run, SyncTarget target, Dictionary<string, SyncTypeResult> results, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var zoneId = await db.Users.Where(u => u.Id == target.UserId).Select(u => u.TimeZoneId).SingleAsync(cancellationToken);
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(Now(), zone));
+        var today = (await db.ClockAsync(target.UserId, time, cancellationToken)).CalendarToday;
 
         var types = dataTypes.For(target.Provider);
         var cursors = await db.Set<SyncCursor>().Where(c => c.ConnectionId == target.ConnectionId).ToDictionaryAsync(c => c.DataType, cancellationToken);

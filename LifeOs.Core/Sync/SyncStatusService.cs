@@ -38,9 +38,9 @@ public sealed class SyncStatusService(LifeOsDbContext db, TimeProvider time)
     {
         var connections = await db.Set<Connection>().AsNoTracking().Where(c => c.UserId == userId)
             .Select(c => new { c.Id, c.Provider }).ToListAsync(cancellationToken);
-        var zoneId = await db.Users.Where(u => u.Id == userId).Select(u => u.TimeZoneId).SingleOrDefaultAsync(cancellationToken) ?? "UTC";
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var z) ? z : TimeZoneInfo.Utc;
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, zone));
+        var clock = await db.FindClockAsync(userId, time, cancellationToken);
+        var zone = clock?.Zone ?? TimeZoneInfo.Utc;
+        var today = clock?.CalendarToday ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var result = new Dictionary<ProviderKind, SyncOverview>();
         foreach (var connection in connections)
         {

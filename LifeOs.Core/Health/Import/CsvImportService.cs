@@ -107,7 +107,7 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
         var (bytes, tooLarge) = await ReadLimitedAsync(content, MaxFileBytes, cancellationToken);
         var (user, parsed) = tooLarge is null
             ? await ParseAsync(userId, bytes, cancellationToken)
-            : (await PreferencesAsync(userId, cancellationToken), new ImportParseResult(ImportFormat.Unknown, [], [tooLarge], 1));
+            : (await db.ClockAsync(userId, time, cancellationToken), new ImportParseResult(ImportFormat.Unknown, [], [tooLarge], 1));
         return await PreviewOfAsync(userId, "", fileName ?? "upload.csv", user, parsed, cancellationToken);
     }
 
@@ -184,7 +184,7 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
             $"The file is larger than {limit / (1024 * 1024)} MB; it passes the limit here. Split it into smaller files and import them one after another.");
     }
 
-    private async Task<ImportPreview> PreviewOfAsync(string userId, string uploadId, string fileName, (string TimeZoneId, UnitSystem UnitSystem) user, ImportParseResult parsed, CancellationToken cancellationToken)
+    private async Task<ImportPreview> PreviewOfAsync(string userId, string uploadId, string fileName, UserClock user, ImportParseResult parsed, CancellationToken cancellationToken)
     {
         // Later rows for the same metric and instant replace earlier ones, as the health store does.
         var rows = parsed.Rows.GroupBy(r => (r.MetricCode, r.StartUtc)).Select(g => g.Last()).OrderBy(r => r.Line).ToList();
@@ -219,19 +219,10 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
             first, parsed.Errors, parsed.ErrorCount);
     }
 
-    private async Task<((string TimeZoneId, UnitSystem UnitSystem) User, ImportParseResult Parsed)> ParseAsync(string userId, byte[] bytes, CancellationToken cancellationToken)
+    private async Task<(UserClock User, ImportParseResult Parsed)> ParseAsync(string userId, byte[] bytes, CancellationToken cancellationToken)
     {
-        var user = await PreferencesAsync(userId, cancellationToken);
-        var parser = new CsvImportParser(TimeZoneInfo.FindSystemTimeZoneById(user.TimeZoneId), user.UnitSystem);
-        return (user, parser.Parse(bytes));
-    }
-
-    private async Task<(string TimeZoneId, UnitSystem UnitSystem)> PreferencesAsync(string userId, CancellationToken cancellationToken)
-    {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.TimeZoneId, u.UnitSystem })
-            .SingleAsync(cancellationToken);
-        return (user.TimeZoneId, user.UnitSystem);
+        var user = await db.ClockAsync(userId, time, cancellationToken);
+        return (user, new CsvImportParser(user.Zone, user.UnitSystem).Parse(bytes));
     }
 
     private async Task<(byte[] Bytes, string Name)?> LoadAsync(string userId, string uploadId, CancellationToken cancellationToken)

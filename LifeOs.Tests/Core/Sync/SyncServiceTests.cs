@@ -189,9 +189,10 @@ public sealed class SyncServiceTests
     public async Task Sync_AnUnexpectedException_EndsTheRunFailed_AndTheNextSyncRuns()
     {
         await using var h = await SyncHarness.StartAsync(connectBo: false);
-        // A zone the server does not know (an old tz database, a hand-edited row): not a provider problem,
-        // so nothing on the provider path catches it.
-        await h.SetZoneAsync(h.AdaId, "Mars/Olympus_Mons");
+        // The database refuses the write (a full disk, a corrupt page): not a provider problem, so nothing on the
+        // provider path catches it.
+        await h.App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "CREATE TRIGGER refuse_samples BEFORE INSERT ON Samples BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"));
 
         var run = await h.SyncAsync(h.AdaId, ProviderKind.Oura);
 
@@ -203,7 +204,7 @@ public sealed class SyncServiceTests
         Assert.Contains(h.App.Logs, l => l.Contains("failed unexpectedly", StringComparison.Ordinal));
 
         // Nothing is left Running to block the connection: the next sync is queued and runs.
-        await h.SetZoneAsync(h.AdaId, "Europe/London");
+        await h.App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DROP TRIGGER refuse_samples;"));
         var next = await h.SyncAsync(h.AdaId, ProviderKind.Oura);
         Assert.Equal(SyncRunStatus.Succeeded, next.Status);
         Assert.Equal(9412, await h.DailyAsync(h.AdaId, SampleSource.Oura, MetricCatalogue.Steps, Nov24));
