@@ -1,4 +1,5 @@
 using LifeOs.Core.Accounts;
+using LifeOs.Core.Audit;
 using LifeOs.Core.Connections;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
@@ -40,6 +41,7 @@ public static class CoreServiceCollectionExtensions
             .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>()));
 
         services.AddScoped<DatabaseMigrator>();
+        services.AddAudit(configuration);
         services.AddScoped<AccountService>();
         services.AddScoped<AdministrationService>();
         services.AddScoped<AccountDeletion>();

@@ -1,6 +1,7 @@
 using System.Reflection;
 using LifeOs.Core;
 using LifeOs.Core.Accounts;
+using LifeOs.Core.Audit;
 using LifeOs.Core.Data;
 using LifeOs.Web.Authorization;
 using LifeOs.Web.Components;
@@ -88,8 +89,11 @@ public static class WebApplicationExtensions
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<LifeOsDbContext>()
-            .AddSignInManager()
+            .AddUserManager<Audit.AuditingUserManager>()
+            .AddSignInManager<Audit.AuditingSignInManager>()
             .AddDefaultTokenProviders();
+        services.AddHttpContextAccessor();
+        services.AddScoped<IAuditClient, Audit.HttpAuditClient>();
 
         services.ConfigureApplicationCookie(options =>
         {

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using LifeOs.Core.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 
@@ -37,6 +38,7 @@ public sealed class AdministrationService(
     RoleManager<IdentityRole> roles,
     AccountService accounts,
     AccountDeletion deletion,
+    AuditLog audit,
     ILogger<AdministrationService> logger)
 {
     /// <summary>Disabled accounts are locked out until the end of time; the Login page tells them apart from a lockout.</summary>
@@ -44,8 +46,9 @@ public sealed class AdministrationService(
 
     public static bool IsDisabled(ApplicationUser user) => user.LockoutEnd == DisabledUntil;
 
-    public async Task<AdminResult> CreateUserAsync(string email, CancellationToken cancellationToken = default)
+    public async Task<AdminResult> CreateUserAsync(string actorId, string email, CancellationToken cancellationToken = default)
     {
+        audit.ActingAdministratorId = actorId;
         email = email.Trim();
         if (!new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email) || email.Length > 256)
         {
@@ -64,21 +67,23 @@ public sealed class AdministrationService(
             return new AdminResult(AdminOutcome.Invalid, string.Join(" ", created.Errors.Select(e => e.Description)));
         }
 
-        logger.LogInformation("An administrator created the account {UserId}", user.Id);
+        logger.LogInformation("Administrator {ActorId} created the account {UserId}", actorId, user.Id);
+        await audit.RecordAsync(AuditKind.AdminCreatedUser, user.Id, email, actorId);
         return new AdminResult(AdminOutcome.Done, $"Created an account for {email}. Send them this link to choose a password; it works once, for 24 hours.",
             await ResetCodeAsync(user));
     }
 
     public Task<AdminResult> PasswordResetLinkAsync(string actorId, string userId) =>
-        WithUserAsync(userId, async user =>
+        WithUserAsync(actorId, userId, async user =>
         {
             logger.LogInformation("Administrator {ActorId} made a password reset link for {UserId}", actorId, user.Id);
+            await audit.RecordAsync(AuditKind.AdminCreatedPasswordLink, user.Id, user.Email, actorId);
             return new AdminResult(AdminOutcome.Done, $"Send {user.Email} this link to choose a new password; it works once, for 24 hours. Their current password keeps working until then.",
                 await ResetCodeAsync(user));
         });
 
     public Task<AdminResult> ResetTwoFactorAsync(string actorId, string userId) =>
-        WithUserAsync(userId, async user =>
+        WithUserAsync(actorId, userId, async user =>
         {
             if (!user.TwoFactorEnabled)
             {
@@ -89,11 +94,12 @@ public sealed class AdministrationService(
             // A new key (and security stamp): the lost authenticator's codes and the old recovery codes stop working.
             await users.ResetAuthenticatorKeyAsync(user);
             logger.LogInformation("Administrator {ActorId} reset two-factor sign-in of {UserId}", actorId, user.Id);
+            await audit.RecordAsync(AuditKind.AdminResetTwoFactor, user.Id, user.Email, actorId);
             return new AdminResult(AdminOutcome.Done, $"{user.Email} signs in with their password alone until they set up an authenticator again.");
         });
 
     public Task<AdminResult> SetDisabledAsync(string actorId, string userId, bool disabled) =>
-        WithUserAsync(userId, async user =>
+        WithUserAsync(actorId, userId, async user =>
         {
             if (user.Id == actorId)
             {
@@ -106,13 +112,14 @@ public sealed class AdministrationService(
             // Signs them out everywhere: cookies and open pages are checked against the stamp.
             await users.UpdateSecurityStampAsync(user);
             logger.LogInformation("Administrator {ActorId} {Action} {UserId}", actorId, disabled ? "disabled" : "enabled", user.Id);
+            await audit.RecordAsync(disabled ? AuditKind.AdminDisabledUser : AuditKind.AdminEnabledUser, user.Id, user.Email, actorId);
             return new AdminResult(AdminOutcome.Done, disabled
                 ? $"{user.Email} is disabled: signed out everywhere and cannot sign in. Their data is kept."
                 : $"{user.Email} can sign in again.");
         });
 
     public Task<AdminResult> DeleteAsync(string actorId, string userId, CancellationToken cancellationToken = default) =>
-        WithUserAsync(userId, async user =>
+        WithUserAsync(actorId, userId, async user =>
         {
             if (user.Id == actorId)
             {
@@ -124,18 +131,19 @@ public sealed class AdministrationService(
                 return new AdminResult(AdminOutcome.Refused, "The last administrator cannot be deleted.");
             }
 
-            var result = await deletion.DeleteAsync(user, cancellationToken);
+            var result = await deletion.DeleteAsync(user, cancellationToken: cancellationToken);
             if (!result.Succeeded)
             {
                 return new AdminResult(AdminOutcome.Refused, string.Join(" ", result.Errors.Select(e => e.Description)));
             }
 
             logger.LogInformation("Administrator {ActorId} deleted the account {UserId}", actorId, user.Id);
+            await audit.RecordAsync(AuditKind.AdminDeletedUser, user.Id, user.Email, actorId);
             return new AdminResult(AdminOutcome.Done, $"Deleted {user.Email} and everything it held.");
         });
 
     public Task<AdminResult> SetAdministratorAsync(string actorId, string userId, bool administrator) =>
-        WithUserAsync(userId, async user =>
+        WithUserAsync(actorId, userId, async user =>
         {
             var isAdministrator = await users.IsInRoleAsync(user, Roles.Administrator);
             if (isAdministrator == administrator)
@@ -164,6 +172,7 @@ public sealed class AdministrationService(
             // The role is a claim in their cookie: a new stamp makes it follow at their next request.
             await users.UpdateSecurityStampAsync(user);
             logger.LogInformation("Administrator {ActorId} {Action} {UserId}", actorId, administrator ? "promoted" : "demoted", user.Id);
+            await audit.RecordAsync(administrator ? AuditKind.AdminPromotedUser : AuditKind.AdminDemotedUser, user.Id, user.Email, actorId);
             return new AdminResult(AdminOutcome.Done, administrator ? $"{user.Email} is now an administrator." : $"{user.Email} is no longer an administrator.");
         });
 
@@ -172,8 +181,11 @@ public sealed class AdministrationService(
     private async Task<string> ResetCodeAsync(ApplicationUser user) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
 
-    private async Task<AdminResult> WithUserAsync(string userId, Func<ApplicationUser, Task<AdminResult>> action) =>
-        await users.FindByIdAsync(userId) is { } user
+    private async Task<AdminResult> WithUserAsync(string actorId, string userId, Func<ApplicationUser, Task<AdminResult>> action)
+    {
+        audit.ActingAdministratorId = actorId;
+        return await users.FindByIdAsync(userId) is { } user
             ? await action(user)
             : new AdminResult(AdminOutcome.NotFound, "There is no such account.");
+    }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using LifeOs.Core.Audit;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
 using Microsoft.EntityFrameworkCore;
@@ -46,6 +47,7 @@ public sealed class ConnectionService(
     HealthStore healthStore,
     IOptions<ProvidersOptions> options,
     TimeProvider time,
+    AuditLog audit,
     ILogger<ConnectionService> logger)
 {
     public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
@@ -262,6 +264,7 @@ public sealed class ConnectionService(
         }
 
         logger.LogInformation("User {UserId} connected {Provider}", userId, provider);
+        await audit.RecordAsync(AuditKind.ProviderConnected, userId, name);
         return new ConnectionOutcome(true, existing is null
             ? $"{name} is connected. Your data will appear after the first sync."
             : $"{name} is connected again. Everything synced before is still here.");
@@ -280,6 +283,7 @@ public sealed class ConnectionService(
         await TryRevokeAsync(connection, cancellationToken);
         await db.Set<Connection>().Where(c => c.Id == connection.Id && c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         logger.LogInformation("User {UserId} disconnected {Provider} (delete data: {DeleteData})", userId, provider, deleteData);
+        await audit.RecordAsync(AuditKind.ProviderDisconnected, userId, deleteData ? $"{name}, and deleted the data synced from it" : name);
         if (!deleteData)
         {
             return new ConnectionOutcome(true, $"{name} is disconnected. The data it synced is still here.");

@@ -256,7 +256,7 @@ public sealed class AccountFlowTests : IAsyncLifetime
             _ => "Two-factor authentication",
         };
         Assert.Equal(expected, current.TextContent.Trim());
-        Assert.Equal(5, page.QuerySelectorAll("[data-testid=manage-nav] a").Length);
+        Assert.Equal(6, page.QuerySelectorAll("[data-testid=manage-nav] a").Length);
         Assert.Equal("./", page.QuerySelector("a[data-testid=back-to-app]")?.GetAttribute("href"));
         Assert.Single(page.QuerySelectorAll("h1"));
     }

@@ -46,6 +46,7 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         ["Connections"] = ("connections.json", tag => $"oura-user-{tag}"),
         ["SyncRuns"] = ("sync-history.json", tag => $"run error {tag}"),
         ["SyncCursors"] = ("sync-progress.json", tag => $"cursor-{tag}"),
+        ["AuditEvents"] = ("security-activity.json", tag => $"audit-{tag}"),
     };
 
     private static readonly Dictionary<string, string> NotExported = new()
@@ -222,6 +223,7 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
             user = await users.FindByIdAsync(userId);
             secrets.Add(user!.PasswordHash!);
             secrets.Add(user.SecurityStamp!);
+            await scope.ServiceProvider.GetRequiredService<LifeOs.Core.Audit.AuditLog>().RecordAsync(LifeOs.Core.Audit.AuditKind.EmailChanged, userId, $"audit-{tag}");
         }
 
         await app.WithDbAsync(async db =>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using LifeOs.Core.Audit;
 using LifeOs.Core.Journal;
 
 namespace LifeOs.Web.Endpoints;
@@ -11,7 +12,7 @@ public static class JournalEndpoints
     {
         var journal = endpoints.MapGroup("/journal").RequireAuthorization().ExcludeFromDescription();
 
-        journal.MapGet("/export", (JournalArchive archive, ClaimsPrincipal user, TimeProvider time, HttpContext context) =>
+        journal.MapGet("/export", (JournalArchive archive, AuditLog audit, ClaimsPrincipal user, TimeProvider time, HttpContext context) =>
         {
             var fileName = $"lifeos-journal-{time.GetUtcNow():yyyy-MM-dd}.zip";
             return Results.Stream(
@@ -21,6 +22,7 @@ public static class JournalEndpoints
                     using var buffer = new MemoryStream();
                     await archive.WriteZipAsync(user.RequiredUserId(), buffer, context.RequestAborted);
                     buffer.Position = 0;
+                    await audit.RecordAsync(AuditKind.DataExported, user.RequiredUserId(), "The journal, as Markdown files");
                     await buffer.CopyToAsync(body, context.RequestAborted);
                 },
                 "application/zip",

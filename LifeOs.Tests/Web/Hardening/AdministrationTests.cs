@@ -44,8 +44,8 @@ public sealed class AdministrationTests : IAsyncLifetime
     [Fact]
     public async Task ANewAccount_ChoosesItsPasswordThroughTheLink_Once()
     {
-        await AdministratorAsync();
-        var created = await AdminAsync(a => a.CreateUserAsync(" new.person@example.com "));
+        var (_, adminId) = await AdministratorAsync();
+        var created = await AdminAsync(a => a.CreateUserAsync(adminId, " new.person@example.com "));
         Assert.True(created.Succeeded, created.Message);
         Assert.NotNull(created.ResetCode);
 
@@ -60,8 +60,8 @@ public sealed class AdministrationTests : IAsyncLifetime
         await ChoosePasswordAsync(replay, created.ResetCode, "new.person@example.com", "Stolen-Horse-12");
         Assert.Equal(HttpStatusCode.OK, (await replay.LoginAsync("new.person@example.com", "Stolen-Horse-12")).StatusCode);
 
-        Assert.Equal(AdminOutcome.Invalid, (await AdminAsync(a => a.CreateUserAsync("new.person@example.com"))).Outcome);
-        Assert.Equal(AdminOutcome.Invalid, (await AdminAsync(a => a.CreateUserAsync("not an email"))).Outcome);
+        Assert.Equal(AdminOutcome.Invalid, (await AdminAsync(a => a.CreateUserAsync(adminId, "new.person@example.com"))).Outcome);
+        Assert.Equal(AdminOutcome.Invalid, (await AdminAsync(a => a.CreateUserAsync(adminId, "not an email"))).Outcome);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using LifeOs.Core.Accounts;
+using LifeOs.Core.Audit;
 
 namespace Microsoft.AspNetCore.Routing;
 
@@ -38,6 +39,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] IAntiforgery antiforgery,
             [FromServices] UserManager<ApplicationUser> userManager,
             [FromServices] UserDataExportService export,
+            [FromServices] AuditLog audit,
             [FromServices] TimeProvider time) =>
         {
             // No form field is bound, so nothing checks the antiforgery token by itself: another site must not be
@@ -59,6 +61,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             {
                 await export.WriteZipAsync(userId, file, context.RequestAborted);
                 file.Position = 0;
+                await audit.RecordAsync(AuditKind.DataExported, userId, "Everything, as one zip");
             }
             catch
             {
