@@ -2,6 +2,7 @@ using System.Reflection;
 using LifeOs.Core;
 using LifeOs.Core.Accounts;
 using LifeOs.Core.Data;
+using LifeOs.Core.Mail;
 using LifeOs.Web.Authorization;
 using LifeOs.Web.Components;
 using LifeOs.Web.Components.Account;
@@ -112,7 +113,11 @@ public static class WebApplicationExtensions
         // Password links an administrator hands out (and the forgot-password flow) work for a day, and once.
         services.Configure<DataProtectionTokenProviderOptions>(options => options.TokenLifespan = TimeSpan.FromHours(24));
 
-        services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
+        // Mail goes out only when LifeOs:Smtp:Host is set (Core then registers an IMailer); otherwise the no-op sender
+        // stays, and the pages that would mail something send people to their administrator instead.
+        services.AddSingleton<IEmailSender<ApplicationUser>>(sp => sp.GetService<IMailer>() is { } mailer
+            ? ActivatorUtilities.CreateInstance<IdentityEmailSender>(sp, mailer)
+            : new IdentityNoOpEmailSender());
         return services;
     }
 
