@@ -38,10 +38,12 @@ public static class WebApplicationExtensions
         var dataDirectory = services.AddLifeOsCore(configuration, environment.ContentRootPath);
         dataDirectory.EnsureWritable();
 
-        // Keys live in the data directory so cookies and encrypted tokens survive restarts and upgrades.
+        // Keys live in the data directory so cookies and encrypted tokens survive restarts and upgrades; with
+        // LifeOs:DataProtection:CertificatePath they are encrypted there with that certificate.
         services.AddDataProtection()
             .SetApplicationName("LifeOs")
-            .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.KeysPath));
+            .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.KeysPath))
+            .ProtectKeysWithConfiguredCertificate(configuration, environment.ContentRootPath);
 
         services.AddLifeOsRateLimits(configuration);
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<LifeOsOptions>>(ConfigureForwardedHeaders);
