@@ -4,6 +4,7 @@ using LifeOs.Core.Connections;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
 using LifeOs.Core.Journal;
+using LifeOs.Core.Mail;
 using LifeOs.Core.Sync;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -52,6 +53,7 @@ public static class CoreServiceCollectionExtensions
         services.AddConnections(configuration);
         services.AddJournal();
         services.AddSync(configuration);
+        services.AddMail(configuration);
         services.AddScoped<Dashboard.DashboardService>();
         services.AddScoped<Dashboard.MetricHistoryService>();
         services.AddScoped<Goals.GoalService>();

@@ -3,6 +3,7 @@ using LifeOs.Core;
 using LifeOs.Core.Accounts;
 using LifeOs.Core.Audit;
 using LifeOs.Core.Data;
+using LifeOs.Core.Mail;
 using LifeOs.Web.Authorization;
 using LifeOs.Web.Components;
 using LifeOs.Web.Components.Account;
@@ -38,10 +39,12 @@ public static class WebApplicationExtensions
         var dataDirectory = services.AddLifeOsCore(configuration, environment.ContentRootPath);
         dataDirectory.EnsureWritable();
 
-        // Keys live in the data directory so cookies and encrypted tokens survive restarts and upgrades.
+        // Keys live in the data directory so cookies and encrypted tokens survive restarts and upgrades; with
+        // LifeOs:DataProtection:CertificatePath they are encrypted there with that certificate.
         services.AddDataProtection()
             .SetApplicationName("LifeOs")
-            .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.KeysPath));
+            .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.KeysPath))
+            .ProtectKeysWithConfiguredCertificate(configuration, environment.ContentRootPath);
 
         services.AddLifeOsRateLimits(configuration);
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<LifeOsOptions>>(ConfigureForwardedHeaders);
@@ -116,7 +119,11 @@ public static class WebApplicationExtensions
         // Password links an administrator hands out (and the forgot-password flow) work for a day, and once.
         services.Configure<DataProtectionTokenProviderOptions>(options => options.TokenLifespan = TimeSpan.FromHours(24));
 
-        services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
+        // Mail goes out only when LifeOs:Smtp:Host is set (Core then registers an IMailer); otherwise the no-op sender
+        // stays, and the pages that would mail something send people to their administrator instead.
+        services.AddSingleton<IEmailSender<ApplicationUser>>(sp => sp.GetService<IMailer>() is { } mailer
+            ? ActivatorUtilities.CreateInstance<IdentityEmailSender>(sp, mailer)
+            : new IdentityNoOpEmailSender());
         return services;
     }
 

@@ -5,7 +5,7 @@ using LifeOs.Core.Accounts;
 namespace LifeOs.Web.Components.Account;
 
 /// <summary>
-/// This server sends no email. Pages that would mail something say so instead (ForgotPassword asks people to go to
+/// Used when LifeOs:Smtp:Host is not set: this server sends no email. Pages that would mail something say so instead (ForgotPassword asks people to go to
 /// their administrator, who hands out a one-time link from /admin); nothing claims a mail was sent.
 /// </summary>
 internal sealed class IdentityNoOpEmailSender : IEmailSender<ApplicationUser>
