@@ -42,6 +42,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<AccountService>();
         services.AddScoped<AdministrationService>();
+        services.AddScoped<InvitationService>();
         services.AddScoped<AccountDeletion>();
         services.AddScoped<UserSettingsService>();
         services.AddScoped<Export.UserDataExportService>();
