@@ -82,15 +82,15 @@ public sealed class AdminPageTests() : PageTestContext(new() { ["LifeOs:DefaultT
         page.WaitForAssertion(() => Assert.Equal("open", page.Find("[data-testid=registration-mode]").TextContent));
 
         var toggling = ToggleRegistrationAsync(page);
-        Dialogs.WaitForAssertion(() => Assert.Contains("Close registration?", Dialogs.Markup, StringComparison.Ordinal));
+        Dialogs.WaitForAssertion(() => Assert.Contains("Make registration invite-only?", Dialogs.Markup, StringComparison.Ordinal));
         Assert.Equal(RegistrationMode.Open, await ModeAsync());
         await Dialogs.Find("[data-testid=confirm-ok]").ClickAsync(new());
         await toggling;
 
-        Snackbars.WaitForAssertion(() => Assert.Contains("Registration is now closed.", SnackbarMessages()));
-        Assert.Equal(RegistrationMode.Closed, await ModeAsync());
+        Snackbars.WaitForAssertion(() => Assert.Contains("Registration is now invite-only.", SnackbarMessages()));
+        Assert.Equal(RegistrationMode.InviteOnly, await ModeAsync());
         Assert.False(await WithAsync<AccountService, bool>(a => a.CanRegisterAsync()));
-        page.WaitForAssertion(() => Assert.Equal("closed", page.Find("[data-testid=registration-mode]").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("invite-only", page.Find("[data-testid=registration-mode]").TextContent));
         Assert.False(SwitchIsOn(page));
 
         // And open again.
