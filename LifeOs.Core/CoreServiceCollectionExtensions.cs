@@ -45,6 +45,7 @@ public static class CoreServiceCollectionExtensions
         services.AddAudit(configuration);
         services.AddScoped<AccountService>();
         services.AddScoped<AdministrationService>();
+        services.AddScoped<InvitationService>();
         services.AddScoped<AccountDeletion>();
         services.AddScoped<UserSettingsService>();
         services.AddScoped<Export.UserDataExportService>();

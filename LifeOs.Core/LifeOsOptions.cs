@@ -10,8 +10,15 @@ public sealed class LifeOsOptions
     /// <summary>Holds lifeos.db, keys/ and backups/. Relative paths are resolved against the content root.</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Whether new people can create an account (the administrator can change it at /admin).</summary>
-    public RegistrationMode Registration { get; set; } = RegistrationMode.Open;
+    /// <summary>
+    /// Who can create an account: <c>Open</c> (anyone) or <c>InviteOnly</c> (<c>Closed</c> is its older name: only
+    /// with an invitation link). Unset: invite-only once the first account exists. The administrator's choice at
+    /// /admin wins over this default. Kept as text so that a bad value gets a message naming the key.
+    /// </summary>
+    public string? Registration { get; set; }
+
+    /// <summary>The configured <see cref="Registration"/> default, or null when it is not set (or not valid).</summary>
+    public RegistrationMode? ConfiguredRegistration() => RegistrationModes.TryParse(Registration, out var mode) ? mode : null;
 
     /// <summary>IANA time zone given to new accounts.</summary>
     public string DefaultTimeZone { get; set; } = "UTC";
@@ -43,8 +50,31 @@ public sealed class LifeOsOptions
 
 public enum RegistrationMode
 {
+    /// <summary>New accounts only through an administrator's invitation link (and the very first account).</summary>
+    InviteOnly,
+
+    /// <summary>Anyone who can reach the server can create an account.</summary>
     Open,
-    Closed,
+}
+
+/// <summary>Reads a registration mode from configuration or a stored setting, where "Closed" is the older name of InviteOnly.</summary>
+public static class RegistrationModes
+{
+    public static bool TryParse(string? value, out RegistrationMode mode)
+    {
+        switch (value?.Trim().Replace("-", "", StringComparison.Ordinal).ToUpperInvariant())
+        {
+            case "OPEN":
+                mode = RegistrationMode.Open;
+                return true;
+            case "INVITEONLY" or "CLOSED":
+                mode = RegistrationMode.InviteOnly;
+                return true;
+            default:
+                mode = RegistrationMode.InviteOnly;
+                return false;
+        }
+    }
 }
 
 internal sealed class LifeOsOptionsValidator : IValidateOptions<LifeOsOptions>
@@ -66,6 +96,11 @@ internal sealed class LifeOsOptionsValidator : IValidateOptions<LifeOsOptions>
             && (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "https" && uri.Scheme != "http")))
         {
             failures.Add($"LifeOs:PublicBaseUrl (env LifeOs__PublicBaseUrl) is '{options.PublicBaseUrl}'; set an absolute http(s) URL such as 'https://lifeos.example.com'.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Registration) && options.ConfiguredRegistration() is null)
+        {
+            failures.Add($"LifeOs:Registration (env LifeOs__Registration) is '{options.Registration}'; set 'Open' (anyone can create an account) or 'InviteOnly' (only with an invitation link), or leave it unset for invite-only once the first account exists.");
         }
 
         var badProxies = LifeOsOptions.SplitProxies(options.TrustedProxies).Where(p => LifeOsOptions.ParseProxy(p) is null).ToList();

@@ -5,6 +5,25 @@ using Microsoft.Extensions.Options;
 
 namespace LifeOs.Core.Accounts;
 
+public enum RegistrationOutcome
+{
+    Created,
+
+    /// <summary>Registration is invite-only and no invitation came with the request.</summary>
+    InvitationRequired,
+
+    /// <summary>The invitation that came with the request cannot be used: see <see cref="RegistrationResult.Invitation"/>.</summary>
+    InvitationRefused,
+
+    /// <summary>Identity refused the account (email taken, weak password): see <see cref="RegistrationResult.Errors"/>.</summary>
+    Invalid,
+}
+
+public sealed record RegistrationResult(RegistrationOutcome Outcome, InvitationState? Invitation = null, IReadOnlyList<IdentityError>? Errors = null)
+{
+    public bool Succeeded => Outcome == RegistrationOutcome.Created;
+}
+
 public sealed record UserSummary(string Id, string Email, DateTime CreatedAt, DateTime? LastSignInAt, bool TwoFactorEnabled, bool IsAdministrator, bool Disabled = false);
 
 /// <summary>Account life cycle around Identity: who may register, the first administrator, sign-in bookkeeping.</summary>
@@ -13,6 +32,7 @@ public sealed class AccountService(
     UserManager<ApplicationUser> userManager,
     RoleManager<IdentityRole> roleManager,
     IOptions<LifeOsOptions> options,
+    InvitationService invitations,
     TimeProvider time)
 {
     internal const string RegistrationSettingKey = "Registration";
@@ -32,19 +52,77 @@ public sealed class AccountService(
         CreatedAt = time.GetUtcNow().UtcDateTime,
     };
 
+    /// <summary>
+    /// The administrator's choice at /admin when they made one (a stored "Closed" is the older name of invite-only),
+    /// else LifeOs:Registration, else invite-only.
+    /// </summary>
     public async Task<RegistrationMode> GetRegistrationModeAsync(CancellationToken cancellationToken = default)
     {
         var stored = await db.AppSettings.AsNoTracking()
             .Where(s => s.Key == RegistrationSettingKey)
             .Select(s => s.Value)
             .SingleOrDefaultAsync(cancellationToken);
-        return Enum.TryParse<RegistrationMode>(stored, out var mode) ? mode : options.Value.Registration;
+        return RegistrationModes.TryParse(stored, out var mode) ? mode
+            : options.Value.ConfiguredRegistration() ?? RegistrationMode.InviteOnly;
     }
 
     /// <summary>Registration is possible when it is open, and always on an empty install (the first account).</summary>
     public async Task<bool> CanRegisterAsync(CancellationToken cancellationToken = default) =>
         await GetRegistrationModeAsync(cancellationToken) == RegistrationMode.Open
         || !await db.Users.AnyAsync(cancellationToken);
+
+    /// <summary>
+    /// Creates the account when registration is open, the install is empty, or <paramref name="invitationToken"/> is
+    /// a valid invitation for this email. The invitation is used in the same transaction as the account is created:
+    /// a link never creates two accounts, and a refused account (email taken, weak password) leaves it usable.
+    /// </summary>
+    public async Task<RegistrationResult> RegisterAsync(ApplicationUser user, string password, string? invitationToken, CancellationToken cancellationToken = default)
+    {
+        // On SQLite this is BEGIN IMMEDIATE: registrations take turns, and the check below sees the last one's account.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var open = await CanRegisterAsync(cancellationToken);
+        InvitationCheck? invitation = string.IsNullOrWhiteSpace(invitationToken) ? null : await invitations.CheckAsync(invitationToken, cancellationToken);
+        if (!open)
+        {
+            if (invitation is null)
+            {
+                return new RegistrationResult(RegistrationOutcome.InvitationRequired);
+            }
+
+            if (!invitation.IsValid || !InvitationService.IsFor(invitation, user.Email ?? ""))
+            {
+                return new RegistrationResult(RegistrationOutcome.InvitationRefused, invitation.IsValid ? InvitationState.OtherEmail : invitation.State);
+            }
+        }
+
+        var created = await userManager.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            await RollBackAsync(transaction);
+            return new RegistrationResult(RegistrationOutcome.Invalid, Errors: [.. created.Errors]);
+        }
+
+        // With open registration a valid link is marked used too (the administrator sees who joined with it); a bad one is ignored.
+        if (invitation is { IsValid: true } && (!open || InvitationService.IsFor(invitation, user.Email ?? "")))
+        {
+            var redeemed = await invitations.RedeemAsync(invitationToken!, user.Email ?? "", user.Id, cancellationToken);
+            if (redeemed != InvitationState.Valid && !open)
+            {
+                await RollBackAsync(transaction);
+                return new RegistrationResult(RegistrationOutcome.InvitationRefused, redeemed);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new RegistrationResult(RegistrationOutcome.Created);
+
+        async Task RollBackAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx)
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+            // The context believed the rolled-back rows saved.
+            db.ChangeTracker.Clear();
+        }
+    }
 
     public async Task SetRegistrationModeAsync(RegistrationMode mode, CancellationToken cancellationToken = default)
     {

@@ -13,6 +13,8 @@ public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : Identi
 
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
 
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
     public DbSet<Health.Sample> Samples => Set<Health.Sample>();
 
     public DbSet<Health.DailyValue> DailyValues => Set<Health.DailyValue>();

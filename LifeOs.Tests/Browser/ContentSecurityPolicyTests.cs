@@ -13,7 +13,8 @@ public sealed class ContentSecurityPolicyTests
     [Fact]
     public async Task EveryPage_RunsUnderThePolicy_AndAnInjectedScriptIsBlocked()
     {
-        await using var app = await BrowserApp.StartAsync();
+        // Registration as a fresh install has it: invite-only once this first account exists.
+        await using var app = await BrowserApp.StartAsync(new() { ["LifeOs:Registration"] = null });
         var (context, page, errors) = await app.NewPageAsync(1280, 860);
         await using (context)
         {
@@ -39,6 +40,25 @@ public sealed class ContentSecurityPolicyTests
             await page.SetViewportSizeAsync(390, 844);
             await BrowserApp.ScreenshotAsync(page, "admin-phone");
             await page.SetViewportSizeAsync(1280, 860);
+
+            // An invitation: the link shown once, the list, and the register page it opens (in a browser with no session).
+            await page.Locator("input[data-testid=invitation-email]").FillAsync("friend@example.com");
+            await page.GetByTestId("create-invitation").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("invitation-link")).ToContainTextAsync("Send this link to friend@example.com");
+            await page.GetByTestId("admin-invitations").ScrollIntoViewIfNeededAsync();
+            await BrowserApp.ScreenshotAsync(page, "admin-invitation-desktop");
+            var invitationUrl = await page.Locator("input[data-testid=invitation-link-url]").InputValueAsync();
+            var (guestContext, guest, guestErrors) = await app.NewPageAsync(390, 844);
+            await using (guestContext)
+            {
+                await guest.GotoAsync(invitationUrl);
+                await Assertions.Expect(guest.Locator("input[name='Input.Email']")).ToHaveValueAsync("friend@example.com");
+                await BrowserApp.ScreenshotAsync(guest, "register-invited-phone");
+                await guest.GotoAsync("/Account/Register");
+                await Assertions.Expect(guest.GetByTestId("registration-closed")).ToBeVisibleAsync();
+                await BrowserApp.ScreenshotAsync(guest, "register-invite-only-phone");
+                Assert.Empty(guestErrors);
+            }
 
             // A static account page with its QR code. (Charts are drawn under the policy in DashboardBrowserTests.)
             await page.GotoAsync("/Account/Manage/EnableAuthenticator");

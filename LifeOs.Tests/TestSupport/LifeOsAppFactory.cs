@@ -45,6 +45,13 @@ public sealed class LifeOsAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Sync:RetryDelayScale", "0");
         // Many tests register and sign in several people from one address; the rate-limit tests set their own scale.
         builder.UseSetting("LifeOs:RateLimits:Scale", "100");
+        // Many tests register several people; the invite-only default after the first account is tested where a test
+        // names LifeOs:Registration itself (null leaves it unset, as on a fresh install).
+        if (!settings.ContainsKey("LifeOs:Registration"))
+        {
+            builder.UseSetting("LifeOs:Registration", "Open");
+        }
+
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -39,6 +39,8 @@ public class PageTestContext : BunitContext, IAsyncLifetime
                 ["LifeOs:DataDirectory"] = dataDirectory,
                 ["Sync:RunScheduler"] = "false",
                 ["Sync:RetryDelayScale"] = "0",
+                // As in LifeOsAppFactory: pages are tested with several accounts; the invite-only default is tested over HTTP.
+                ["LifeOs:Registration"] = "Open",
             })
             .AddInMemoryCollection(settings ?? [])
             .Build();

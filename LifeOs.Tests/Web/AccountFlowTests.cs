@@ -383,7 +383,7 @@ public sealed class AccountFlowTests : IAsyncLifetime
         using var stranger = closed.CreateTestClient();
         var (page, document) = await stranger.GetPageAsync("/Account/Register");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("not accepting new accounts", document.QuerySelector("[data-testid=registration-closed]")?.TextContent, StringComparison.Ordinal);
+        Assert.Contains("invite-only. Ask its administrator for an invitation link", document.QuerySelector("[data-testid=registration-closed]")?.TextContent, StringComparison.Ordinal);
 
         // A hand-made post (token from the login page) creates nothing either.
         var forged = await stranger.PostFormAsync("/Account/Login", "register", new Dictionary<string, string>

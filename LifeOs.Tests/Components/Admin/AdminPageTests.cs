@@ -82,15 +82,15 @@ public sealed class AdminPageTests() : PageTestContext(new() { ["LifeOs:DefaultT
         page.WaitForAssertion(() => Assert.Equal("open", page.Find("[data-testid=registration-mode]").TextContent));
 
         var toggling = ToggleRegistrationAsync(page);
-        Dialogs.WaitForAssertion(() => Assert.Contains("Close registration?", Dialogs.Markup, StringComparison.Ordinal));
+        Dialogs.WaitForAssertion(() => Assert.Contains("Make registration invite-only?", Dialogs.Markup, StringComparison.Ordinal));
         Assert.Equal(RegistrationMode.Open, await ModeAsync());
         await Dialogs.Find("[data-testid=confirm-ok]").ClickAsync(new());
         await toggling;
 
-        Snackbars.WaitForAssertion(() => Assert.Contains("Registration is now closed.", SnackbarMessages()));
-        Assert.Equal(RegistrationMode.Closed, await ModeAsync());
+        Snackbars.WaitForAssertion(() => Assert.Contains("Registration is now invite-only.", SnackbarMessages()));
+        Assert.Equal(RegistrationMode.InviteOnly, await ModeAsync());
         Assert.False(await WithAsync<AccountService, bool>(a => a.CanRegisterAsync()));
-        page.WaitForAssertion(() => Assert.Equal("closed", page.Find("[data-testid=registration-mode]").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("invite-only", page.Find("[data-testid=registration-mode]").TextContent));
         Assert.False(SwitchIsOn(page));
 
         // And open again.
@@ -140,6 +140,50 @@ public sealed class AdminPageTests() : PageTestContext(new() { ["LifeOs:DefaultT
         await page.Find("button[aria-label='Actions for keeper@example.com']").ClickAsync(new());
         Popovers.WaitForElement("[data-testid=action-reset-password]");
         Assert.Empty(Popovers.FindAll("[data-testid=action-disable], [data-testid=action-delete]"));
+    }
+
+    [Fact]
+    public async Task Invitations_ShowTheLinkOnce_AreListed_AndRevokingAsksFirst()
+    {
+        await SignInAsAdministratorAsync("inviter@example.com");
+        var page = RenderPage<AdminPage>();
+        page.WaitForAssertion(() => Assert.Contains("No invitations yet", page.Find("[data-testid=invitations-empty]").TextContent, StringComparison.Ordinal));
+
+        // A bad address is said beside the field, and nothing is made.
+        page.Find("input[data-testid=invitation-email]").Change("nobody");
+        await page.Find("[data-testid=create-invitation]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Contains("'nobody' is not an email address.", page.Find("[data-testid=admin-invitations]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(0, await WithDbAsync(db => db.Invitations.CountAsync()));
+
+        page.Find("input[data-testid=invitation-email]").Change("friend@example.com");
+        await page.Find("[data-testid=create-invitation]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Contains("Send this link to friend@example.com", page.Find("[data-testid=invitation-link]").TextContent, StringComparison.Ordinal));
+        var url = page.FindComponents<MudTextField<string>>().Single(f => f.Instance.GetState(x => x.Value)?.Contains("/Account/Register?invite=", StringComparison.Ordinal) == true)
+            .Instance.GetState(x => x.Value)!;
+        Assert.StartsWith("http://localhost/Account/Register?invite=", url, StringComparison.Ordinal);
+        var token = Uri.UnescapeDataString(url[(url.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+        Assert.Equal(InvitationState.Valid, (await WithAsync<InvitationService, InvitationCheck>(i => i.CheckAsync(token))).State);
+        var row = page.WaitForElement("[data-testid=invitations-table] tbody tr");
+        Assert.Contains("friend@example.com", row.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Pending", row.QuerySelector("[data-testid=invitation-status]")!.TextContent.Trim());
+        // The form starts over (a week, no email) for the next one.
+        Assert.Equal(InvitationService.DefaultDays, page.FindComponent<MudSelect<int>>().Instance.GetState(x => x.Value));
+
+        // Revoking asks first; cancelled, nothing changes.
+        var revoking = page.Find("[data-testid=revoke-invitation]").ClickAsync(new());
+        Dialogs.WaitForAssertion(() => Assert.Contains("Revoke this invitation?", Dialogs.Markup, StringComparison.Ordinal));
+        await Dialogs.Find("[data-testid=confirm-cancel]").ClickAsync(new());
+        await revoking;
+        Assert.Equal(InvitationState.Valid, (await WithAsync<InvitationService, InvitationCheck>(i => i.CheckAsync(token))).State);
+
+        revoking = page.Find("[data-testid=revoke-invitation]").ClickAsync(new());
+        await Dialogs.WaitForElement("[data-testid=confirm-ok]").ClickAsync(new());
+        await revoking;
+        Snackbars.WaitForAssertion(() => Assert.Contains("Invitation revoked: its link no longer works.", SnackbarMessages()));
+        page.WaitForAssertion(() => Assert.Equal("Revoked", page.Find("[data-testid=invitation-status]").TextContent.Trim()));
+        Assert.Empty(page.FindAll("[data-testid=revoke-invitation]"));
+        Assert.Equal(InvitationState.Revoked, (await WithAsync<InvitationService, InvitationCheck>(i => i.CheckAsync(token))).State);
     }
 
     [Fact]
