@@ -65,6 +65,7 @@ public sealed class InvitationService(
     LifeOsDbContext db,
     UserManager<ApplicationUser> users,
     TimeProvider time,
+    Audit.AuditLog audit,
     ILogger<InvitationService> logger)
 {
     public const int DefaultDays = 7;
@@ -109,6 +110,7 @@ public sealed class InvitationService(
         });
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Administrator {ActorId} made an invitation valid for {Days} days", actorId, days);
+        await audit.RecordAsync(Audit.AuditKind.AdminCreatedInvitation, null, email is null ? $"For anyone, {days} days" : $"For {email}, {days} days", actorId);
         var lasts = days == 1 ? "1 day" : $"{days} days";
         return new InvitationResult(AdminOutcome.Done,
             email is null
@@ -148,6 +150,7 @@ public sealed class InvitationService(
         if (revoked == 1)
         {
             logger.LogInformation("Administrator {ActorId} revoked the invitation {InvitationId}", actorId, invitationId);
+            await audit.RecordAsync(Audit.AuditKind.AdminRevokedInvitation, null, $"Invitation {invitationId}", actorId);
             return new InvitationResult(AdminOutcome.Done, "Invitation revoked: its link no longer works.");
         }
 
