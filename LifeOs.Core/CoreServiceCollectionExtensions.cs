@@ -6,6 +6,7 @@ using LifeOs.Core.Health;
 using LifeOs.Core.Journal;
 using LifeOs.Core.Mail;
 using LifeOs.Core.Sync;
+using LifeOs.Core.Work;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -43,6 +44,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddScoped<DatabaseMigrator>();
         services.AddAudit(configuration);
+        services.AddBackgroundWork(configuration);
         services.AddScoped<AccountService>();
         services.AddScoped<AdministrationService>();
         services.AddScoped<InvitationService>();

@@ -185,6 +185,7 @@ public sealed class AccountService(
             where r.Name == Roles.Administrator
             select ur.UserId).ToListAsync(cancellationToken);
         var users = await db.Users.AsNoTracking()
+            .Where(u => u.DeletedAt == null)
             .OrderBy(u => u.CreatedAt)
             .Select(u => new { u.Id, u.Email, u.CreatedAt, u.LastSignInAt, u.TwoFactorEnabled, u.LockoutEnd })
             .ToListAsync(cancellationToken);

@@ -21,6 +21,9 @@ public class ApplicationUser : IdentityUser
 
     public DateTime? LastSignInAt { get; set; }
 
+    /// <summary>Set when the account is being deleted in the background: it cannot sign in and is listed nowhere.</summary>
+    public DateTime? DeletedAt { get; set; }
+
     /// <summary>Light, dark, or whatever the device uses; every page follows it.</summary>
     [PersonalData]
     public ThemeMode ThemeMode { get; set; } = ThemeMode.System;

@@ -1,6 +1,8 @@
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
+using LifeOs.Core.Work;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace LifeOs.Core.Accounts;
 
@@ -8,12 +10,13 @@ public sealed record UserSettings(string TimeZoneId, UnitSystem UnitSystem, int 
 
 /// <summary>Field name → message; empty when the settings were saved.</summary>
 /// <param name="SamplesMoved">Measurements put on another day because the time zone or the day start changed.</param>
-public sealed record SettingsUpdateResult(IReadOnlyDictionary<string, string> Errors, bool NotFound = false, int SamplesMoved = 0)
+/// <param name="RedateWorkId">Set when there were too many to move at once: the background work moving them.</param>
+public sealed record SettingsUpdateResult(IReadOnlyDictionary<string, string> Errors, bool NotFound = false, int SamplesMoved = 0, long? RedateWorkId = null)
 {
     public bool Succeeded => Errors.Count == 0 && !NotFound;
 }
 
-public sealed class UserSettingsService(LifeOsDbContext db, HealthStore health)
+public sealed class UserSettingsService(LifeOsDbContext db, HealthStore health, WorkQueue work, IOptions<WorkOptions> workOptions)
 {
     public const int MaxDayStartHour = 6;
 
@@ -61,9 +64,13 @@ public sealed class UserSettingsService(LifeOsDbContext db, HealthStore health)
             return new SettingsUpdateResult(errors);
         }
 
-        // A new zone or day start moves every measurement whose day LifeOs worked out, in the same
-        // transaction: the days on every page agree with the settings as soon as they are saved. The
-        // settings before the change are read under the write lock, so two saves cannot both miss it.
+        // A new zone or day start moves every measurement whose day LifeOs worked out. Up to InlineRows of them
+        // move in the same transaction: the days on every page agree with the settings as soon as they are saved.
+        // More (years of minute heart rate) move in the background, a chunk per transaction, so saving never holds
+        // the write lock for seconds. The settings before the change are read under the write lock, so two saves
+        // cannot both miss it.
+        var inlineRows = workOptions.Value.InlineRows;
+        var small = await health.CountUpToAsync(userId, source: null, onlyDatedByLifeOs: true, inlineRows + 1, cancellationToken) <= inlineRows;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var before = await GetAsync(userId, cancellationToken);
         if (before is null)
@@ -78,10 +85,29 @@ public sealed class UserSettingsService(LifeOsDbContext db, HealthStore health)
                       .SetProperty(u => u.UnitSystem, settings.UnitSystem)
                       .SetProperty(u => u.DayStartHour, settings.DayStartHour),
                 cancellationToken);
-        var moved = before.TimeZoneId != settings.TimeZoneId || before.DayStartHour != settings.DayStartHour
-            ? await health.RedateAsync(userId, cancellationToken)
-            : 0;
+        var (moved, workId) = (0, (long?)null);
+        if (before.TimeZoneId != settings.TimeZoneId || before.DayStartHour != settings.DayStartHour)
+        {
+            // Work on the old settings is pointless now; the new work reads the settings as they are.
+            await db.Set<BackgroundWork>()
+                .Where(w => w.UserId == userId && w.Kind == WorkKind.Redate && (w.Status == WorkStatus.Queued || w.Status == WorkStatus.Running))
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.Status, WorkStatus.Superseded), cancellationToken);
+            if (small)
+            {
+                moved = await health.RedateAsync(userId, cancellationToken);
+            }
+            else
+            {
+                workId = await work.EnqueueAsync(userId, WorkKind.Redate, cancellationToken: cancellationToken);
+            }
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        return new SettingsUpdateResult(errors, SamplesMoved: moved);
+        if (workId is { } id)
+        {
+            work.Wake(id);
+        }
+
+        return new SettingsUpdateResult(errors, SamplesMoved: moved, RedateWorkId: workId);
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using LifeOs.Core.Audit;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
+using LifeOs.Core.Work;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,8 @@ public sealed class ConnectionService(
     IOptions<ProvidersOptions> options,
     TimeProvider time,
     AuditLog audit,
+    WorkQueue work,
+    IOptions<WorkOptions> workOptions,
     ILogger<ConnectionService> logger)
 {
     public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
@@ -281,16 +284,47 @@ public sealed class ConnectionService(
         }
 
         await TryRevokeAsync(connection, cancellationToken);
-        await db.Set<Connection>().Where(c => c.Id == connection.Id && c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
-        logger.LogInformation("User {UserId} disconnected {Provider} (delete data: {DeleteData})", userId, provider, deleteData);
-        await audit.RecordAsync(AuditKind.ProviderDisconnected, userId, deleteData ? $"{name}, and deleted the data synced from it" : name);
-        if (!deleteData)
+        var source = provider.SampleSource();
+        var inlineRows = workOptions.Value.InlineRows;
+        var small = !deleteData || await healthStore.CountUpToAsync(userId, source, onlyDatedByLifeOs: false, inlineRows + 1, cancellationToken) <= inlineRows;
+
+        // The connection and its data go together: in one transaction, or (years of minute heart rate) the connection
+        // now and its data by background work queued in the same transaction, which a restart resumes.
+        var (deleted, workId) = (0, (long?)null);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            return new ConnectionOutcome(true, $"{name} is disconnected. The data it synced is still here.");
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Set<Connection>().Where(c => c.Id == connection.Id && c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+            if (deleteData && small)
+            {
+                deleted = await healthStore.DeleteSourceAsync(userId, source, cancellationToken);
+            }
+            else if (deleteData)
+            {
+                var writtenBy = time.GetUtcNow().UtcDateTime;
+                workId = await work.EnqueueAsync(userId, WorkKind.SourceDeletion, SourceDeletionWork.Payload(source, writtenBy), cancellationToken: cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
 
-        var deleted = await healthStore.DeleteSourceAsync(userId, provider.SampleSource(), cancellationToken);
-        return new ConnectionOutcome(true, $"{name} is disconnected and its {deleted:N0} synced values were deleted.");
+        if (workId is { } id)
+        {
+            work.Wake(id);
+        }
+
+        logger.LogInformation("User {UserId} disconnected {Provider} (delete data: {DeleteData})", userId, provider, deleteData);
+        await audit.RecordAsync(AuditKind.ProviderDisconnected, userId, deleteData ? $"{name}, and deleted the data synced from it" : name);
+        return !deleteData
+            ? new ConnectionOutcome(true, $"{name} is disconnected. The data it synced is still here.")
+            : workId is null
+                ? new ConnectionOutcome(true, $"{name} is disconnected and its {deleted:N0} synced values were deleted.")
+                : new ConnectionOutcome(true, $"{name} is disconnected. Its synced values are being deleted in the background; the dashboard updates as they go.");
     }
 
     /// <summary>

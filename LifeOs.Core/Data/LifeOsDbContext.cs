@@ -34,6 +34,8 @@ public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : Identi
 
     public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
 
+    public DbSet<Work.BackgroundWork> BackgroundWork => Set<Work.BackgroundWork>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

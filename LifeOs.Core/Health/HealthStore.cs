@@ -150,7 +150,16 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     /// land together.
     /// </summary>
     /// <returns>How many samples moved to another day.</returns>
-    public async Task<int> RedateAsync(string userId, CancellationToken cancellationToken = default)
+    public async Task<int> RedateAsync(string userId, CancellationToken cancellationToken = default) =>
+        (await RedateChunkAsync(userId, afterId: 0, limit: int.MaxValue, cancellationToken)).Moved;
+
+    /// <summary>
+    /// <see cref="RedateAsync"/> for the next <paramref name="limit"/> samples after <paramref name="afterId"/>, in one
+    /// short transaction (background re-dating of years of data). Any order of chunks ends right: a sample that
+    /// moves marks both its days, and each is recomputed after the move.
+    /// </summary>
+    /// <returns>The last sample id read (the next chunk's start), how many were read and how many moved.</returns>
+    public async Task<(long LastId, int Read, int Moved)> RedateChunkAsync(string userId, long afterId, int limit, CancellationToken cancellationToken = default)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -161,14 +170,16 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             var connection = db.Database.GetDbConnection();
             var moves = new List<(long Id, string Day)>();
             var touched = new HashSet<(string Metric, DateOnly Day)>();
+            var (lastId, read) = (afterId, 0);
             using (var select = Command(connection, transaction,
-                "SELECT Id, MetricCode, StartUtc, LocalDate FROM Samples WHERE UserId = $user AND DayFromSource = 0", "$user"))
+                "SELECT Id, MetricCode, StartUtc, LocalDate FROM Samples WHERE UserId = $user AND DayFromSource = 0 AND Id > $after ORDER BY Id LIMIT $limit", "$user", "$after", "$limit"))
             {
-                select.Parameters["$user"].Value = userId;
+                Set(select, ("$user", userId), ("$after", afterId), ("$limit", limit));
                 using var reader = select.ExecuteReader();
                 while (reader.Read())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    (lastId, read) = (reader.GetInt64(0), read + 1);
                     var day = days.Of(LocalDay.ParseStoredUtc(reader.GetString(2)));
                     var oldDay = ParseDay(reader.GetString(3));
                     if (day != oldDay)
@@ -196,7 +207,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                 await own.CommitAsync(cancellationToken);
             }
 
-            return moves.Count;
+            return (lastId, read, moves.Count);
         }
         finally
         {
@@ -214,6 +225,22 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     /// <summary>Removes everything one source wrote for the user (a disconnect with "also delete data").</summary>
     public async Task<int> DeleteSourceAsync(string userId, SampleSource source, CancellationToken cancellationToken = default) =>
         await DeleteAndRecomputeAsync(userId, db.Samples.Where(s => s.UserId == userId && s.Source == source), cancellationToken);
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> of what a source wrote up to <paramref name="writtenBy"/> (what it writes
+    /// after a reconnect stays), and recomputes their days, in one short transaction.
+    /// </summary>
+    /// <returns>How many were deleted: fewer than the limit means none are left.</returns>
+    public async Task<int> DeleteSourceChunkAsync(string userId, SampleSource source, DateTime writtenBy, int limit, CancellationToken cancellationToken = default)
+    {
+        var ids = db.Samples.Where(s => s.UserId == userId && s.Source == source && s.UpdatedAt <= writtenBy).OrderBy(s => s.Id).Select(s => s.Id).Take(limit);
+        return await DeleteAndRecomputeAsync(userId, db.Samples.Where(s => ids.Contains(s.Id)), cancellationToken);
+    }
+
+    /// <summary>How many of the user's samples match, counting no further than <paramref name="atMost"/> (is it small enough to do now?).</summary>
+    public async Task<int> CountUpToAsync(string userId, SampleSource? source, bool onlyDatedByLifeOs, int atMost, CancellationToken cancellationToken = default) =>
+        await db.Samples.Where(s => s.UserId == userId && (source == null || s.Source == source) && (!onlyDatedByLifeOs || !s.DayFromSource))
+            .Take(atMost).CountAsync(cancellationToken);
 
     /// <summary>Moves a source up or down for a group of metrics and recomputes every day of those metrics.</summary>
     /// <returns>False when the move changes nothing.</returns>
@@ -302,16 +329,21 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             .OrderBy(d => d.LocalDate)
             .ToListAsync(cancellationToken);
 
+    /// <summary>Deletes and recomputes in the caller's transaction when there is one (a disconnect and its data go together).</summary>
     private async Task<int> DeleteAndRecomputeAsync(string userId, IQueryable<Sample> doomed, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
             var days = await doomed.Select(s => new { s.MetricCode, s.LocalDate }).Distinct().ToListAsync(cancellationToken);
             var deleted = await doomed.ExecuteDeleteAsync(cancellationToken);
-            await RecomputeAsync(userId, days.Select(d => (d.MetricCode, d.LocalDate)).ToHashSet(), transaction.GetDbTransaction(), cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await RecomputeAsync(userId, days.Select(d => (d.MetricCode, d.LocalDate)).ToHashSet(), db.Database.CurrentTransaction!.GetDbTransaction(), cancellationToken);
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+
             return deleted;
         }
         finally

@@ -56,6 +56,8 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         ["AppSettings"] = "the server's settings (registration open or closed), not a user's",
         ["AspNetRoles"] = "the roles that exist; the user's own roles are in account.json",
         ["AspNetRoleClaims"] = "claims of roles, not of users",
+        ["Invitations"] = "links administrators make for others to join (only a hash of each), not a user's data",
+        ["BackgroundWork"] = "progress of work running now (a time zone change, an import); what it did is in the data itself",
     };
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;

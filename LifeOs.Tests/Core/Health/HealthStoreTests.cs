@@ -246,7 +246,7 @@ public sealed class HealthStoreTests : IDisposable
         await store.UpsertSamplesAsync("bob", batch, ct);
         Assert.Equal(64, await DayAsync("ada", MetricCatalogue.HeartRate, March1.AddDays(1)));
 
-        var settings = new UserSettingsService(db, store);
+        var settings = new UserSettingsService(db, store, TestWork.Queue(db, TimeProvider.System), TestWork.Options());
         var result = await settings.UpdateAsync("ada", new UserSettings("America/New_York", UnitSystem.Metric, 0), ct);
 
         Assert.True(result.Succeeded);
