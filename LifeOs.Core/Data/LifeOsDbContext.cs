@@ -32,6 +32,8 @@ public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : Identi
 
     public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
 
+    public DbSet<Api.ApiKey> ApiKeys => Set<Api.ApiKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
