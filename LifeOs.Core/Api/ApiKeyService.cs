@@ -104,6 +104,9 @@ public sealed class ApiKeyService(LifeOsDbContext db, TimeProvider time, AuditLo
         return new ApiKeyCreateResult(errors, key, ToView(entity));
     }
 
+    /// <summary>The user's clock, to show the keys' times in their zone; null for an unknown user.</summary>
+    public Task<UserClock?> ClockAsync(string userId, CancellationToken cancellationToken = default) => db.FindClockAsync(userId, time, cancellationToken);
+
     /// <summary>The user's keys, newest first, revoked ones included (they say when they were revoked).</summary>
     public async Task<IReadOnlyList<ApiKeyView>> ListAsync(string userId, CancellationToken cancellationToken = default)
     {

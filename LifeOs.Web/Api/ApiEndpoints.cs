@@ -92,6 +92,12 @@ public static class ApiEndpoints
         public static async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
         {
             var result = await next(context);
+            // Results<Ok<T>, …> wraps the result that was chosen.
+            while (result is INestedHttpResult nested)
+            {
+                result = nested.Result;
+            }
+
             var http = context.HttpContext;
             if (!HttpMethods.IsGet(http.Request.Method) || result is not IValueHttpResult { Value: { } value }
                 || result is IStatusCodeHttpResult { StatusCode: not (null or StatusCodes.Status200OK) })
