@@ -134,7 +134,10 @@ public static class ApiServiceCollectionExtensions
         app.MapScalarApiReference("/api/docs", options => options
             .WithTitle("LifeOs API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
-            .AddPreferredSecuritySchemes(ApiKeyAuthenticationHandler.SchemeName))
+            .AddPreferredSecuritySchemes(ApiKeyAuthenticationHandler.SchemeName)
+            // Nothing from another origin: self-hosters run offline, and the page's policy allows only this one.
+            .DisableDefaultFonts()
+            .DisableTelemetry())
             .AllowAnonymous();
         return app;
     }
