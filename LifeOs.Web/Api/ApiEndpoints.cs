@@ -32,7 +32,6 @@ public static class ApiEndpoints
         api.MapJournalApi();
         api.MapGoalsApi();
         api.MapConnectionsApi();
-        api.MapHealthAutoExportApi();
         return app;
     }
 
