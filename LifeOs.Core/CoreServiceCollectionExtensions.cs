@@ -1,4 +1,5 @@
 using LifeOs.Core.Accounts;
+using LifeOs.Core.Api;
 using LifeOs.Core.Audit;
 using LifeOs.Core.Connections;
 using LifeOs.Core.Data;
@@ -60,6 +61,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<Dashboard.DashboardService>();
         services.AddScoped<Dashboard.MetricHistoryService>();
         services.AddScoped<Goals.GoalService>();
+        services.AddApi();
         services.AddScoped<Export.IUserDataExporter, Goals.GoalsExporter>();
 
         // Where the areas meet: the journal feeds the dashboard and goals; health and goals feed the weekly review.

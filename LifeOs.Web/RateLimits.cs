@@ -44,7 +44,8 @@ public static class RateLimits
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(context => PerAddress(context, limits)),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => PerAccount(context, limits)));
+                PartitionedRateLimiter.Create<HttpContext, string>(context => PerAccount(context, limits)),
+                PartitionedRateLimiter.Create<HttpContext, string>(PerApiKey));
             options.OnRejected = (context, cancellationToken) => RejectAsync(context.HttpContext, context.Lease, cancellationToken);
         });
         return services;
@@ -61,6 +62,21 @@ public static class RateLimits
         var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
         var key = $"{bucket}:{Network(address)}";
         return RateLimitPartition.GetSlidingWindowLimiter(key, _ => Window(limits.PerAddress(bucket)));
+    }
+
+    /// <summary>
+    /// /api, per key: <c>LifeOs:Api:RequestsPerMinute</c> (not scaled: a key is one client, not a shared address). The
+    /// key is known here because the API's authorization ran before the limiter and set the request's user.
+    /// </summary>
+    private static RateLimitPartition<string> PerApiKey(HttpContext context)
+    {
+        if (!Api.ApiServiceCollectionExtensions.IsApi(context) || context.User.FindFirstValue(Api.ApiKeyAuthenticationHandler.KeyIdClaim) is not { } keyId)
+        {
+            return RateLimitPartition.GetNoLimiter("");
+        }
+
+        var perMinute = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Api.ApiOptions>>().Value.RequestsPerMinute;
+        return RateLimitPartition.GetSlidingWindowLimiter("api:" + keyId, _ => Window(new RateLimitWindow(perMinute, TimeSpan.FromMinutes(1))));
     }
 
     private static RateLimitPartition<string> PerAccount(HttpContext context, RateLimitSettings limits)
@@ -113,6 +129,21 @@ public static class RateLimits
         context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits))
             .LogWarning("Rate limit reached for {Path} from {Address}; retry after {Seconds} s", context.Request.Path, context.Connection.RemoteIpAddress, seconds);
+        if (Api.ApiServiceCollectionExtensions.IsApi(context))
+        {
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Title = "Too many requests",
+                    Detail = $"This key has made too many requests in the last minute; try again in {seconds} s.",
+                },
+            });
+            return;
+        }
+
         await TooManyRequestsPage.WriteAsync(context, seconds, cancellationToken);
     }
 }

@@ -1,3 +1,5 @@
+using NetEscapades.AspNetCore.SecurityHeaders.Headers.ContentSecurityPolicy;
+
 namespace LifeOs.Web;
 
 /// <summary>
@@ -16,8 +18,23 @@ namespace LifeOs.Web;
 /// </summary>
 public static class SecurityHeaders
 {
+    /// <summary>The API reference's page (Scalar), which gets its own script policy: see <see cref="ApiDocsScripts"/>.</summary>
+    public static bool IsApiDocs(HttpContext context) => context.Request.Path.StartsWithSegments("/api/docs", StringComparison.OrdinalIgnoreCase);
+
     public static IApplicationBuilder UseLifeOsSecurityHeaders(this IApplicationBuilder app) =>
-        app.UseSecurityHeaders(policies => policies
+        app.UseWhen(IsApiDocs, docs => docs.UseSecurityHeaders(policies => Common(policies, ApiDocsScripts)))
+            .UseWhen(context => !IsApiDocs(context), pages => pages.UseSecurityHeaders(policies => Common(policies, csp => csp.AddScriptSrc().Self().WithNonce())));
+
+    /// <summary>
+    /// /api/docs only: Scalar's page starts itself with an inline module script that carries no nonce, so scripts there
+    /// may be inline. The relaxation is confined to that page, which shows no data of anyone's (it fetches the public
+    /// OpenAPI document; trying a route needs a key typed into it), loads nothing from another origin (its own fonts
+    /// and telemetry are off), and may not be framed.
+    /// </summary>
+    private static void ApiDocsScripts(CspBuilder csp) => csp.AddScriptSrc().Self().UnsafeInline();
+
+    private static HeaderPolicyCollection Common(HeaderPolicyCollection policies, Action<CspBuilder> scripts) =>
+        policies
             .AddFrameOptionsDeny()
             .AddContentTypeOptionsNoSniff()
             .AddReferrerPolicyStrictOriginWhenCrossOrigin()
@@ -26,7 +43,7 @@ public static class SecurityHeaders
             .AddContentSecurityPolicy(csp =>
             {
                 csp.AddDefaultSrc().Self();
-                csp.AddScriptSrc().Self().WithNonce();
+                scripts(csp);
                 csp.AddStyleSrc().Self().UnsafeInline();
                 csp.AddImgSrc().Self();
                 csp.AddFontSrc().Self();
@@ -45,5 +62,5 @@ public static class SecurityHeaders
                 permissions.AddMicrophone().None();
                 permissions.AddPayment().None();
                 permissions.AddUsb().None();
-            }));
+            });
 }

@@ -4,6 +4,7 @@ using LifeOs.Core.Accounts;
 using LifeOs.Core.Audit;
 using LifeOs.Core.Data;
 using LifeOs.Core.Mail;
+using LifeOs.Web.Api;
 using LifeOs.Web.Authorization;
 using LifeOs.Web.Components;
 using LifeOs.Web.Components.Account;
@@ -77,6 +78,7 @@ public static class WebApplicationExtensions
             })
             .AddIdentityCookies();
         services.AddLifeOsAuthorization();
+        services.AddLifeOsApi(configuration);
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {
@@ -190,6 +192,8 @@ public static class WebApplicationExtensions
         app.UseHsts();
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // /api answers errors as problem details instead of the pages above, and limits request bodies.
+        app.UseLifeOsApiErrors();
         // Explicit, so that re-executed error and not-found pages pass through authorization too.
         app.UseAuthentication();
         app.UseAuthorization();
@@ -202,6 +206,8 @@ public static class WebApplicationExtensions
         app.MapIntegrationEndpoints();
         app.MapMetricsImportEndpoints();
         app.MapJournalEndpoints();
+        app.MapLifeOsApi();
+        app.MapLifeOsApiDocs();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();

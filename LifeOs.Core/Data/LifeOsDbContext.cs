@@ -36,6 +36,8 @@ public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : Identi
 
     public DbSet<Work.BackgroundWork> BackgroundWork => Set<Work.BackgroundWork>();
 
+    public DbSet<Api.ApiKey> ApiKeys => Set<Api.ApiKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

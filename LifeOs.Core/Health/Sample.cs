@@ -7,6 +7,9 @@ public enum SampleSource
     Withings,
     Manual,
     Import,
+
+    /// <summary>Written through the REST API with an API key (scripts, Health Auto Export from an iPhone).</summary>
+    Api,
 }
 
 /// <summary>One value from one source, in the metric's canonical unit.</summary>

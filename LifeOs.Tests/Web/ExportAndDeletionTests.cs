@@ -34,7 +34,8 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         ["AspNetUserLogins"] = ("account.json", tag => $"Provider-{tag}"),
         ["AspNetUserClaims"] = ("account.json", tag => $"claim-{tag}"),
         ["AspNetUserPasskeys"] = ("account.json", tag => $"passkey-{tag}"),
-        ["SourcePriorities"] = ("account.json", tag => $"\"order\":[{string.Join(',', PriorityOf(tag).Split(',').Select(s => $"\"{s}\""))}]"),
+        // The stored order, then the sources it does not list (the API, newer than the stored order) in default order.
+        ["SourcePriorities"] = ("account.json", tag => $"\"order\":[{string.Join(',', (PriorityOf(tag) + ",Api").Split(',').Select(s => $"\"{s}\""))}]"),
         ["Samples"] = ("health/samples.csv", tag => $"rec-{tag}"),
         ["DailyValues"] = ("health/daily-values.csv", tag => tag == "mine" ? "steps,count,2026-11-20,12345,Oura,1" : "steps,count,2026-11-20,54321,Oura,1"),
         ["JournalEntries"] = ("journal/entries.json", tag => $"Café entry body {tag} ☕"),
@@ -47,6 +48,7 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         ["SyncRuns"] = ("sync-history.json", tag => $"run error {tag}"),
         ["SyncCursors"] = ("sync-progress.json", tag => $"cursor-{tag}"),
         ["AuditEvents"] = ("security-activity.json", tag => $"audit-{tag}"),
+        ["ApiKeys"] = ("api-keys.json", tag => $"api key {tag}"),
     };
 
     private static readonly Dictionary<string, string> NotExported = new()
@@ -130,7 +132,7 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         Assert.Equal("Dark", account.GetProperty("settings").GetProperty("appearance").GetString());
         Assert.Equal(["Administrator"], account.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         var body = account.GetProperty("settings").GetProperty("sourcePriorities").EnumerateArray().Single(g => g.GetProperty("group").GetString() == "Body");
-        Assert.Equal(["Manual", "Import", "Withings", "Oura"], body.GetProperty("order").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(["Manual", "Import", "Withings", "Oura", "Api"], body.GetProperty("order").EnumerateArray().Select(s => s.GetString()));
 
         Assert.Equal(
             ["metric,unit,source,source_record_id,start_utc,end_utc,local_date,value", "weight,kg,Manual,rec-mine,2026-11-24T06:15:00Z,,2026-11-24,71.3"],
@@ -226,6 +228,9 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
             secrets.Add(user!.PasswordHash!);
             secrets.Add(user.SecurityStamp!);
             await scope.ServiceProvider.GetRequiredService<LifeOs.Core.Audit.AuditLog>().RecordAsync(LifeOs.Core.Audit.AuditKind.EmailChanged, userId, $"audit-{tag}");
+            var apiKey = await scope.ServiceProvider.GetRequiredService<LifeOs.Core.Api.ApiKeyService>().CreateAsync(userId, $"api key {tag}", [LifeOs.Core.Api.ApiScopes.HealthRead], null);
+            secrets.Add(apiKey.Key!);
+            secrets.Add(apiKey.Key![(LifeOs.Core.Api.ApiKeyService.PrefixLength + 1)..]);
         }
 
         await app.WithDbAsync(async db =>

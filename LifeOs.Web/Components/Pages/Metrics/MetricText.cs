@@ -41,6 +41,7 @@ public static class MetricText
         SampleSource.Withings => "Withings",
         SampleSource.Manual => "Typed in",
         SampleSource.Import => "CSV import",
+        SampleSource.Api => "API",
         _ => source.ToString(),
     };
 
