@@ -39,9 +39,14 @@ public static class CoreServiceCollectionExtensions
         // (the app, the benchmarks' seeding, dotnet ef) builds the one model the migrations were made from.
         services.Configure<IdentityOptions>(o => o.Stores.SchemaVersion = LifeOsDbContext.IdentitySchemaVersion);
         services.AddSingleton<SqlitePragmaInterceptor>();
+        services.AddSingleton<WriteLockMonitor>();
+        services.AddSingleton<WriteLockCommandMonitor>();
         services.AddDbContext<LifeOsDbContext>((sp, db) => db
             .UseSqlite(connectionString)
-            .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>()));
+            .AddInterceptors(
+                sp.GetRequiredService<SqlitePragmaInterceptor>(),
+                sp.GetRequiredService<WriteLockMonitor>(),
+                sp.GetRequiredService<WriteLockCommandMonitor>()));
 
         services.AddScoped<DatabaseMigrator>();
         services.AddAudit(configuration);

@@ -185,6 +185,12 @@ public static class WebApplicationExtensions
     public static WebApplication UseLifeOsPipeline(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        // Whatever a request (or an interactive page's circuit) writes is counted as the request's.
+        app.Use((context, next) =>
+        {
+            WriteLockMonitor.Origin = "request";
+            return next(context);
+        });
         app.UseLifeOsSecurityHeaders();
         // A stack trace never reaches the browser, in any environment: the error page shows a request id.
         app.UseExceptionHandler("/Error", createScopeForErrors: true);

@@ -102,6 +102,7 @@ public sealed class SyncConnectionJob(SyncService sync) : IJob
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var runId = context.MergedJobDataMap.GetLong(RunIdKey);
+        WriteLockMonitor.Origin = "sync";
         try
         {
             await sync.RunAsync(runId, cancellationToken);

@@ -110,6 +110,7 @@ public sealed class BackgroundWorker(IServiceScopeFactory scopes, TimeProvider t
 
     private async Task RunAsync(long id, CancellationToken stoppingToken)
     {
+        WriteLockMonitor.Origin = "background work";
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LifeOsDbContext>();
         var now = time.GetUtcNow().UtcDateTime;
