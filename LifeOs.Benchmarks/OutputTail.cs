@@ -9,12 +9,17 @@ internal sealed class OutputTail(int capacity = 40)
     private readonly Queue<string> lines = new();
     private readonly Lock gate = new();
 
+    /// <summary>Sees every line as it arrives (a benchmark reading figures the child logs).</summary>
+    public Action<string>? Watch { get; set; }
+
     public void Add(string? line)
     {
         if (line is null)
         {
             return;
         }
+
+        Watch?.Invoke(line);
 
         lock (gate)
         {

@@ -178,7 +178,7 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
     }
 
     /// <summary>LifeOs.Core composed as the app composes it, pointed at the fake, with the scheduler off.</summary>
-    private sealed class Core(ServiceProvider provider) : IAsyncDisposable
+    internal sealed class Core(ServiceProvider provider) : IAsyncDisposable
     {
         public static async Task<Core> CreateAsync(string directory, string fakeUrl, Dictionary<string, string?> settings, CancellationToken cancellationToken)
         {
@@ -258,6 +258,8 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
 
         private ServiceProvider provider1 => provider;
 
+        public IServiceProvider Services => provider;
+
         /// <summary>Queue and run one connection's sync, as the Quartz job does.</summary>
         public async Task<SyncRun> RunAsync(long connectionId, SyncTrigger trigger, CancellationToken cancellationToken)
         {
@@ -276,7 +278,7 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
     /// Oura collections generated on the fly (one document per day, heart rate every 5 minutes, pages of 100 and 1,000)
     /// and Withings' three services (one record per user and day), with optional latency and a timestamp per request.
     /// </summary>
-    private sealed class FakeServer : IAsyncDisposable
+    internal sealed class FakeServer : IAsyncDisposable
     {
         private readonly ConcurrentQueue<long> stamps = new();
         private WebApplication app = default!;

@@ -23,6 +23,9 @@ public sealed class JournalArchive(LifeOsDbContext db, TimeProvider time)
 {
     public const long MaxZipBytes = 64L * 1024 * 1024;
     public const int MaxFiles = 50_000;
+
+    /// <summary>Entries per transaction when importing (each with its search index rows): a fraction of a second.</summary>
+    private const int WriteChunk = 500;
     private const int MaxFileBytes = 512 * 1024;
     private const long MaxUnpackedBytes = 256L * 1024 * 1024;
 
@@ -184,10 +187,13 @@ public sealed class JournalArchive(LifeOsDbContext db, TimeProvider time)
             existing.UnionWith(await db.JournalEntries.Where(e => e.UserId == userId && chunk.Contains(e.Uid)).Select(e => e.Uid).ToListAsync(cancellationToken));
         }
 
+        // Everything was checked above, so nothing half-valid is written; the writing itself goes a chunk per
+        // transaction, so a large archive never holds the database's write lock for long. An import stopped midway
+        // is finished by importing the same zip again: what is already here is skipped.
         var now = time.GetUtcNow().UtcDateTime;
         var imported = 0;
         var skipped = 0;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var pending = 0;
         foreach (var p in parsed)
         {
             if (p.Uid is not null && existing.Contains(p.Uid))
@@ -216,10 +222,15 @@ public sealed class JournalArchive(LifeOsDbContext db, TimeProvider time)
             entry.UpdatedAt = p.Updated ?? now;
             db.JournalEntries.Add(entry);
             imported++;
+            if (++pending == WriteChunk)
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                pending = 0;
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return new JournalImportResult([], imported, skipped);
     }

@@ -111,6 +111,18 @@ public sealed class JournalArchiveTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_OfMoreEntriesThanOneWriteChunk_StoresEveryOne_AndAgainAddsNothing()
+    {
+        var files = Enumerable.Range(0, 1_201)
+            .Select(i => ($"journal/{i}.md", $"---\ndate: {new DateOnly(2023, 1, 1).AddDays(i / 2):yyyy-MM-dd}\nkind: note\ntitle: Note {i}\n---\n\nText {i}."))
+            .ToArray();
+
+        Assert.Equal(new JournalImportResult([], 1_201, 0), await t.Archive.ImportZipAsync("ada", Zip(files), Ct));
+        Assert.Equal(new JournalImportResult([], 0, 1_201), await t.Archive.ImportZipAsync("ada", Zip(files), Ct));
+        Assert.Equal(1_201, await t.Db.JournalEntries.CountAsync(e => e.UserId == "ada", Ct));
+    }
+
+    [Fact]
     public async Task Import_HandWrittenFileWithoutId_IsNotDuplicatedOnSecondImport()
     {
         var file = ("today.md", "---\ndate: 2026-11-20\nkind: note\ntitle: Hello\ntags: running, Running , #sleep\n---\n\nBody text.\n");
