@@ -239,8 +239,11 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
 
     /// <summary>How many of the user's samples match, counting no further than <paramref name="atMost"/> (is it small enough to do now?).</summary>
     public async Task<int> CountUpToAsync(string userId, SampleSource? source, bool onlyDatedByLifeOs, int atMost, CancellationToken cancellationToken = default) =>
-        await db.Samples.Where(s => s.UserId == userId && (source == null || s.Source == source) && (!onlyDatedByLifeOs || !s.DayFromSource))
-            .Take(atMost).CountAsync(cancellationToken);
+        onlyDatedByLifeOs && source is null
+            // Written so SQLite uses the partial index of LifeOs-dated samples (its condition must appear as written).
+            ? await db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM (SELECT 1 FROM Samples WHERE UserId = {userId} AND DayFromSource = 0 LIMIT {atMost})").SingleAsync(cancellationToken)
+            : await db.Samples.Where(s => s.UserId == userId && (source == null || s.Source == source) && (!onlyDatedByLifeOs || !s.DayFromSource))
+                .Take(atMost).CountAsync(cancellationToken);
 
     /// <summary>Moves a source up or down for a group of metrics and recomputes every day of those metrics.</summary>
     /// <returns>False when the move changes nothing.</returns>

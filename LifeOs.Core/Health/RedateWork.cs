@@ -1,6 +1,4 @@
-using LifeOs.Core.Data;
 using LifeOs.Core.Work;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace LifeOs.Core.Health;
@@ -10,7 +8,7 @@ namespace LifeOs.Core.Health;
 /// transaction. Each chunk reads the settings anew, so a second change meanwhile is honoured (and the newer
 /// work, queued by that change, supersedes this one).
 /// </summary>
-public sealed class RedateWork(LifeOsDbContext db, HealthStore store, IOptions<WorkOptions> options) : IWorkHandler
+public sealed class RedateWork(HealthStore store, IOptions<WorkOptions> options) : IWorkHandler
 {
     public WorkKind Kind => WorkKind.Redate;
 
@@ -18,7 +16,7 @@ public sealed class RedateWork(LifeOsDbContext db, HealthStore store, IOptions<W
     {
         if (work.Total == 0)
         {
-            await progress.SetTotalAsync(await db.Samples.CountAsync(s => s.UserId == work.UserId && !s.DayFromSource, cancellationToken), cancellationToken);
+            await progress.SetTotalAsync(await store.CountUpToAsync(work.UserId, source: null, onlyDatedByLifeOs: true, int.MaxValue, cancellationToken), cancellationToken);
         }
 
         var (cursor, done, moved) = (work.Cursor, work.Done, 0L);

@@ -27,7 +27,8 @@ public sealed class SyncService(
 
     public const string UnexpectedMessage = "LifeOs ran into an unexpected problem during this sync (details are in the server log). It will try again at the next sync.";
 
-    private const int BatchSize = 10_000;
+    /// <summary>Samples per write transaction: small enough that sign-ins and pages waiting to write barely notice.</summary>
+    private const int BatchSize = 2_500;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -70,6 +70,12 @@ public sealed class BackgroundWorker(IServiceScopeFactory scopes, TimeProvider t
                 // Stopping: the work stays Running and resumes from its cursor at the next start.
                 return;
             }
+            catch (Exception ex)
+            {
+                // Not even its failure could be recorded (the database refused): the worker carries on with the next,
+                // and the next start resumes this one.
+                logger.LogError(ex, "Background work {WorkId} could not be run or recorded", id);
+            }
             finally
             {
                 lock (gate)
@@ -124,11 +130,11 @@ public sealed class BackgroundWorker(IServiceScopeFactory scopes, TimeProvider t
         }
 
         var work = await db.Set<BackgroundWork>().AsNoTracking().SingleAsync(w => w.Id == id, stoppingToken);
-        var handler = scope.ServiceProvider.GetServices<IWorkHandler>().Single(h => h.Kind == work.Kind);
         WorkStatus status;
         string? result = null, error = null;
         try
         {
+            var handler = scope.ServiceProvider.GetRequiredKeyedService<IWorkHandler>(work.Kind);
             result = await handler.RunAsync(work, new WorkProgress(db, work, time), stoppingToken);
             status = await db.Set<BackgroundWork>().AsNoTracking().Where(w => w.Id == id).Select(w => w.Status).SingleAsync(stoppingToken) == WorkStatus.Superseded
                 ? WorkStatus.Superseded

@@ -14,7 +14,7 @@ public sealed class WorkOptions
     public int InlineRows { get; set; } = 20_000;
 
     /// <summary>Rows per transaction in background work: each commits in well under a second.</summary>
-    public int ChunkRows { get; set; } = 20_000;
+    public int ChunkRows { get; set; } = 5_000;
 }
 
 internal sealed class WorkOptionsValidator : IValidateOptions<WorkOptions>

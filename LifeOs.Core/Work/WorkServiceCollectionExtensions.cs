@@ -9,10 +9,12 @@ public static class WorkServiceCollectionExtensions
     public static IServiceCollection AddBackgroundWork(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<WorkOptions, WorkOptionsValidator>(configuration, WorkOptions.SectionName);
-        services.AddScoped<IWorkHandler, Health.RedateWork>();
-        services.AddScoped<IWorkHandler, Health.Import.CsvImportWork>();
-        services.AddScoped<IWorkHandler, Connections.SourceDeletionWork>();
-        services.AddScoped<IWorkHandler, Accounts.AccountDeletionWork>();
+        // Keyed by kind: running one kind of work never builds the others (account deletion needs Identity, which
+        // a host of Core alone, such as the benchmarks, does not have).
+        services.AddKeyedScoped<IWorkHandler, Health.RedateWork>(WorkKind.Redate);
+        services.AddKeyedScoped<IWorkHandler, Health.Import.CsvImportWork>(WorkKind.CsvImport);
+        services.AddKeyedScoped<IWorkHandler, Connections.SourceDeletionWork>(WorkKind.SourceDeletion);
+        services.AddKeyedScoped<IWorkHandler, Accounts.AccountDeletionWork>(WorkKind.AccountDeletion);
         services.AddSingleton<BackgroundWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<BackgroundWorker>());
         services.AddScoped<WorkQueue>();

@@ -21,5 +21,8 @@ internal sealed class SampleConfiguration : IEntityTypeConfiguration<Sample>
         builder.HasIndex(s => new { s.UserId, s.MetricCode, s.Source, s.SourceRecordId }).IsUnique();
         // Recomputing a day and reading a range.
         builder.HasIndex(s => new { s.UserId, s.MetricCode, s.LocalDate });
+        // The samples whose day LifeOs worked out, the ones a time zone change moves: found without reading the
+        // years of samples whose source named the day.
+        builder.HasIndex(s => new { s.UserId, s.Id }).HasDatabaseName("IX_Samples_DatedByLifeOs").HasFilter("\"DayFromSource\" = 0");
     }
 }

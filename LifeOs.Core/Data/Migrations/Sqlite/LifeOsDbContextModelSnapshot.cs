@@ -546,6 +546,10 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("UserId", "Id")
+                        .HasDatabaseName("IX_Samples_DatedByLifeOs")
+                        .HasFilter("\"DayFromSource\" = 0");
+
                     b.HasIndex("UserId", "MetricCode", "LocalDate");
 
                     b.HasIndex("UserId", "MetricCode", "Source", "SourceRecordId")
