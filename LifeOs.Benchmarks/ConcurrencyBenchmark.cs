@@ -55,7 +55,11 @@ internal sealed partial class ConcurrencyBenchmark(BenchmarkOptions options)
             await using (var scope = core.Services.CreateAsyncScope())
             {
                 var store = scope.ServiceProvider.GetRequiredService<HealthStore>();
-                foreach (var chunk in DemoData.Days(today.AddDays(-days + 1), today, minuteHeartRateDays: days).Chunk(200_000))
+                // Minute heart rate comes as a time series with no day attached (as Oura's does): LifeOs dates it, and a
+                // time zone change moves it.
+                var data = DemoData.Days(today.AddDays(-days + 1), today, minuteHeartRateDays: days)
+                    .Select(s => s.MetricCode == MetricCatalogue.HeartRate ? s with { LocalDate = null } : s);
+                foreach (var chunk in data.Chunk(200_000))
                 {
                     await store.UpsertSamplesAsync(heavy, chunk, cancellationToken);
                 }
