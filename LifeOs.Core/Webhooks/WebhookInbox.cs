@@ -306,6 +306,17 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, TimeProvid
             .SetProperty(n => n.Error, succeeded ? null : message), cancellationToken);
     }
 
+    /// <summary>When each of the user's connections last got a notification (null: none in the last 30 days).</summary>
+    public async Task<Dictionary<ProviderKind, DateTime?>> LastNotificationsAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var rows = await (
+            from c in db.Connections.AsNoTracking()
+            where c.UserId == userId
+            select new { c.Provider, Last = db.ProviderNotifications.Where(n => n.ConnectionId == c.Id).Max(n => (DateTime?)n.ReceivedAt) })
+            .ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.Provider, r => r.Last);
+    }
+
     /// <summary>
     /// Housekeeping: deletes records older than 30 days, and gives a run to notifications left waiting (their
     /// connection's run ended without dispatching them, e.g. the app stopped).
