@@ -239,6 +239,19 @@ public sealed class WithingsWebhookTests
         Assert.Equal(boRuns, await h.App.WithDbAsync(db => db.Set<SyncRun>().CountAsync(r => r.UserId == h.Sync.BoId)));
     }
 
+    [Theory]
+    [InlineData("POST", "/webhooks/withings", true)]
+    [InlineData("POST", "/webhooks/oura", true)]
+    [InlineData("GET", "/webhooks/oura", false)]
+    public void WebhookPosts_FallUnderTheirOwnRateLimitBucket(string method, string path, bool limited)
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Path = path;
+        Assert.Equal(limited ? LifeOs.Web.RateLimitBucket.Webhook : null, LifeOs.Web.RateLimits.BucketOf(context.Request));
+        Assert.True(new LifeOs.Web.RateLimitSettings(1).PerAddress(LifeOs.Web.RateLimitBucket.Webhook).Permits >= 120);
+    }
+
     [Fact]
     public async Task Notifications_AreKept30Days_ThenPruned()
     {
