@@ -1,6 +1,7 @@
 using System.Net;
 using LifeOs.Core.Webhooks;
 using LifeOs.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LifeOs.Tests.Web.Webhooks;
 
@@ -25,5 +26,22 @@ public sealed class LiveUpdatesOffTests
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/webhooks/oura?verification_token=x&challenge=y", Ct)).StatusCode);
         Assert.Empty(await harness.App.WithDbAsync(db => Task.FromResult(db.ProviderNotifications.ToList())));
         Assert.False(await harness.WithServiceAsync<bool, WebhookSettings>(s => Task.FromResult(s.Enabled)));
+    }
+}
+
+public sealed class WebhookSchedulingTests
+{
+    [Fact]
+    public async Task TheHousekeepingJob_IsScheduledHourly_BesideTheSyncJobs()
+    {
+        await using var app = new LifeOsAppFactory(new() { ["Sync:RunScheduler"] = "true" });
+        using var client = app.CreateClient();
+        var scheduler = await app.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(TestContext.Current.CancellationToken);
+
+        Assert.True(await scheduler.Exists(WebhookMaintenanceJob.Key, TestContext.Current.CancellationToken));
+        Assert.True(await scheduler.Exists(LifeOs.Core.Sync.SyncConnectionJob.Key, TestContext.Current.CancellationToken));
+        var trigger = Assert.IsAssignableFrom<Quartz.ISimpleTrigger>(await scheduler.GetTrigger(new Quartz.TriggerKey("webhook-maintenance", "webhooks"), TestContext.Current.CancellationToken));
+        Assert.Equal(WebhookMaintenanceJob.Key, trigger.JobKey);
+        Assert.Equal(TimeSpan.FromHours(1), trigger.RepeatInterval);
     }
 }

@@ -93,6 +93,8 @@ public sealed class WithingsWebhookTests
         Assert.Equal(77.9, await h.Sync.DailyAsync(h.Sync.AdaId, SampleSource.Withings, MetricCatalogue.Weight, new DateOnly(2026, 11, 25)));
         // Nothing from the notification beyond ids in the log.
         Assert.DoesNotContain(h.App.Logs, line => line.Contains(WeighInAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        var secret = new Uri(h.Sync.Withings.Subscriptions.First().CallbackUrl).Query["?token=".Length..];
+        Assert.DoesNotContain(h.App.Logs, line => line.Contains(secret, StringComparison.Ordinal));
     }
 
     [Fact]
