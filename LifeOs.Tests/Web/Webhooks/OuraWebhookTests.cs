@@ -45,6 +45,8 @@ public sealed class OuraWebhookTests
         var right = await h.Callbacks.GetAsync($"/webhooks/oura?verification_token={Uri.EscapeDataString(token)}&challenge=abc123", Ct);
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
         Assert.Equal("abc123", (await right.Content.ReadFromJsonAsync<Dictionary<string, string>>(Ct))!["challenge"]);
+        // Server to server: no cookie is ever set (no antiforgery, no session).
+        Assert.False(right.Headers.Contains("Set-Cookie"));
 
         var wrong = await h.Callbacks.GetAsync("/webhooks/oura?verification_token=not-it&challenge=abc123", Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);

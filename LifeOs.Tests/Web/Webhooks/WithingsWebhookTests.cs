@@ -89,8 +89,11 @@ public sealed class WithingsWebhookTests
         Assert.Equal(NotificationStatus.Processed, notification.Status);
         Assert.Equal(run.Id, notification.SyncRunId);
         Assert.NotNull(notification.ProcessedAt);
-        // The visible daily value follows.
-        Assert.Equal(77.9, await h.Sync.DailyAsync(h.Sync.AdaId, SampleSource.Withings, MetricCatalogue.Weight, new DateOnly(2026, 11, 25)));
+        // The dashboard's daily value follows.
+        var today = new DateOnly(2026, 11, 25);
+        var daily = await h.App.WithDbAsync(db => db.DailyValues.SingleAsync(d => d.UserId == h.Sync.AdaId && d.MetricCode == MetricCatalogue.Weight && d.LocalDate == today));
+        Assert.Equal(77.9, daily.Value, 6);
+        Assert.Equal(SampleSource.Withings, daily.Source);
         // Nothing from the notification beyond ids in the log.
         Assert.DoesNotContain(h.App.Logs, line => line.Contains(WeighInAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
         var secret = new Uri(h.Sync.Withings.Subscriptions.First().CallbackUrl).Query["?token=".Length..];
