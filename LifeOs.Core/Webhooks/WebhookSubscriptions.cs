@@ -216,7 +216,8 @@ public sealed class WebhookSubscriptions(
     /// <summary>Before a Withings connection goes: revoke LifeOs's subscriptions (best effort; its tokens still work now).</summary>
     public async Task DisconnectingAsync(Connection connection, CancellationToken cancellationToken)
     {
-        if (connection.Provider != ProviderKind.Withings || !providers.Value.Withings.IsConfigured)
+        // Without a public https address no subscription of this server can exist: no request.
+        if (connection.Provider != ProviderKind.Withings || !providers.Value.Withings.IsConfigured || !settings.HasHttpsBaseUrl)
         {
             return;
         }
@@ -225,7 +226,7 @@ public sealed class WebhookSubscriptions(
         try
         {
             var profiles = await ListWithingsAsync(target, cancellationToken);
-            // Every callback of this server's webhook path, including ones from an older secret or address.
+            // Every callback of this server's webhook path, including ones with an older secret (not another server's).
             foreach (var profile in profiles.Where(p => p.CallbackUrl is not null && IsOurs(p.CallbackUrl)))
             {
                 await PostWithingsAsync(target, new()
@@ -249,7 +250,7 @@ public sealed class WebhookSubscriptions(
     }
 
     private bool IsOurs(string callbackUrl) =>
-        callbackUrl.Contains("/webhooks/withings", StringComparison.OrdinalIgnoreCase);
+        callbackUrl.StartsWith(settings.WithingsCallbackUrl.Split('?')[0], StringComparison.OrdinalIgnoreCase);
 
     private async Task SaveStatusAsync(ProviderKind provider, SubscriptionStatus status, CancellationToken cancellationToken)
     {
