@@ -7,6 +7,7 @@ using LifeOs.Core.Health;
 using LifeOs.Core.Journal;
 using LifeOs.Core.Mail;
 using LifeOs.Core.Sync;
+using LifeOs.Core.Webhooks;
 using LifeOs.Core.Work;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -62,6 +63,7 @@ public static class CoreServiceCollectionExtensions
         services.AddConnections(configuration);
         services.AddJournal();
         services.AddSync(configuration);
+        services.AddWebhooks(configuration);
         services.AddMail(configuration);
         services.AddScoped<Dashboard.DashboardService>();
         services.AddScoped<Dashboard.MetricHistoryService>();

@@ -8,7 +8,8 @@ namespace LifeOs.Web;
 /// <summary>
 /// Limits on what someone guessing passwords or codes, or filling the disk, would repeat: sign-in and its second
 /// factors, registration, password and authenticator changes (per client address and per account), and uploads
-/// (per account; they arrive over the circuit, see <see cref="UploadLimiter"/>). A refused request gets 429 with
+/// (per account; they arrive over the circuit, see <see cref="UploadLimiter"/>), and provider notifications at
+/// /webhooks (per sending address). A refused request gets 429 with
 /// <c>Retry-After</c> and a page that says when to try again. Per-account failed passwords are also bounded by
 /// Identity's lockout (<c>LifeOs:Lockout:*</c>).
 /// </summary>
@@ -30,6 +31,7 @@ public static class RateLimits
             "/account/forgotpassword" or "/account/resetpassword" or "/account/manage/changepassword" or "/account/manage/setpassword"
                 or "/account/manage/enableauthenticator" or "/account/manage/disable2fa" or "/account/manage/deletepersonaldata"
                 => RateLimitBucket.Credentials,
+            "/webhooks/withings" or "/webhooks/oura" => RateLimitBucket.Webhook,
             _ => null,
         };
     }
@@ -154,6 +156,9 @@ public enum RateLimitBucket
     Registration,
     Credentials,
     Upload,
+
+    /// <summary>Provider notifications (anonymous, per sending address): generous, as one provider address delivers for every user.</summary>
+    Webhook,
 }
 
 public readonly record struct RateLimitWindow(int Permits, TimeSpan Window);
@@ -172,6 +177,7 @@ public sealed class RateLimitSettings(double scale)
         RateLimitBucket.SignIn => Scaled(20, TimeSpan.FromMinutes(5)),
         RateLimitBucket.Registration => Scaled(10, TimeSpan.FromHours(1)),
         RateLimitBucket.Credentials => Scaled(20, TimeSpan.FromMinutes(5)),
+        RateLimitBucket.Webhook => Scaled(600, TimeSpan.FromMinutes(1)),
         _ => throw new ArgumentOutOfRangeException(nameof(bucket)),
     };
 

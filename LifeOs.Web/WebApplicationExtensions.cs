@@ -210,6 +210,7 @@ public static class WebApplicationExtensions
         app.MapStaticAssets();
         app.MapHealthEndpoints();
         app.MapIntegrationEndpoints();
+        app.MapWebhookEndpoints();
         app.MapMetricsImportEndpoints();
         app.MapJournalEndpoints();
         app.MapLifeOsApi();

@@ -51,6 +51,7 @@ public sealed class ConnectionService(
     AuditLog audit,
     WorkQueue work,
     IOptions<WorkOptions> workOptions,
+    IEnumerable<IConnectionLifecycle> lifecycle,
     ILogger<ConnectionService> logger)
 {
     public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
@@ -93,6 +94,9 @@ public sealed class ConnectionService(
 
         return cards;
     }
+
+    public async Task<long?> GetConnectionIdAsync(string userId, ProviderKind provider, CancellationToken cancellationToken = default) =>
+        await db.Set<Connection>().Where(c => c.UserId == userId && c.Provider == provider).Select(c => (long?)c.Id).SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>Creates a one-time state for this user and provider and returns the provider's authorize URL.</summary>
     public async Task<ConnectionOutcome> StartConnectAsync(string userId, ProviderKind provider, string redirectUri, CancellationToken cancellationToken = default)
@@ -342,6 +346,19 @@ public sealed class ConnectionService(
 
     private async Task TryRevokeAsync(Connection connection, CancellationToken cancellationToken)
     {
+        // First what needs the tokens (webhook subscriptions), then the grant itself.
+        foreach (var hook in lifecycle)
+        {
+            try
+            {
+                await hook.DisconnectingAsync(connection, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning("Cleaning up before disconnecting {Provider} for user {UserId} failed: {Error}", connection.Provider, connection.UserId, ex.GetType().Name);
+            }
+        }
+
         try
         {
             await Client(connection.Provider).RevokeAsync(protector.Unprotect(connection.ProtectedAccessToken), connection.ProviderUserId, cancellationToken);

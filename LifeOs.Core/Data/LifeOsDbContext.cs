@@ -38,6 +38,8 @@ public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : Identi
 
     public DbSet<Api.ApiKey> ApiKeys => Set<Api.ApiKey>();
 
+    public DbSet<Webhooks.ProviderNotification> ProviderNotifications => Set<Webhooks.ProviderNotification>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

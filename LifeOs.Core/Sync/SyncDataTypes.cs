@@ -28,6 +28,7 @@ public sealed class SyncDataTypes(OuraDataClient oura, WithingsDataClient within
         "measures" => "Body and blood pressure",
         "activity" => "Activity",
         "sleep_summary" => "Sleep",
+        "deleted" => "Deleted at the provider",
         _ => name,
     };
 

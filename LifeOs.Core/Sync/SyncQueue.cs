@@ -60,13 +60,22 @@ public sealed class SyncQueue(LifeOsDbContext db, ISchedulerFactory schedulers, 
         return await EnqueueAsync(userId, provider, SyncTrigger.Backfill, cancellationToken);
     }
 
-    public async Task<EnqueueResult> EnqueueConnectionAsync(long connectionId, string userId, SyncTrigger trigger, CancellationToken cancellationToken = default)
+    /// <param name="beforeStart">
+    /// Runs after the row exists and before the job is fired: a targeted (webhook) run attaches the notifications
+    /// that say what it fetches, so no worker can claim it before it knows.
+    /// </param>
+    public async Task<EnqueueResult> EnqueueConnectionAsync(long connectionId, string userId, SyncTrigger trigger, CancellationToken cancellationToken = default,
+        Func<long, CancellationToken, Task>? beforeStart = null)
     {
         var run = new SyncRun { ConnectionId = connectionId, UserId = userId, Trigger = trigger, Status = SyncRunStatus.Queued, QueuedAt = time.GetUtcNow().UtcDateTime };
         db.Add(run);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            if (beforeStart is not null)
+            {
+                await beforeStart(run.Id, cancellationToken);
+            }
         }
         catch (DbUpdateException)
         {

@@ -11,6 +11,12 @@ public enum SyncTrigger
 
     /// <summary>The first sync after connecting: history back to <c>Sync:BackfillDays</c>.</summary>
     Backfill,
+
+    /// <summary>
+    /// A provider notification: only the data types and windows of the notifications attached to the run
+    /// (<c>ProviderNotification.SyncRunId</c>), and cursors stay where they are.
+    /// </summary>
+    Webhook,
 }
 
 public enum SyncRunStatus

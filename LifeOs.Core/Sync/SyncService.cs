@@ -2,6 +2,7 @@ using System.Text.Json;
 using LifeOs.Core.Connections;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
+using LifeOs.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,12 +14,15 @@ namespace LifeOs.Core.Sync;
 /// Does one queued run of one connection: for each data type, from its cursor (less the overlap window) or from
 /// the start of the backfill, window by window, oldest first. Each window's samples are committed through
 /// <see cref="HealthStore"/> before the cursor moves, so a stopped run resumes where it stopped and a repeated
-/// window changes nothing. A data type that fails is recorded and the others carry on.
+/// window changes nothing. A data type that fails is recorded and the others carry on. A targeted run (trigger
+/// <see cref="SyncTrigger.Webhook"/>) fetches only the data types and windows its notifications name, removes the
+/// documents they say were deleted, and leaves the cursors alone.
 /// </summary>
 public sealed class SyncService(
     LifeOsDbContext db,
     HealthStore store,
     SyncDataTypes dataTypes,
+    WebhookInbox inbox,
     IOptions<SyncOptions> options,
     TimeProvider time,
     ILogger<SyncService> logger)
@@ -50,6 +54,7 @@ public sealed class SyncService(
         if (connection is null)
         {
             await FinishAsync(run.Id, SyncRunStatus.Failed, 0, 0, new(), "The connection no longer exists.");
+            await inbox.CompleteRunAsync(run.Id, succeeded: false, "The connection no longer exists.", CancellationToken.None);
             return true;
         }
 
@@ -60,7 +65,8 @@ public sealed class SyncService(
         string? unexpected = null;
         try
         {
-            written = await SyncTypesAsync(run, target, results, cancellationToken);
+            var plan = run.Trigger == SyncTrigger.Webhook ? await inbox.PlanAsync(run.Id, cancellationToken) : null;
+            written = await SyncTypesAsync(run, target, results, plan, cancellationToken);
         }
         catch (ConnectionUnavailableException ex)
         {
@@ -112,19 +118,52 @@ public sealed class SyncService(
 
         logger.LogInformation("Sync run {RunId} of connection {ConnectionId} ({Provider}) ended {Status}: {Written} samples written, {Requests} requests",
             run.Id, connection.Id, connection.Provider, status, written, target.Requests);
+        await AfterRunAsync(run, connection.Id, status, error);
         return true;
     }
 
-    private async Task<int> SyncTypesAsync(SyncRun run, SyncTarget target, Dictionary<string, SyncTypeResult> results, CancellationToken cancellationToken)
+    /// <summary>
+    /// Closes the notifications a targeted run handled, then gives a run to those that arrived while this one was
+    /// running. A failure here never fails the run: the webhook housekeeping job retries.
+    /// </summary>
+    private async Task AfterRunAsync(SyncRun run, long connectionId, SyncRunStatus status, string? error)
+    {
+        try
+        {
+            if (run.Trigger == SyncTrigger.Webhook)
+            {
+                await inbox.CompleteRunAsync(run.Id, status != SyncRunStatus.Failed, error, CancellationToken.None);
+            }
+
+            await inbox.DispatchAsync(connectionId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Closing the notifications of sync run {RunId} failed; the webhook housekeeping will retry", run.Id);
+        }
+    }
+
+    private async Task<int> SyncTypesAsync(SyncRun run, SyncTarget target, Dictionary<string, SyncTypeResult> results, WebhookInbox.TargetedPlan? targeted, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var today = (await db.ClockAsync(target.UserId, time, cancellationToken)).CalendarToday;
 
         var types = dataTypes.For(target.Provider);
         var cursors = await db.Set<SyncCursor>().Where(c => c.ConnectionId == target.ConnectionId).ToDictionaryAsync(c => c.DataType, cancellationToken);
-        var plan = new List<(SyncDataType Type, SyncCursor Cursor, List<(DateOnly From, DateOnly To)> Windows)>();
+        var plan = new List<(SyncDataType Type, SyncCursor? Cursor, List<(DateOnly From, DateOnly To)> Windows)>();
         foreach (var type in types)
         {
+            if (targeted is not null)
+            {
+                // Only what the notifications named; the cursor is the nightly sync's and stays where it is.
+                if (targeted.Windows.TryGetValue(type.Name, out var window))
+                {
+                    plan.Add((type, null, Windows(window.From, window.To, type.WindowDays)));
+                }
+
+                continue;
+            }
+
             if (!cursors.TryGetValue(type.Name, out var cursor))
             {
                 cursor = new SyncCursor { ConnectionId = target.ConnectionId, DataType = type.Name, HistoryFrom = today.AddDays(-o.BackfillDays), UpdatedAt = Now() };
@@ -161,12 +200,16 @@ public sealed class SyncService(
                     }
 
                     // Committed: now the cursor may move (never backwards: overlap windows lie behind it).
-                    if (cursor.CompleteThrough is null || to > cursor.CompleteThrough)
+                    if (cursor is not null && (cursor.CompleteThrough is null || to > cursor.CompleteThrough))
                     {
                         cursor.CompleteThrough = to;
                     }
 
-                    cursor.UpdatedAt = Now();
+                    if (cursor is not null)
+                    {
+                        cursor.UpdatedAt = Now();
+                    }
+
                     await db.SaveChangesAsync(CancellationToken.None);
                     done++;
                     var progress = (int)(100L * done / total);
@@ -185,7 +228,7 @@ public sealed class SyncService(
             {
                 // A scope the user did not grant: skip this type, keep the connection.
                 results[type.Name] = new SyncTypeResult(fetched, typeWritten, ex.Message);
-                done += windows.Count - windows.TakeWhile(w => w.To <= (cursor.CompleteThrough ?? DateOnly.MinValue)).Count();
+                done += windows.Count - windows.TakeWhile(w => w.To <= (cursor?.CompleteThrough ?? DateOnly.MinValue)).Count();
             }
             catch (Exception ex) when (ex is ProviderDataException or TimeoutRejectedException)
             {
@@ -195,6 +238,14 @@ public sealed class SyncService(
             }
 
             written += typeWritten;
+        }
+
+        if (targeted is { DeletedObjects.Count: > 0 })
+        {
+            // The provider deleted these documents: their samples go (the record id is the document's id), and their days are recomputed.
+            var removed = await store.DeleteSamplesAsync(target.UserId, target.Provider.SampleSource(), targeted.DeletedObjects, cancellationToken);
+            results["deleted"] = new SyncTypeResult(targeted.DeletedObjects.Count, removed);
+            written += removed;
         }
 
         return written;

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -163,6 +165,8 @@ public sealed class FakeOura(TimeProvider time) : FakeProviderServer(time)
             return Results.Json(new { data = page, next_token = next });
         });
 
+        MapWebhooks(app);
+
         app.MapGet("/v2/usercollection/personal_info", (HttpRequest request) =>
         {
             if (ValidAccess(request) is not { } grant)
@@ -194,6 +198,118 @@ public sealed class FakeOura(TimeProvider time) : FakeProviderServer(time)
 
             return Results.Ok();
         });
+    }
+
+    /// <summary>One application-level webhook subscription (oura.md §7).</summary>
+    public sealed class WebhookSubscription
+    {
+        public required string Id { get; init; }
+        public required string CallbackUrl { get; init; }
+        public required string EventType { get; init; }
+        public required string DataType { get; init; }
+        public required string VerificationToken { get; init; }
+        public DateTimeOffset ExpirationTime { get; set; }
+        public int Renewals { get; set; }
+    }
+
+    public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromDays(90);
+
+    public ConcurrentDictionary<string, WebhookSubscription> Subscriptions { get; } = new();
+
+    /// <summary>Reaches LifeOs's callbacks (the app's in-memory test server): verification GETs and signed POSTs.</summary>
+    public HttpClient? Callbacks { get; set; }
+
+    private void MapWebhooks(WebApplication app)
+    {
+        bool Authorized(HttpRequest request) => request.Headers["x-client-id"] == ClientId && request.Headers["x-client-secret"] == ClientSecret;
+        object Json(WebhookSubscription s) => new { id = s.Id, callback_url = s.CallbackUrl, event_type = s.EventType, data_type = s.DataType, expiration_time = s.ExpirationTime };
+
+        app.MapGet("/v2/webhook/subscription", (HttpRequest request) =>
+            !Authorized(request) ? Results.StatusCode(401) : Results.Json(Subscriptions.Values.OrderBy(s => s.Id).Select(Json).ToList()));
+
+        app.MapPost("/v2/webhook/subscription", async (HttpRequest request) =>
+        {
+            if (!Authorized(request))
+            {
+                return Results.StatusCode(401);
+            }
+
+            var body = await System.Text.Json.JsonDocument.ParseAsync(request.Body);
+            string Field(string name) => body.RootElement.TryGetProperty(name, out var v) ? v.GetString() ?? "" : "";
+            var (callback, token, eventType, dataType) = (Field("callback_url"), Field("verification_token"), Field("event_type"), Field("data_type"));
+            if (Subscriptions.Values.Any(s => s.CallbackUrl == callback && s.EventType == eventType && s.DataType == dataType))
+            {
+                return Results.Json(new { detail = "Subscription already exists" }, statusCode: 409);
+            }
+
+            // Oura verifies the callback before creating: GET with the token and a challenge, expecting it echoed.
+            var challenge = RandomHex();
+            using var response = Callbacks is null ? null
+                : await Callbacks.GetAsync($"{new Uri(callback).AbsolutePath}?verification_token={Uri.EscapeDataString(token)}&challenge={challenge}");
+            if (response is null || !response.IsSuccessStatusCode
+                || System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("challenge").GetString() != challenge)
+            {
+                return Results.Json(new { detail = "Callback verification failed" }, statusCode: 422);
+            }
+
+            var subscription = new WebhookSubscription
+            {
+                Id = Guid.NewGuid().ToString(),
+                CallbackUrl = callback,
+                EventType = eventType,
+                DataType = dataType,
+                VerificationToken = token,
+                ExpirationTime = Time.GetUtcNow() + SubscriptionLifetime,
+            };
+            Subscriptions[subscription.Id] = subscription;
+            return Results.Json(Json(subscription), statusCode: 201);
+        });
+
+        app.MapPut("/v2/webhook/subscription/renew/{id}", (string id, HttpRequest request) =>
+        {
+            if (!Authorized(request))
+            {
+                return Results.StatusCode(401);
+            }
+
+            if (!Subscriptions.TryGetValue(id, out var subscription))
+            {
+                return Results.StatusCode(404);
+            }
+
+            subscription.ExpirationTime = Time.GetUtcNow() + SubscriptionLifetime;
+            subscription.Renewals++;
+            return Results.Json(Json(subscription));
+        });
+    }
+
+    /// <summary>
+    /// What Oura does when a document changes: a JSON POST signed with x-oura-signature (upper-case hex HMAC-SHA256
+    /// of timestamp + body, keyed with the client secret) to the subscription of that data and event type.
+    /// <paramref name="secret"/> signs with another key (a forged delivery).
+    /// </summary>
+    public async Task<HttpStatusCode> NotifyAsync(string eventType, string dataType, string objectId, string userId, DateTimeOffset eventTime, string? secret = null, string? rawBody = null)
+    {
+        var subscription = Subscriptions.Values.FirstOrDefault(s => s.EventType == eventType && s.DataType == dataType)
+            ?? throw new InvalidOperationException($"No subscription for {eventType} {dataType}.");
+        var body = rawBody ?? System.Text.Json.JsonSerializer.Serialize(new
+        {
+            event_type = eventType,
+            data_type = dataType,
+            object_id = objectId,
+            event_time = eventTime.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+            user_id = userId,
+        });
+        var timestamp = Time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var signature = Convert.ToHexString(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret ?? ClientSecret), Encoding.UTF8.GetBytes(timestamp + body)));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(subscription.CallbackUrl).AbsolutePath)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-oura-signature", signature);
+        request.Headers.Add("x-oura-timestamp", timestamp);
+        using var response = await Callbacks!.SendAsync(request);
+        return response.StatusCode;
     }
 
     /// <summary>The grant behind a valid Bearer token (issued, unexpired, not revoked), or null for a 401.</summary>

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -84,6 +86,8 @@ public sealed class FakeWithings(TimeProvider time) : FakeProviderServer(time)
         app.MapPost("/v2/measure", (HttpRequest request) => DataAsync(request, "getactivity", "activity", "activities", "user.activity"));
         app.MapPost("/v2/sleep", (HttpRequest request) => DataAsync(request, "getsummary", "sleep_summary", "series", "user.activity"));
 
+        MapNotify(app);
+
         // The smallest data call: proves an access token works (and, as at Withings, its first use ends the
         // previous refresh token's grace period). Sync adds getmeas, getactivity and getsummary.
         app.MapPost("/v2/user", async (HttpRequest request) =>
@@ -161,6 +165,127 @@ public sealed class FakeWithings(TimeProvider time) : FakeProviderServer(time)
         }
 
         return Ok(body);
+    }
+
+    /// <summary>A Withings notification subscription: one user, one category, one callback URL.</summary>
+    public sealed record Subscription(string Account, int Appli, string CallbackUrl, string? Comment);
+
+    /// <summary>Subscriptions per user (withings.md §6): list, subscribe (after a HEAD probe of the callback), revoke.</summary>
+    public List<Subscription> Subscriptions { get; } = [];
+
+    /// <summary>Reaches LifeOs's callbacks (the app's in-memory test server): HEAD probes and notification posts.</summary>
+    public HttpClient? Callbacks { get; set; }
+
+    /// <summary>Every request /notify answered, by action.</summary>
+    public ConcurrentQueue<string> NotifyCalls { get; } = new();
+
+    private void MapNotify(WebApplication app)
+    {
+        app.MapPost("/notify", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            if (ValidAccess(request) is not { } grant)
+            {
+                return Status(401, "invalid_token: access token is invalid");
+            }
+
+            var action = form["action"].ToString();
+            NotifyCalls.Enqueue(action);
+            var callback = form["callbackurl"].ToString();
+            var appli = int.TryParse(form["appli"], System.Globalization.CultureInfo.InvariantCulture, out var a) ? a : -1;
+            switch (action)
+            {
+                case "list":
+                    lock (Subscriptions)
+                    {
+                        return Ok(new
+                        {
+                            profiles = Subscriptions.Where(x => x.Account == grant.Account)
+                                .Select(x => new { appli = x.Appli, callbackurl = x.CallbackUrl, expires = 2147483647, comment = x.Comment }).ToList(),
+                        });
+                    }
+
+                case "subscribe":
+                    if (appli < 0 || !Uri.TryCreate(callback, UriKind.Absolute, out _))
+                    {
+                        return Status(293, "Invalid params");
+                    }
+
+                    if (appli is 16 or 44 && !grant.Scopes.Split(',', ' ').Contains("user.activity"))
+                    {
+                        return Status(214, "Unauthorized");
+                    }
+
+                    // Withings probes the URL with HEAD before accepting it.
+                    if (Callbacks is null || !(await ProbeAsync(callback)))
+                    {
+                        return Status(293, "The callback URL is either absent or incorrect");
+                    }
+
+                    lock (Subscriptions)
+                    {
+                        if (!Subscriptions.Exists(x => x.Account == grant.Account && x.Appli == appli && x.CallbackUrl == callback))
+                        {
+                            Subscriptions.Add(new Subscription(grant.Account, appli, callback, form["comment"].FirstOrDefault()));
+                        }
+                    }
+
+                    return Ok(new { });
+
+                case "revoke":
+                    lock (Subscriptions)
+                    {
+                        return Subscriptions.RemoveAll(x => x.Account == grant.Account && x.Appli == appli && x.CallbackUrl == callback) > 0
+                            ? Ok(new { })
+                            : Status(294, "No such subscription");
+                    }
+
+                default:
+                    return Status(2554, "Not implemented");
+            }
+        });
+    }
+
+    private async Task<bool> ProbeAsync(string callback)
+    {
+        using var probe = new HttpRequestMessage(HttpMethod.Head, new Uri(callback).PathAndQuery);
+        using var response = await Callbacks!.SendAsync(probe);
+        return response.IsSuccessStatusCode;
+    }
+
+    /// <summary>
+    /// What Withings does when new data arrives: a form POST (userid, appli, startdate, enddate) to every callback the
+    /// account subscribed for that category. Returns the status codes LifeOs answered.
+    /// </summary>
+    public async Task<List<HttpStatusCode>> NotifyAsync(string account, int appli, DateTimeOffset start, DateTimeOffset end)
+    {
+        List<string> callbacks;
+        lock (Subscriptions)
+        {
+            callbacks = Subscriptions.Where(x => x.Account == account && x.Appli == appli).Select(x => x.CallbackUrl).ToList();
+        }
+
+        var answers = new List<HttpStatusCode>();
+        foreach (var callback in callbacks)
+        {
+            answers.Add(await PostToAsync(callback, new Dictionary<string, string>
+            {
+                ["userid"] = account,
+                ["appli"] = appli.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["startdate"] = start.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["enddate"] = end.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }));
+        }
+
+        return answers;
+    }
+
+    /// <summary>Posts any form to a callback URL (tests of unknown users and malformed bodies).</summary>
+    public async Task<HttpStatusCode> PostToAsync(string callbackUrl, IEnumerable<KeyValuePair<string, string>> form)
+    {
+        using var content = new FormUrlEncodedContent(form);
+        using var response = await Callbacks!.PostAsync(new Uri(callbackUrl).PathAndQuery, content);
+        return response.StatusCode;
     }
 
     /// <summary>The account's time zone, as getmeas reports it.</summary>

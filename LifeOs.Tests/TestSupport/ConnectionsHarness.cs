@@ -110,7 +110,8 @@ public sealed class ConnectionsHarness : IAsyncDisposable
     {
         var authorize = await StartConnectAsync(client, provider);
         var callback = await Fake(provider).ConsentAsync(authorize, approve);
-        return await CallbackAsync(client, callback);
+        // With LifeOs:PublicBaseUrl the redirect names the public host; the test client's cookies belong to the test server's.
+        return await CallbackAsync(client, new Uri(callback).PathAndQuery);
     }
 
     public async Task<T> WithServiceAsync<T, TService>(Func<TService, Task<T>> action, LifeOsAppFactory? app = null)

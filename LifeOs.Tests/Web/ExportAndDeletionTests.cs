@@ -60,6 +60,7 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         ["AspNetRoleClaims"] = "claims of roles, not of users",
         ["Invitations"] = "links administrators make for others to join (only a hash of each), not a user's data",
         ["BackgroundWork"] = "progress of work running now (a time zone change, an import); what it did is in the data itself",
+        ["ProviderNotifications"] = "providers' \"new data\" deliveries (ids and windows only), kept 30 days; the data they led to is in health/samples.csv and the runs in sync-history.json",
     };
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;

@@ -40,7 +40,7 @@ public static class IntegrationEndpoints
                 : BackToIntegrations(context, outcome);
         });
 
-        group.MapGet("/callback", async (string provider, HttpContext context, ClaimsPrincipal user, ConnectionService connections, SyncQueue queue,
+        group.MapGet("/callback", async (string provider, HttpContext context, ClaimsPrincipal user, ConnectionService connections, SyncQueue queue, LifeOs.Core.Webhooks.WebhookTrigger webhooks,
             string? state, string? code, string? error, string? scope) =>
         {
             if (!ProviderKinds.TryParseSlug(provider, out var kind))
@@ -52,7 +52,12 @@ public static class IntegrationEndpoints
             if (outcome.Succeeded)
             {
                 // The first sync fetches history (Sync:BackfillDays) in the background; the page shows its progress.
-                await queue.EnqueueAsync(user.RequiredUserId(), kind, SyncTrigger.Backfill, context.RequestAborted);
+                var queued = await queue.EnqueueAsync(user.RequiredUserId(), kind, SyncTrigger.Backfill, context.RequestAborted);
+                // Live updates: subscribe in the background too (the provider probes the callback while subscribing).
+                if (await connections.GetConnectionIdAsync(user.RequiredUserId(), kind, context.RequestAborted) is { } connectionId)
+                {
+                    await webhooks.ConnectedAsync(connectionId, context.RequestAborted);
+                }
             }
 
             return BackToIntegrations(context, outcome);

@@ -85,8 +85,25 @@ public static class IntegrationText
     {
         SyncTrigger.Manual => "Sync now",
         SyncTrigger.Nightly => "Nightly",
+        SyncTrigger.Webhook => "Live update",
         _ => "History",
     };
+
+    /// <summary>"Live updates: on · last notification 3 minutes ago".</summary>
+    public static string LiveUpdates(DateTime? lastNotification, DateTime nowUtc)
+    {
+        if (lastNotification is not { } last)
+        {
+            return "Live updates: on · no notification yet";
+        }
+
+        var ago = nowUtc - last;
+        var when = ago < TimeSpan.FromMinutes(1) ? "just now"
+            : ago < TimeSpan.FromHours(1) ? Count((int)ago.TotalMinutes, "minute", "minutes") + " ago"
+            : ago < TimeSpan.FromDays(1) ? Count((int)ago.TotalHours, "hour", "hours") + " ago"
+            : Count((int)ago.TotalDays, "day", "days") + " ago";
+        return $"Live updates: on · last notification {when}";
+    }
 
     public static string RunStatusLabel(SyncRunStatus status) => status switch
     {
