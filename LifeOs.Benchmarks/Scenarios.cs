@@ -14,6 +14,7 @@ internal static class Scenarios
         ["journal"] = (options, ct) => new JournalBenchmark(options).RunAsync(ct),
         ["sync"] = (options, ct) => new SyncBenchmark(options).RunAsync(ct),
         ["circuits"] = (options, ct) => new CircuitsBenchmark(options).RunAsync(ct),
+        ["api"] = (options, ct) => new ApiBenchmark(options).RunAsync(ct),
     };
 
     public static string Names => string.Join(", ", All.Keys);
