@@ -70,6 +70,7 @@ internal sealed class ApiBenchmark(BenchmarkOptions options)
                 await FirstPageAsync(http, "/api/v1/samples?metrics=heart_rate", 1000, 9, cancellationToken),
                 await FirstPageAsync(http, "/api/v1/samples", 1000, 9, cancellationToken),
                 await FirstPageAsync(http, "/api/v1/samples?metrics=weight", 1000, 9, cancellationToken),
+                await FirstPageAsync(http, "/api/v1/samples?metrics=weight,spo2", 1000, 9, cancellationToken),
                 await FirstPageAsync(http, $"/api/v1/samples?since={Uri.EscapeDataString(yearStart.AddDays(182).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))}", 1000, 9, cancellationToken),
             };
             var read = new List<ReadResult>

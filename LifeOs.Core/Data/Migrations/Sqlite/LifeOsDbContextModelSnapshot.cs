@@ -546,7 +546,11 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("UserId", "StartUtc");
+
                     b.HasIndex("UserId", "MetricCode", "LocalDate");
+
+                    b.HasIndex("UserId", "MetricCode", "StartUtc");
 
                     b.HasIndex("UserId", "MetricCode", "Source", "SourceRecordId")
                         .IsUnique();
