@@ -24,7 +24,8 @@ internal sealed class BenchStore(ServiceProvider provider, AsyncServiceScope sco
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["LifeOs:DataDirectory"] = directory })
             .Build();
-        var services = new ServiceCollection().AddLogging();
+        // IConfiguration too: services that bind options from it (API keys) resolve as they do in the app.
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         var dataDirectory = services.AddLifeOsCore(configuration, directory);
         dataDirectory.EnsureWritable();
         var provider = services.BuildServiceProvider();

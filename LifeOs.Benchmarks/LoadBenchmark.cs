@@ -12,9 +12,10 @@ internal sealed class LoadBenchmark(Uri baseAddress, int clients, TimeSpan durat
     public const string LoginPath = "/Account/Login";
 
     /// <param name="cookies">The signed-in session to send, or null for an anonymous endpoint.</param>
-    public async Task<EndpointResult> MeasureAsync(string path, CookieContainer? cookies, CancellationToken cancellationToken)
+    /// <param name="headers">Headers every request carries, such as an API key.</param>
+    public async Task<EndpointResult> MeasureAsync(string path, CookieContainer? cookies, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? headers = null)
     {
-        var httpClients = Enumerable.Range(0, clients).Select(_ => CreateClient(cookies)).ToList();
+        var httpClients = Enumerable.Range(0, clients).Select(_ => CreateClient(cookies, headers)).ToList();
         try
         {
             // One request first, so a refused cookie or a broken page fails with a clear reason
@@ -51,7 +52,7 @@ internal sealed class LoadBenchmark(Uri baseAddress, int clients, TimeSpan durat
     /// Each client is its own HttpClient with its own connection pool, like separate browsers, and its
     /// own copy of the session cookies (auth and antiforgery, as a browser would send both).
     /// </summary>
-    private HttpClient CreateClient(CookieContainer? sharedCookies)
+    private HttpClient CreateClient(CookieContainer? sharedCookies, IReadOnlyDictionary<string, string>? headers)
     {
         var handler = new SocketsHttpHandler
         {
@@ -66,7 +67,13 @@ internal sealed class LoadBenchmark(Uri baseAddress, int clients, TimeSpan durat
             handler.CookieContainer.Add(sharedCookies.GetAllCookies());
         }
 
-        return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            client.DefaultRequestHeaders.Add(name, value);
+        }
+
+        return client;
     }
 
     private static async Task<long> PreflightAsync(HttpClient client, string path, CancellationToken cancellationToken)

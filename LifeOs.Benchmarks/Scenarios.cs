@@ -15,6 +15,7 @@ internal static class Scenarios
         ["sync"] = (options, ct) => new SyncBenchmark(options).RunAsync(ct),
         ["circuits"] = (options, ct) => new CircuitsBenchmark(options).RunAsync(ct),
         ["concurrency"] = (options, ct) => new ConcurrencyBenchmark(options).RunAsync(ct),
+        ["api"] = (options, ct) => new ApiBenchmark(options).RunAsync(ct),
     };
 
     public static string Names => string.Join(", ", All.Keys);

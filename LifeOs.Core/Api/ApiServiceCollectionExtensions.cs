@@ -8,5 +8,6 @@ public static class ApiServiceCollectionExtensions
     public static IServiceCollection AddApi(this IServiceCollection services) =>
         services.AddScoped<ApiKeyService>()
             .AddScoped<HealthApiService>()
+            .AddScoped<Health.AutoExport.HealthAutoExportService>()
             .AddScoped<Export.IUserDataExporter, ApiKeysExporter>();
 }

@@ -119,7 +119,8 @@ public sealed class HealthApiService(LifeOsDbContext db, HealthStore store, Time
 
         if (query.After is { } after)
         {
-            samples = samples.Where(s => s.StartUtc > after.StartUtc || (s.StartUtc == after.StartUtc && s.Id > after.Id));
+            // The outer >= lets SQLite seek the (user, start) index to the cursor instead of walking it from the start.
+            samples = samples.Where(s => s.StartUtc >= after.StartUtc && (s.StartUtc > after.StartUtc || s.Id > after.Id));
         }
 
         var rows = samples.OrderBy(s => s.StartUtc).ThenBy(s => s.Id).Take(query.Limit)

@@ -29,6 +29,7 @@ public static class ApiEndpoints
 
         api.MapMeApi();
         api.MapHealthApi();
+        api.MapIngestApi();
         api.MapJournalApi();
         api.MapGoalsApi();
         api.MapConnectionsApi();

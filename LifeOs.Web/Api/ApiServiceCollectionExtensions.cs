@@ -137,7 +137,14 @@ public static class ApiServiceCollectionExtensions
             .AddPreferredSecuritySchemes(ApiKeyAuthenticationHandler.SchemeName)
             // Nothing from another origin: self-hosters run offline, and the page's policy allows only this one.
             .DisableDefaultFonts()
-            .DisableTelemetry())
+            .DisableTelemetry()
+            // No "Ask AI" (it sends the document to Scalar's service) and no developer toolbar (Share, Generate SDK,
+            // Deploy: Scalar's cloud), which Scalar shows when the page is opened on localhost.
+            .DisableAgent()
+            .HideDeveloperTools()
+            // Zod (in Scalar's bundle) probes for eval with Function(''), which the page's policy refuses and reports;
+            // jitless skips the probe. Head content comes before the bundle's script.
+            .AddHeadContent("<script>globalThis.__zod_globalConfig = { jitless: true };</script>"))
             .AllowAnonymous();
         return app;
     }

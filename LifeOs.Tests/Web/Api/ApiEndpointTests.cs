@@ -26,6 +26,7 @@ public sealed class ApiEndpointTests : IAsyncLifetime
         ("GET", "/api/v1/samples", ApiScopes.HealthRead),
         ("POST", "/api/v1/samples", ApiScopes.HealthWrite),
         ("DELETE", "/api/v1/samples/1", ApiScopes.HealthWrite),
+        ("POST", "/api/v1/ingest/health-auto-export", ApiScopes.HealthWrite),
         ("GET", "/api/v1/summary/daily", ApiScopes.HealthRead),
         ("GET", "/api/v1/sleep/latest", ApiScopes.HealthRead),
         ("GET", "/api/v1/journal/entries", ApiScopes.JournalRead),

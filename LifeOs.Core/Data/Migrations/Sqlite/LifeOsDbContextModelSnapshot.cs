@@ -550,7 +550,11 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                         .HasDatabaseName("IX_Samples_DatedByLifeOs")
                         .HasFilter("\"DayFromSource\" = 0");
 
+                    b.HasIndex("UserId", "StartUtc");
+
                     b.HasIndex("UserId", "MetricCode", "LocalDate");
+
+                    b.HasIndex("UserId", "MetricCode", "StartUtc");
 
                     b.HasIndex("UserId", "MetricCode", "Source", "SourceRecordId")
                         .IsUnique();
