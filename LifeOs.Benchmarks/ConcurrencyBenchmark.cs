@@ -93,10 +93,10 @@ internal sealed partial class ConcurrencyBenchmark(BenchmarkOptions options)
             var start = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
             for (var i = 0; i < CsvRows; i++)
             {
-                csv.Append(start.AddMinutes(i * 20).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)).Append(",body_temperature,36.6,°C\n");
+                csv.Append(start.AddMinutes(i * 20).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)).Append(",weight,81.5,kg\n");
             }
 
-            var staged = await WithServiceAsync<CsvImportService, StageResult>(core, i => i.StageAsync(heavy, new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "temperatures.csv", cancellationToken));
+            var staged = await WithServiceAsync<CsvImportService, StageResult>(core, i => i.StageAsync(heavy, new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "weights.csv", cancellationToken));
             var worker = core.Services.GetRequiredService<BackgroundWorker>();
             await worker.StartAsync(cancellationToken);
             var monitor = core.Services.GetRequiredService<WriteLockMonitor>();

@@ -107,6 +107,13 @@ public sealed class BackgroundWorker(IServiceScopeFactory scopes, TimeProvider t
             return;
         }
 
+        // Files an interrupted account deletion left behind (its rows are gone, or go with the work resumed below).
+        var swept = await scope.ServiceProvider.GetRequiredService<Health.Import.CsvImportService>().SweepOrphansAsync(cancellationToken);
+        if (swept > 0)
+        {
+            logger.LogInformation("Removed the staged uploads of {Count} deleted accounts", swept);
+        }
+
         foreach (var id in unfinished)
         {
             logger.LogInformation("Resuming background work {WorkId}", id);

@@ -283,6 +283,29 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
         return (Path.Combine(directory, uploadId + ".csv"), Path.Combine(directory, uploadId + ".meta"));
     }
 
+    /// <summary>
+    /// Removes the upload folders of accounts that no longer exist (the app stopped between deleting an account and
+    /// its files); returns how many.
+    /// </summary>
+    public async Task<int> SweepOrphansAsync(CancellationToken cancellationToken = default)
+    {
+        if (!Directory.Exists(ImportsRoot))
+        {
+            return 0;
+        }
+
+        var userIds = await db.Users.AsNoTracking().Select(u => u.Id).ToListAsync(cancellationToken);
+        var kept = userIds.Select(UserDirectory).ToHashSet(StringComparer.Ordinal);
+        var swept = 0;
+        foreach (var directory in Directory.EnumerateDirectories(ImportsRoot).Where(d => !kept.Contains(d)).ToList())
+        {
+            Directory.Delete(directory, recursive: true);
+            swept++;
+        }
+
+        return swept;
+    }
+
     /// <summary>One folder per user, named by a hash of the id so that no user id ever becomes a path.</summary>
     private string UserDirectory(string userId) =>
         Path.Combine(ImportsRoot, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(userId)))[..32]);

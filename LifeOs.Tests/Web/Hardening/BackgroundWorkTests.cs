@@ -147,7 +147,7 @@ public sealed class BackgroundWorkTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WorkInterruptedByAStop_ResumesAtTheNextStart_FromWhereItGot()
+    public async Task WorkInterruptedByAStop_ResumesAtTheNextStart_FromWhereItGot_AndLeftoverUploadsAreSwept()
     {
         var directory = TempDirectory.Create("lifeos-resume");
         string ada;
@@ -170,6 +170,11 @@ public sealed class BackgroundWorkTests : IAsyncLifetime
             workId = db.BackgroundWork.Single().Id;
         }
 
+        // An account deleted just before the stop, whose staged uploads were not yet removed.
+        var orphan = Path.Combine(directory, "imports", "0123456789abcdef0123456789abcdef");
+        Directory.CreateDirectory(orphan);
+        await File.WriteAllTextAsync(Path.Combine(orphan, "x.csv"), "timestamp,metric,value,unit\n", Ct);
+
         await using var second = new LifeOsAppFactory(new(Small), dataDirectory: directory);
         using (second.CreateTestClient())
         {
@@ -177,6 +182,7 @@ public sealed class BackgroundWorkTests : IAsyncLifetime
         }
 
         var work = await second.WithDbAsync(db => db.BackgroundWork.AsNoTracking().SingleAsync(w => w.Id == workId));
+        Assert.False(Directory.Exists(orphan));
         Assert.Equal(WorkStatus.Succeeded, work.Status);
         Assert.Equal(40, work.Done);
         var zone = TimeZones.Find("Asia/Kolkata");
