@@ -108,10 +108,18 @@ public sealed class BackgroundWorker(IServiceScopeFactory scopes, TimeProvider t
         }
 
         // Files an interrupted account deletion left behind (its rows are gone, or go with the work resumed below).
-        var swept = await scope.ServiceProvider.GetRequiredService<Health.Import.CsvImportService>().SweepOrphansAsync(cancellationToken);
-        if (swept > 0)
+        // Housekeeping: a failure is logged and never stops the worker (an exception here would stop the app).
+        try
         {
-            logger.LogInformation("Removed the staged uploads of {Count} deleted accounts", swept);
+            var swept = await scope.ServiceProvider.GetRequiredService<Health.Import.CsvImportService>().SweepOrphansAsync(cancellationToken);
+            if (swept > 0)
+            {
+                logger.LogInformation("Removed the staged uploads of {Count} deleted accounts", swept);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(ex, "Could not remove the staged uploads of deleted accounts");
         }
 
         foreach (var id in unfinished)
