@@ -52,6 +52,35 @@ internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
             },
         ];
         operation.Description = scope is null ? "Needs an API key (any scope)." : $"Needs an API key with the '{scope}' scope.";
+        if (operation.OperationId is { } id && RequestExamples.TryGetValue(id, out var example)
+            && operation.RequestBody?.Content?.TryGetValue("application/json", out var media) == true)
+        {
+            media.Example = System.Text.Json.Nodes.JsonNode.Parse(example);
+        }
+
         return Task.CompletedTask;
     }
+
+    /// <summary>A request body for each write, as a script would send it (the reference shows and pre-fills them).</summary>
+    private static readonly Dictionary<string, string> RequestExamples = new(StringComparer.Ordinal)
+    {
+        ["PostSamples"] = """
+            {"samples": [
+              {"metric": "weight", "value": 72.4, "start": "2026-11-30T07:12:00+01:00", "recordId": "scale-2026-11-30"},
+              {"metric": "steps", "value": 8412, "start": "2026-11-30T08:00:00+01:00", "end": "2026-11-30T20:00:00+01:00", "recordId": "steps-2026-11-30"}
+            ]}
+            """,
+        ["CreateJournalEntry"] = """
+            {"kind": "reflection", "date": "2026-11-30", "title": "A good Sunday", "body": "Long walk by the river.", "mood": 4, "energy": 3, "tags": ["walk"]}
+            """,
+        ["UpdateJournalEntry"] = """
+            {"kind": "reflection", "date": "2026-11-30", "title": "A good Sunday", "body": "Long walk by the river, then soup.", "mood": 5, "energy": 3, "tags": ["walk", "cooking"]}
+            """,
+        ["PostHealthAutoExport"] = """
+            {"data": {"metrics": [
+              {"name": "step_count", "units": "count", "data": [{"date": "2026-11-30 08:00:00 +0100", "qty": 412, "source": "Apple Watch"}]},
+              {"name": "heart_rate", "units": "count/min", "data": [{"date": "2026-11-30 08:00:00 +0100", "Min": 58, "Avg": 64, "Max": 91}]}
+            ]}}
+            """,
+    };
 }

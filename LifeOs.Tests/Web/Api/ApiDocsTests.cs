@@ -45,6 +45,16 @@ public sealed partial class ApiDocsTests : IAsyncLifetime
         // Schemas: a sample page names its items and cursor.
         var samples = document.Paths["/api/v1/samples"].Operations![HttpMethod.Get].Responses!["200"].Content!["application/json"].Schema!;
         Assert.Contains("nextCursor", samples.Properties!.Keys);
+
+        // Every write shows an example body.
+        foreach (var (method, path) in new[] { (HttpMethod.Post, "/api/v1/samples"), (HttpMethod.Post, "/api/v1/journal/entries"), (HttpMethod.Put, "/api/v1/journal/entries/{id}"), (HttpMethod.Post, "/api/v1/ingest/health-auto-export") })
+        {
+            var example = document.Paths[path].Operations![method].RequestBody!.Content!["application/json"].Example;
+            Assert.True(example is not null, $"{method} {path} has no example body");
+        }
+
+        var sampleExample = document.Paths["/api/v1/samples"].Operations![HttpMethod.Post].RequestBody!.Content!["application/json"].Example!;
+        Assert.Equal("weight", sampleExample["samples"]![0]!["metric"]!.GetValue<string>());
     }
 
     [Fact]
