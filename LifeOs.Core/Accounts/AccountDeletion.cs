@@ -32,8 +32,7 @@ public sealed class AccountDeletion(
     public async Task<IdentityResult> DeleteAsync(ApplicationUser user, bool byOwner = false, CancellationToken cancellationToken = default)
     {
         await connections.RevokeAllAsync(user.Id, cancellationToken);
-        var inlineRows = workOptions.Value.InlineRows;
-        if (await health.CountUpToAsync(user.Id, source: null, onlyDatedByLifeOs: false, inlineRows + 1, cancellationToken) > inlineRows)
+        if (!await health.HasAtMostAsync(user.Id, source: null, onlyDatedByLifeOs: false, workOptions.Value.InlineRows, cancellationToken))
         {
             await CloseAndQueueAsync(user, cancellationToken);
         }
@@ -93,8 +92,6 @@ public sealed class AccountDeletion(
 /// <summary>Deletes a closed account's rows a chunk per transaction, then the account itself.</summary>
 public sealed class AccountDeletionWork(LifeOsDbContext db, UserManager<ApplicationUser> users, AccountDeletion deletion, IOptions<WorkOptions> options) : IWorkHandler
 {
-    public WorkKind Kind => WorkKind.AccountDeletion;
-
     public async Task<string> RunAsync(BackgroundWork work, WorkProgress progress, CancellationToken cancellationToken)
     {
         var userId = work.UserId;

@@ -69,8 +69,7 @@ public sealed class UserSettingsService(LifeOsDbContext db, HealthStore health, 
         // More (years of minute heart rate) move in the background, a chunk per transaction, so saving never holds
         // the write lock for seconds. The settings before the change are read under the write lock, so two saves
         // cannot both miss it.
-        var inlineRows = workOptions.Value.InlineRows;
-        var small = await health.CountUpToAsync(userId, source: null, onlyDatedByLifeOs: true, inlineRows + 1, cancellationToken) <= inlineRows;
+        var small = await health.HasAtMostAsync(userId, source: null, onlyDatedByLifeOs: true, workOptions.Value.InlineRows, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var before = await GetAsync(userId, cancellationToken);
         if (before is null)

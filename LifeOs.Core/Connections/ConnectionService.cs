@@ -289,8 +289,7 @@ public sealed class ConnectionService(
 
         await TryRevokeAsync(connection, cancellationToken);
         var source = provider.SampleSource();
-        var inlineRows = workOptions.Value.InlineRows;
-        var small = !deleteData || await healthStore.CountUpToAsync(userId, source, onlyDatedByLifeOs: false, inlineRows + 1, cancellationToken) <= inlineRows;
+        var small = !deleteData || await healthStore.HasAtMostAsync(userId, source, onlyDatedByLifeOs: false, workOptions.Value.InlineRows, cancellationToken);
 
         // The connection and its data go together: in one transaction, or (years of minute heart rate) the connection
         // now and its data by background work queued in the same transaction, which a restart resumes.

@@ -11,8 +11,6 @@ namespace LifeOs.Core.Connections;
 /// </summary>
 public sealed class SourceDeletionWork(HealthStore store, IOptions<WorkOptions> options) : IWorkHandler
 {
-    public WorkKind Kind => WorkKind.SourceDeletion;
-
     public static string Payload(SampleSource source, DateTime writtenBy) =>
         string.Create(CultureInfo.InvariantCulture, $"{source}|{writtenBy.Ticks}");
 

@@ -237,7 +237,11 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         return await DeleteAndRecomputeAsync(userId, db.Samples.Where(s => ids.Contains(s.Id)), cancellationToken);
     }
 
-    /// <summary>How many of the user's samples match, counting no further than <paramref name="atMost"/> (is it small enough to do now?).</summary>
+    /// <summary>Whether at most <paramref name="limit"/> of the user's samples match: is work on them small enough to do now?</summary>
+    public async Task<bool> HasAtMostAsync(string userId, SampleSource? source, bool onlyDatedByLifeOs, int limit, CancellationToken cancellationToken = default) =>
+        await CountUpToAsync(userId, source, onlyDatedByLifeOs, limit + 1, cancellationToken) <= limit;
+
+    /// <summary>How many of the user's samples match, counting no further than <paramref name="atMost"/>.</summary>
     public async Task<int> CountUpToAsync(string userId, SampleSource? source, bool onlyDatedByLifeOs, int atMost, CancellationToken cancellationToken = default) =>
         onlyDatedByLifeOs && source is null
             // Written so SQLite uses the partial index of LifeOs-dated samples (its condition must appear as written).

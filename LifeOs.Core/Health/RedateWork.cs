@@ -10,8 +10,6 @@ namespace LifeOs.Core.Health;
 /// </summary>
 public sealed class RedateWork(HealthStore store, IOptions<WorkOptions> options) : IWorkHandler
 {
-    public WorkKind Kind => WorkKind.Redate;
-
     public async Task<string> RunAsync(BackgroundWork work, WorkProgress progress, CancellationToken cancellationToken)
     {
         if (work.Total == 0)

@@ -1,10 +1,11 @@
 namespace LifeOs.Core.Work;
 
-/// <summary>Does one kind of <see cref="BackgroundWork"/>, a chunk at a time, reporting after each.</summary>
+/// <summary>
+/// Does one kind of <see cref="BackgroundWork"/>, a chunk at a time, reporting after each. Registered keyed by its
+/// <see cref="WorkKind"/> (WorkServiceCollectionExtensions).
+/// </summary>
 public interface IWorkHandler
 {
-    WorkKind Kind { get; }
-
     /// <summary>
     /// Runs (or resumes after <see cref="BackgroundWork.Cursor"/>) the work. Each chunk commits on its own and
     /// reports through <paramref name="progress"/>, so a restart resumes after the last chunk.

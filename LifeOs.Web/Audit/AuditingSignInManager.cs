@@ -42,27 +42,21 @@ public sealed class AuditingSignInManager(
         return result;
     }
 
-    public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient)
+    public override Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient) =>
+        SecondFactorAsync(() => base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient), "password and authenticator app", "Wrong authenticator code");
+
+    public override Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode) =>
+        SecondFactorAsync(() => base.TwoFactorRecoveryCodeSignInAsync(recoveryCode), "password and a recovery code", "Wrong recovery code");
+
+    /// <summary>The second step of a sign-in: the person is known from the first step's cookie (and gone from it after).</summary>
+    private async Task<SignInResult> SecondFactorAsync(Func<Task<SignInResult>> signIn, string how, string wrong)
     {
         var user = await GetTwoFactorAuthenticationUserAsync();
         var wasLockedOut = user is not null && await UserManager.IsLockedOutAsync(user);
-        var result = await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient);
+        var result = await signIn();
         if (user is not null)
         {
-            await RecordAsync(user, result, wasLockedOut, "password and authenticator app", "Wrong authenticator code");
-        }
-
-        return result;
-    }
-
-    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
-    {
-        var user = await GetTwoFactorAuthenticationUserAsync();
-        var wasLockedOut = user is not null && await UserManager.IsLockedOutAsync(user);
-        var result = await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
-        if (user is not null)
-        {
-            await RecordAsync(user, result, wasLockedOut, "password and a recovery code", "Wrong recovery code");
+            await RecordAsync(user, result, wasLockedOut, how, wrong);
         }
 
         return result;

@@ -7,8 +7,6 @@ namespace LifeOs.Core.Health.Import;
 /// <summary>A confirmed CSV import too large to write during the request: the staged upload, written in chunks.</summary>
 public sealed class CsvImportWork(CsvImportService imports, AuditLog audit, IOptions<WorkOptions> options) : IWorkHandler
 {
-    public WorkKind Kind => WorkKind.CsvImport;
-
     public async Task<string> RunAsync(BackgroundWork work, WorkProgress progress, CancellationToken cancellationToken)
     {
         var uploadId = work.Payload ?? "";
