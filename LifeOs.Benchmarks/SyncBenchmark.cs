@@ -277,10 +277,17 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
     /// <summary>
     /// Oura collections generated on the fly (one document per day, heart rate every 5 minutes, pages of 100 and 1,000)
     /// and Withings' three services (one record per user and day), with optional latency and a timestamp per request.
+    /// The notification side (issue 18's webhook benchmark): Withings' <c>/notify</c> and Oura's subscription API keep
+    /// subscriptions in memory, and every data request is counted per provider, user (from the bearer token
+    /// <c>token-{user}</c>) and service, with Withings' own timestamps for its app-wide limit.
     /// </summary>
     internal sealed class FakeServer : IAsyncDisposable
     {
         private readonly ConcurrentQueue<long> stamps = new();
+        private readonly ConcurrentQueue<long> withingsStamps = new();
+        private readonly ConcurrentDictionary<string, int> fetches = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, (int Appli, string CallbackUrl)> withingsSubscriptions = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, string> ouraSubscriptions = new(StringComparer.Ordinal);
         private WebApplication app = default!;
         private int requests;
 
@@ -294,13 +301,26 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
 
         public int Requests => Volatile.Read(ref requests);
 
+        /// <summary>Data requests by "provider|user|service" (Withings services as path:action).</summary>
+        public IReadOnlyDictionary<string, int> Fetches => fetches;
+
+        /// <summary>Withings <c>/notify</c> calls (list, subscribe, revoke) since the last reset.</summary>
+        public int NotifyCalls => fetches.Where(f => f.Key.EndsWith("|/notify", StringComparison.Ordinal)).Sum(f => f.Value);
+
         public void ResetCounters()
         {
             Interlocked.Exchange(ref requests, 0);
             stamps.Clear();
+            withingsStamps.Clear();
+            fetches.Clear();
         }
 
-        public int MaxInAnyWindow(TimeSpan window)
+        public int MaxInAnyWindow(TimeSpan window) => MaxIn(stamps, window);
+
+        /// <summary>The most Withings requests (data and <c>/notify</c>) in any window: what its app-wide limit counts.</summary>
+        public int MaxWithingsInAnyWindow(TimeSpan window) => MaxIn(withingsStamps, window);
+
+        private static int MaxIn(ConcurrentQueue<long> stamps, TimeSpan window)
         {
             var sorted = stamps.Order().ToArray();
             var ticks = (long)(window.TotalSeconds * Stopwatch.Frequency);
@@ -329,15 +349,71 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
             fake.app.MapPost("/measure", (HttpRequest r) => fake.WithingsAsync(r, "measuregrps"));
             fake.app.MapPost("/v2/measure", (HttpRequest r) => fake.WithingsAsync(r, "activities"));
             fake.app.MapPost("/v2/sleep", (HttpRequest r) => fake.WithingsAsync(r, "series"));
+            fake.app.MapPost("/notify", fake.NotifyAsync);
+            fake.app.MapGet("/v2/webhook/subscription", () => Results.Json(fake.ouraSubscriptions.Select(s => Subscription(s.Key, s.Value))));
+            fake.app.MapPost("/v2/webhook/subscription", async (HttpRequest r) =>
+            {
+                using var body = await JsonDocument.ParseAsync(r.Body);
+                var key = $"{body.RootElement.GetProperty("event_type").GetString()}|{body.RootElement.GetProperty("data_type").GetString()}|{body.RootElement.GetProperty("callback_url").GetString()}";
+                var id = Guid.NewGuid().ToString();
+                fake.ouraSubscriptions[id] = key;
+                return Results.Json(Subscription(id, key), statusCode: StatusCodes.Status201Created);
+            });
+            fake.app.MapPut("/v2/webhook/subscription/renew/{id}", (string id) =>
+                fake.ouraSubscriptions.TryGetValue(id, out var key) ? Results.Json(Subscription(id, key)) : Results.NotFound());
             await fake.app.StartAsync(cancellationToken);
             fake.BaseUrl = fake.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             return fake;
         }
 
-        private async Task EnterAsync()
+        private static object Subscription(string id, string key)
+        {
+            var parts = key.Split('|');
+            return new { id, event_type = parts[0], data_type = parts[1], callback_url = parts[2], expiration_time = DateTimeOffset.UtcNow.AddDays(90).ToString("O", CultureInfo.InvariantCulture) };
+        }
+
+        private static string UserOf(HttpRequest request) =>
+            request.Headers.Authorization.ToString().Replace("Bearer token-", "", StringComparison.Ordinal);
+
+        /// <summary>Withings' subscriptions per user: list, subscribe (idempotent here), revoke.</summary>
+        private async Task<IResult> NotifyAsync(HttpRequest request)
+        {
+            var form = await request.ReadFormAsync();
+            var user = UserOf(request);
+            await EnterAsync("withings", user, "/notify");
+            var action = form["action"].ToString();
+            if (action == "list")
+            {
+                var profiles = withingsSubscriptions.Where(s => s.Key.StartsWith(user + "|", StringComparison.Ordinal))
+                    .Select(s => new { appli = s.Value.Appli, callbackurl = s.Value.CallbackUrl, expires = 2147483647, comment = "LifeOs live updates" });
+                return Results.Json(new { status = 0, body = new { profiles } });
+            }
+
+            var appli = int.Parse(form["appli"].ToString(), CultureInfo.InvariantCulture);
+            var callback = form["callbackurl"].ToString();
+            if (action == "subscribe")
+            {
+                withingsSubscriptions[$"{user}|{appli}|{callback}"] = (appli, callback);
+            }
+            else if (action == "revoke")
+            {
+                withingsSubscriptions.TryRemove($"{user}|{appli}|{callback}", out _);
+            }
+
+            return Results.Json(new { status = 0, body = new { } });
+        }
+
+        private async Task EnterAsync(string provider, string user, string service)
         {
             Interlocked.Increment(ref requests);
-            stamps.Enqueue(Stopwatch.GetTimestamp());
+            var now = Stopwatch.GetTimestamp();
+            stamps.Enqueue(now);
+            if (provider == "withings")
+            {
+                withingsStamps.Enqueue(now);
+            }
+
+            fetches.AddOrUpdate($"{provider}|{user}|{service}", 1, (_, n) => n + 1);
             if (LatencyMs > 0)
             {
                 await Task.Delay(LatencyMs);
@@ -346,7 +422,7 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
 
         private async Task<IResult> OuraAsync(string collection, HttpRequest request)
         {
-            await EnterAsync();
+            await EnterAsync("oura", UserOf(request), collection);
             var offset = request.Query["next_token"].FirstOrDefault() is { Length: > 0 } token ? int.Parse(token, CultureInfo.InvariantCulture) : 0;
             if (collection == "heartrate")
             {
@@ -404,9 +480,9 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
 
         private async Task<IResult> WithingsAsync(HttpRequest request, string list)
         {
-            await EnterAsync();
             var form = await request.ReadFormAsync();
-            var user = request.Headers.Authorization.ToString().Replace("Bearer token-", "", StringComparison.Ordinal);
+            var user = UserOf(request);
+            await EnterAsync("withings", user, $"{request.Path}:{form["action"]}");
             var yesterday = DateTimeOffset.UtcNow.Date.AddDays(-1).AddHours(7);
             object item = list switch
             {
@@ -420,7 +496,6 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
                 body["timezone"] = "UTC";
             }
 
-            _ = form;
             return Results.Json(new { status = 0, body });
         }
 

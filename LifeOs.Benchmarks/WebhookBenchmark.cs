@@ -1,0 +1,397 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using LifeOs.Core.Accounts;
+using LifeOs.Core.Connections;
+using LifeOs.Core.Data;
+using LifeOs.Core.Health;
+using LifeOs.Core.Sync;
+using LifeOs.Core.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LifeOs.Benchmarks;
+
+/// <summary>
+/// Issue 18's figures, on the published app (Quartz running, as deployed) with Withings and Oura pointed at
+/// <see cref="SyncBenchmark.FakeServer"/> on loopback and a public https address configured so live updates are on:
+/// 1. notification received → data stored: for each of <see cref="LatencyRuns"/> Withings users and as many Oura users,
+///    one at a time, POST the provider's notification to /webhooks/… and poll the database until the user's new
+///    samples are there (p50/p95, goal p95 &lt; 5 s);
+/// 2. a burst of 1,000 Withings notifications for 100 users (8 distinct per user over the four categories LifeOs reads,
+///    plus 2 repeated deliveries each), shuffled and sent by 16 concurrent senders: the endpoint's latency (goal
+///    p99 &lt; 50 ms), every distinct notification recorded once and processed, duplicates answered as such, the fetches
+///    the fake saw per user and service, and the most Withings requests in any 60 s window (limit 120).
+/// Users are seeded after the app's start-up subscription check, each with a finished nightly run, so nothing but the
+/// notifications makes the app call the fakes.
+/// </summary>
+internal sealed class WebhookBenchmark(BenchmarkOptions options)
+{
+    private const string PublicBaseUrl = "https://lifeos.bench.example";
+    private const string ClientSecret = "bench";
+    private const int LatencyRuns = 40;
+    private const int BurstUsers = 100;
+    private const int DistinctPerUser = 8;
+    private const int RepeatsPerUser = 2;
+    private const int BurstSenders = 16;
+    private const int WithingsLimit = 120;
+    private static readonly TimeSpan StoredTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(20);
+
+    /// <summary>The Withings services a notification category makes a targeted run call (withings.md §6).</summary>
+    private static readonly Dictionary<int, string> ServiceOf = new()
+    {
+        [1] = "/measure:getmeas",
+        [4] = "/measure:getmeas",
+        [16] = "/v2/measure:getactivity",
+        [44] = "/v2/sleep:getsummary",
+    };
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var repositoryRoot = WebPublisher.FindRepositoryRoot(Directory.GetCurrentDirectory());
+        var scratch = Directory.CreateTempSubdirectory("lifeos-webhooks-").FullName;
+        try
+        {
+            var machine = await MachineInfo.DescribeAsync(repositoryRoot, cancellationToken);
+            var publishDirectory = options.SkipPublishDirectory is { } existing
+                ? WebPublisher.RequirePublishDirectory(existing)
+                : await WebPublisher.PublishAsync(repositoryRoot, scratch, cancellationToken);
+            await using var fake = await SyncBenchmark.FakeServer.StartAsync(cancellationToken);
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            fake.OuraFrom = today.AddDays(-3);
+            fake.OuraTo = today;
+
+            var environment = new Dictionary<string, string>(options.AppEnvironment, StringComparer.Ordinal)
+            {
+                ["LifeOs__PublicBaseUrl"] = PublicBaseUrl,
+            };
+            foreach (var provider in new[] { "Withings", "Oura" })
+            {
+                environment.TryAdd($"Providers__{provider}__ClientId", "bench");
+                environment.TryAdd($"Providers__{provider}__ClientSecret", ClientSecret);
+                environment.TryAdd($"Providers__{provider}__ApiBaseUrl", fake.BaseUrl);
+            }
+
+            await using var app = PublishedApp.Start(new AppLaunchSettings(publishDirectory, scratch, environment));
+            await app.WaitUntilServingAsync(ColdStartBenchmark.ProbePath, TimeSpan.FromSeconds(60), cancellationToken);
+            await using var core = await SyncBenchmark.Core.CreateAsync(app.DataDirectory, fake.BaseUrl, new() { ["LifeOs:PublicBaseUrl"] = PublicBaseUrl }, cancellationToken);
+            await using var scope = core.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<LifeOsDbContext>();
+            await WaitForStartupCheckAsync(db, app, cancellationToken);
+            // Withings: the burst's users, then the latency runs' users, then one for warming up; Oura: the runs' users and one.
+            Log.Info($"Seeding {BurstUsers + LatencyRuns + 1} Withings and {LatencyRuns + 1} Oura users…");
+            var withings = await core.SeedAsync(BurstUsers + LatencyRuns + 1, ProviderKind.Withings, cursorsComplete: true, cancellationToken);
+            var oura = await core.SeedAsync(LatencyRuns + 1, ProviderKind.Oura, cursorsComplete: true, cancellationToken);
+            await SeedNightlyRunsAsync(db, [.. withings, .. oura], cancellationToken);
+            fake.ResetCounters();
+
+            var settings = core.Services.GetRequiredService<WebhookSettings>();
+            var withingsPath = new Uri(settings.WithingsCallbackUrl).PathAndQuery;
+            using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = BurstSenders })
+            {
+                BaseAddress = app.BaseAddress,
+                Timeout = TimeSpan.FromSeconds(30),
+            };
+
+            // One unmeasured delivery of each kind (JIT, pools), for users outside both phases.
+            await PostWithingsAsync(http, withingsPath, BurstUsers + LatencyRuns, 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), cancellationToken);
+            await PostOuraAsync(http, LatencyRuns, today, cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+
+            var withingsLatency = await LatencyAsync("Withings", db, fake, i => (BurstUsers + i, $"bench-Withings-{BurstUsers + i}"), MetricCatalogue.Weight,
+                async (user, ct) => await PostWithingsAsync(http, withingsPath, user, 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ct), cancellationToken);
+            var ouraLatency = await LatencyAsync("Oura", db, fake, i => (i, $"bench-Oura-{i}"), MetricCatalogue.ReadinessScore,
+                async (user, ct) => await PostOuraAsync(http, user, today, ct), cancellationToken);
+            var burst = await BurstAsync(http, withingsPath, db, fake, withings.Take(BurstUsers).ToList(), cancellationToken);
+            var maxWithings = fake.MaxWithingsInAnyWindow(TimeSpan.FromMinutes(1));
+            Log.Info($"Most Withings requests in any 60 s window over both phases: {maxWithings} (limit {WithingsLimit}); /notify calls {fake.NotifyCalls}");
+
+            var result = new
+            {
+                TimestampUtc = DateTimeOffset.UtcNow,
+                Machine = machine,
+                Latency = new[] { withingsLatency, ouraLatency },
+                Burst = burst,
+                MaxWithingsRequestsInAnyMinute = maxWithings,
+                WithingsLimit,
+                NotifyCalls = fake.NotifyCalls,
+            };
+            Console.WriteLine(Table(withingsLatency, ouraLatency, burst, maxWithings, machine));
+            var json = JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
+            Console.WriteLine(json);
+            var jsonPath = Path.GetFullPath(options.JsonPath);
+            Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
+            await File.WriteAllTextAsync(jsonPath, json + Environment.NewLine, cancellationToken);
+            Log.Info($"JSON written to {jsonPath}");
+            var clean = burst.Lost == 0 && burst.Failed == 0 && burst.Refused == 0 && maxWithings <= WithingsLimit
+                && withingsLatency.TimedOut == 0 && ouraLatency.TimedOut == 0;
+            return clean ? 0 : 1;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// The app checks every subscription at start-up (Oura's app-level ones are made then); waiting for its recorded
+    /// outcome keeps that check out of the measurements, and users seeded afterwards have none to check until tomorrow.
+    /// </summary>
+    private static async Task WaitForStartupCheckAsync(LifeOsDbContext db, PublishedApp app, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!await db.Set<AppSetting>().AsNoTracking().AnyAsync(s => s.Key == "Webhooks:Subscriptions:Withings", cancellationToken))
+        {
+            if (watch.Elapsed > StoredTimeout)
+            {
+                throw new BenchmarkFailure("The app did not record its start-up subscription check within a minute (are live updates on?).", app.Tail);
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>A finished nightly run per connection, so the app's dispatcher sees nothing due (no backfill, no nightly) during the run.</summary>
+    private static async Task SeedNightlyRunsAsync(LifeOsDbContext db, IReadOnlyList<long> connections, CancellationToken cancellationToken)
+    {
+        var now = DateTime.UtcNow;
+        var users = await db.Connections.AsNoTracking().Where(c => connections.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.UserId, cancellationToken);
+        foreach (var id in connections)
+        {
+            db.Add(new SyncRun { ConnectionId = id, UserId = users[id], Trigger = SyncTrigger.Nightly, Status = SyncRunStatus.Succeeded, QueuedAt = now, StartedAt = now, FinishedAt = now });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    internal sealed record LatencyResult(string Provider, int Runs, double P50Seconds, double P95Seconds, double MaxSeconds, double EndpointP50Ms, double EndpointMaxMs, int TimedOut);
+
+    /// <summary>One notification at a time, each for a user with nothing stored yet: POST, then poll every 10 ms until the user's sample is there.</summary>
+    private static async Task<LatencyResult> LatencyAsync(string provider, LifeOsDbContext db, SyncBenchmark.FakeServer fake, Func<int, (int ProviderUser, string UserId)> user,
+        string metric, Func<int, CancellationToken, Task<(HttpStatusCode Status, string Body, double Ms)>> post, CancellationToken cancellationToken)
+    {
+        Log.Info($"{provider}: notification → stored, {LatencyRuns} runs one at a time…");
+        var stored = new List<double>();
+        var endpoint = new List<double>();
+        var timedOut = 0;
+        for (var i = 0; i < LatencyRuns; i++)
+        {
+            var (providerUser, userId) = user(i);
+            var started = Stopwatch.GetTimestamp();
+            var (status, body, ms) = await post(providerUser, cancellationToken);
+            if (status != HttpStatusCode.OK || body != nameof(ReceiptOutcome.Accepted))
+            {
+                throw new BenchmarkFailure($"The {provider} notification for user {providerUser} was answered {(int)status} {body}.");
+            }
+
+            endpoint.Add(ms);
+            while (!await db.Samples.AsNoTracking().AnyAsync(s => s.UserId == userId && s.MetricCode == metric, cancellationToken))
+            {
+                if (Stopwatch.GetElapsedTime(started) > StoredTimeout)
+                {
+                    timedOut++;
+                    break;
+                }
+
+                await Task.Delay(10, cancellationToken);
+            }
+
+            stored.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+
+        var sorted = stored.Order().ToList();
+        var result = new LatencyResult(provider, LatencyRuns, Math.Round(Percentiles.Of(sorted, 50), 3), Math.Round(Percentiles.Of(sorted, 95), 3), Math.Round(sorted[^1], 3),
+            Math.Round(Percentiles.Median(endpoint), 1), Math.Round(endpoint.Max(), 1), timedOut);
+        Log.Info($"{provider}: stored after p50 {result.P50Seconds} s, p95 {result.P95Seconds} s, max {result.MaxSeconds} s; endpoint median {result.EndpointP50Ms} ms; {timedOut} timed out; fake saw {fake.Requests} requests so far");
+        return result;
+    }
+
+    /// <param name="Sent">Deliveries, repeats included.</param>
+    /// <param name="Distinct">Different notifications among them.</param>
+    /// <param name="Refused">Deliveries answered other than 200 (e.g. 429 from the per-address limit).</param>
+    /// <param name="Recorded">Notification rows for the burst's users (one per distinct notification when none is lost).</param>
+    /// <param name="Lost">Distinct notifications answered 200 at least once but not recorded.</param>
+    /// <param name="Runs">Targeted sync runs for the burst's users.</param>
+    /// <param name="ServiceFetches">Requests the fake saw for the burst's users' data; <paramref name="MinimumFetches"/> is one per user and service notified.</param>
+    internal sealed record BurstResult(int Users, int Sent, int Distinct, int Refused, int AnsweredDuplicate, int Recorded, int Processed, int Failed, int Lost,
+        int Runs, int MaxRunsPerUser, int ServiceFetches, int MinimumFetches, int MaxFetchesPerUserAndService, int UnfetchedUserServices,
+        double SendSeconds, double DrainSeconds, double DrainLowerBoundSeconds, double EndpointP50Ms, double EndpointP95Ms, double EndpointP99Ms, double EndpointMaxMs);
+
+    private static async Task<BurstResult> BurstAsync(HttpClient http, string withingsPath, LifeOsDbContext db, SyncBenchmark.FakeServer fake, List<long> connections,
+        CancellationToken cancellationToken)
+    {
+        // Per user: appli 1 in three windows, 4 in one, 16 and 44 in two each (8 distinct), then two of them again.
+        var random = new Random(18);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var notifications = new List<(int User, int Appli, long Start)>();
+        var expectedServices = new HashSet<string>(StringComparer.Ordinal);
+        for (var user = 0; user < BurstUsers; user++)
+        {
+            var distinct = new List<(int User, int Appli, long Start)>();
+            foreach (var (appli, windows) in new[] { (1, 3), (4, 1), (16, 2), (44, 2) })
+            {
+                for (var w = 0; w < windows; w++)
+                {
+                    distinct.Add((user, appli, now - (3600 * (w + 1)) - random.Next(600)));
+                    expectedServices.Add($"withings|{user}|{ServiceOf[appli]}");
+                }
+            }
+
+            notifications.AddRange(distinct);
+            notifications.AddRange(Enumerable.Range(0, RepeatsPerUser).Select(_ => distinct[random.Next(distinct.Count)]));
+        }
+
+        var shuffled = notifications.OrderBy(_ => random.Next()).ToList();
+        var distinctCount = notifications.Distinct().Count();
+        Log.Info($"Burst: {shuffled.Count} Withings notifications ({distinctCount} distinct) for {BurstUsers} users, {BurstSenders} senders…");
+        var latencies = new ConcurrentBag<double>();
+        var answers = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var accepted = new ConcurrentDictionary<(int User, int Appli, long Start), bool>();
+        var queue = new ConcurrentQueue<(int User, int Appli, long Start)>(shuffled);
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, BurstSenders).Select(_ => Task.Run(async () =>
+        {
+            while (queue.TryDequeue(out var n))
+            {
+                var (status, body, ms) = await PostWithingsAsync(http, withingsPath, n.User, n.Appli, n.Start, cancellationToken);
+                latencies.Add(ms);
+                answers.AddOrUpdate(status == HttpStatusCode.OK ? body : $"HTTP {(int)status}", 1, (_, c) => c + 1);
+                if (status == HttpStatusCode.OK)
+                {
+                    accepted[n] = true;
+                }
+            }
+        }, cancellationToken)));
+        var sendSeconds = watch.Elapsed.TotalSeconds;
+        Log.Info($"Burst sent in {sendSeconds:0.0} s: {string.Join(", ", answers.OrderBy(a => a.Key).Select(a => $"{a.Key} {a.Value}"))}");
+
+        // Drained: no notification of these users waits, and none of their runs is queued or running.
+        var drain = Stopwatch.StartNew();
+        while (await db.ProviderNotifications.AsNoTracking().AnyAsync(n => connections.Contains(n.ConnectionId!.Value)
+                   && (n.Status == NotificationStatus.Received || n.Status == NotificationStatus.Queued), cancellationToken)
+               || await db.Set<SyncRun>().AsNoTracking().AnyAsync(r => connections.Contains(r.ConnectionId)
+                   && (r.Status == SyncRunStatus.Queued || r.Status == SyncRunStatus.Running), cancellationToken))
+        {
+            if (drain.Elapsed > DrainTimeout)
+            {
+                throw new BenchmarkFailure($"The burst's notifications were not all processed within {DrainTimeout.TotalMinutes} minutes.");
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+
+        var drainSeconds = watch.Elapsed.TotalSeconds;
+        var rows = await db.ProviderNotifications.AsNoTracking().Where(n => connections.Contains(n.ConnectionId!.Value))
+            .Select(n => new { n.Status, n.SyncRunId }).ToListAsync(cancellationToken);
+        var runs = await db.Set<SyncRun>().AsNoTracking().Where(r => connections.Contains(r.ConnectionId) && r.Trigger == SyncTrigger.Webhook)
+            .GroupBy(r => r.ConnectionId).Select(g => g.Count()).ToListAsync(cancellationToken);
+        var burstFetches = fake.Fetches.Where(f => expectedServices.Contains(f.Key)).ToList();
+        var otherFetches = fake.Fetches.Where(f => !expectedServices.Contains(f.Key) && f.Key.StartsWith("withings|", StringComparison.Ordinal)
+            && int.TryParse(f.Key.Split('|')[1], CultureInfo.InvariantCulture, out var u) && u < BurstUsers).Sum(f => f.Value);
+        if (otherFetches > 0)
+        {
+            Log.Info($"Warning: {otherFetches} requests for the burst's users to services no notification named.");
+        }
+
+        var refused = answers.Where(a => a.Key.StartsWith("HTTP ", StringComparison.Ordinal)).Sum(a => a.Value);
+        var sorted = latencies.Order().ToList();
+        var requests = burstFetches.Sum(f => f.Value) + otherFetches;
+        var result = new BurstResult(
+            BurstUsers, shuffled.Count, distinctCount, refused, answers.GetValueOrDefault(nameof(ReceiptOutcome.Duplicate)),
+            rows.Count, rows.Count(r => r.Status == NotificationStatus.Processed), rows.Count(r => r.Status == NotificationStatus.Failed),
+            Math.Max(0, accepted.Count - rows.Count),
+            runs.Sum(), runs.Count == 0 ? 0 : runs.Max(),
+            requests, expectedServices.Count, burstFetches.Count == 0 ? 0 : burstFetches.Max(f => f.Value), expectedServices.Count - burstFetches.Count,
+            Math.Round(sendSeconds, 1), Math.Round(drainSeconds, 1), Math.Round(requests / (double)WithingsLimit * 60, 1),
+            Math.Round(Percentiles.Of(sorted, 50), 1), Math.Round(Percentiles.Of(sorted, 95), 1), Math.Round(Percentiles.Of(sorted, 99), 1), Math.Round(sorted[^1], 1));
+        Log.Info($"Burst: {result.Recorded} recorded ({result.Processed} processed, {result.Failed} failed, {result.Lost} lost), {result.Runs} runs (most {result.MaxRunsPerUser} per user), "
+            + $"{result.ServiceFetches} fetches for {result.MinimumFetches} user-services (most {result.MaxFetchesPerUserAndService}), drained after {result.DrainSeconds} s (lower bound {result.DrainLowerBoundSeconds} s); "
+            + $"endpoint p50 {result.EndpointP50Ms} ms, p99 {result.EndpointP99Ms} ms, max {result.EndpointMaxMs} ms");
+        return result;
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body, double Ms)> PostWithingsAsync(HttpClient http, string path, int user, int appli, long start, CancellationToken cancellationToken)
+    {
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["userid"] = user.ToString(CultureInfo.InvariantCulture),
+            ["appli"] = appli.ToString(CultureInfo.InvariantCulture),
+            ["startdate"] = start.ToString(CultureInfo.InvariantCulture),
+            ["enddate"] = (start + 60).ToString(CultureInfo.InvariantCulture),
+        });
+        return await SendAsync(http, new HttpRequestMessage(HttpMethod.Post, path) { Content = content }, cancellationToken);
+    }
+
+    /// <summary>A signed Oura notification (oura.md §7): upper-case hex HMAC-SHA256 of timestamp + body, keyed with the client secret.</summary>
+    private static async Task<(HttpStatusCode Status, string Body, double Ms)> PostOuraAsync(HttpClient http, int user, DateOnly day, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
+        {
+            ["event_type"] = "create",
+            ["data_type"] = "daily_readiness",
+            ["object_id"] = $"daily_readiness-{day:yyyyMMdd}",
+            ["event_time"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
+            ["user_id"] = user.ToString(CultureInfo.InvariantCulture),
+        });
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        byte[] message = [.. Encoding.UTF8.GetBytes(timestamp), .. body];
+        var signature = Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(ClientSecret), message));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/oura") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add("x-oura-signature", signature);
+        request.Headers.Add("x-oura-timestamp", timestamp);
+        return await SendAsync(http, request, cancellationToken);
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body, double Ms)> SendAsync(HttpClient http, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            var sent = Stopwatch.GetTimestamp();
+            using var response = await http.SendAsync(request, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            return (response.StatusCode, body, Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+        }
+    }
+
+    private static string Table(LatencyResult withings, LatencyResult oura, BurstResult burst, int maxWithings, MachineInfo machine)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("## LifeOs webhook benchmark");
+        text.AppendLine();
+        text.AppendLine($"{machine.Cores} cores ({machine.Cpu}) · {machine.Dotnet} · load average at start {machine.LoadAverage?.ToString("0.00", CultureInfo.InvariantCulture) ?? "n/a"}");
+        text.AppendLine();
+        text.AppendLine($"| notification → data stored, {LatencyRuns} one at a time | p50 s | p95 s (goal < 5) | max s | endpoint median ms | timed out |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var r in new[] { withings, oura })
+        {
+            text.AppendLine($"| {r.Provider} | {r.P50Seconds:0.000} | {r.P95Seconds:0.000} | {r.MaxSeconds:0.000} | {r.EndpointP50Ms:0.0} | {r.TimedOut} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine($"| burst: {burst.Sent:N0} Withings notifications ({burst.Distinct} distinct), {burst.Users} users, {BurstSenders} senders | value |");
+        text.AppendLine("|---|---:|");
+        text.AppendLine($"| refused (not 200) | {burst.Refused} |");
+        text.AppendLine($"| answered Duplicate | {burst.AnsweredDuplicate} |");
+        text.AppendLine($"| recorded / processed / failed / lost | {burst.Recorded} / {burst.Processed} / {burst.Failed} / {burst.Lost} |");
+        text.AppendLine($"| targeted runs (most per user) | {burst.Runs} ({burst.MaxRunsPerUser}) |");
+        text.AppendLine($"| Withings data requests / one per user and service | {burst.ServiceFetches} / {burst.MinimumFetches} (most {burst.MaxFetchesPerUserAndService} for one; {burst.UnfetchedUserServices} never fetched) |");
+        text.AppendLine($"| most Withings requests in any 60 s window | {maxWithings} (limit {WithingsLimit}) |");
+        text.AppendLine($"| sent in / all processed after (lower bound at the limit) | {burst.SendSeconds:0.0} s / {burst.DrainSeconds:0.0} s ({burst.DrainLowerBoundSeconds:0.0} s) |");
+        text.AppendLine($"| endpoint p50 / p95 / p99 (goal < 50) / max | {burst.EndpointP50Ms:0.0} / {burst.EndpointP95Ms:0.0} / {burst.EndpointP99Ms:0.0} / {burst.EndpointMaxMs:0.0} ms |");
+        return text.ToString();
+    }
+}
