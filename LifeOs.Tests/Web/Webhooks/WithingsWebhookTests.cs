@@ -257,6 +257,41 @@ public sealed class WithingsWebhookTests
         Assert.True(new LifeOs.Web.RateLimitSettings(1).PerAddress(LifeOs.Web.RateLimitBucket.Webhook).Permits >= 120);
     }
 
+    /// <summary>
+    /// Withings delivers every user's notifications from a few addresses: at the real limits (scale 1, 600 a minute
+    /// per address) a burst beyond the limit that carries the callback secret is still answered and recorded, while
+    /// posts without the secret from one address are refused with 429 once past it.
+    /// </summary>
+    [Fact]
+    public async Task DeliveriesWithTheCallbackSecret_AreNotRateLimited_PostsWithoutItAre()
+    {
+        await using var h = await WebhookHarness.StartAsync(new() { ["LifeOs:RateLimits:Scale"] = "1" });
+        var permits = new LifeOs.Web.RateLimitSettings(1).PerAddress(LifeOs.Web.RateLimitBucket.Webhook).Permits;
+        h.Callbacks.DefaultRequestHeaders.Add(PeerAddressStartupFilter.Header, "203.0.113.40");
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i <= permits; i++)
+        {
+            var at = WeighInAt.AddMinutes(-i);
+            answers.AddRange(await h.Sync.Withings.NotifyAsync(SyncHarness.AdaWithings, 1, at, at));
+        }
+
+        Assert.Equal(permits + 1, answers.Count);
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a));
+        Assert.Equal(permits + 1, (await h.NotificationsAsync()).Count);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i <= permits; i++)
+        {
+            statuses.Add(await h.Sync.Withings.PostToAsync($"{WebhookHarness.PublicBaseUrl}/webhooks/withings?token=guess-{i}",
+                [new("userid", SyncHarness.AdaWithings), new("appli", "1")]));
+        }
+
+        Assert.All(statuses.Take(permits), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        Assert.Equal(permits + 1, (await h.NotificationsAsync()).Count);
+    }
+
     [Fact]
     public async Task Notifications_AreKept30Days_ThenPruned()
     {
