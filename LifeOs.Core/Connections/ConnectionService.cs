@@ -218,6 +218,16 @@ public sealed class ConnectionService(
         var grantedScopes = string.Join(' ', tokens.GrantedScopes
             ?? callbackScope?.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries)
             ?? options.Value.For(provider).ScopeList);
+        // Reconnecting with a different account at the provider: the old account's webhook subscriptions would keep
+        // calling LifeOs (answered as an unknown user, forever) and its grant would stay live. Clean up as a disconnect
+        // does, with the old tokens, which still work until they are replaced below.
+        var previous = await db.Set<Connection>().AsNoTracking()
+            .SingleOrDefaultAsync(c => c.UserId == userId && c.Provider == provider && c.ProviderUserId != providerUserId, cancellationToken);
+        if (previous is not null)
+        {
+            await TryRevokeAsync(previous, cancellationToken);
+        }
+
         var existing = await db.Set<Connection>().SingleOrDefaultAsync(c => c.UserId == userId && c.Provider == provider, cancellationToken);
         if (existing is null)
         {

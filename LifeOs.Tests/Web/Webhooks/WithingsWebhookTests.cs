@@ -225,6 +225,31 @@ public sealed class WithingsWebhookTests
     }
 
     [Fact]
+    public async Task ReconnectingWithAnotherWithingsAccount_RevokesTheOldAccountsSubscriptionsAndGrant()
+    {
+        await using var h = await WebhookHarness.StartAsync();
+        const string otherAccount = "49990001";
+        var callback = h.Sync.Withings.Subscriptions.First(s => s.Account == SyncHarness.AdaWithings).CallbackUrl;
+
+        h.Sync.Withings.Account = otherAccount;
+        await h.Sync.Inner.ConnectAsync(h.Sync.Ada, "withings");
+
+        var connection = await h.App.WithDbAsync(db => db.Connections.SingleAsync(c => c.UserId == h.Sync.AdaId && c.Provider == ProviderKind.Withings));
+        Assert.Equal(otherAccount, connection.ProviderUserId);
+        Assert.Equal(ConnectionStatus.Connected, connection.Status);
+        Assert.DoesNotContain(h.Sync.Withings.Subscriptions, s => s.Account == SyncHarness.AdaWithings);
+        Assert.All(h.Sync.Withings.Grants.Where(g => g.Account == SyncHarness.AdaWithings), g => Assert.True(g.Revoked));
+        Assert.Equal(4, h.Sync.Withings.Subscriptions.Count(s => s.Account == SyncHarness.BoWithings));
+
+        // The new account is subscribed by the check a connect starts; the old one's deliveries record nothing.
+        await h.SubscribeAllAsync();
+        Assert.Equal([1, 4, 16, 44], h.Sync.Withings.Subscriptions.Where(s => s.Account == otherAccount).Select(s => s.Appli).Order());
+        KeyValuePair<string, string> F(string k, string v) => new(k, v);
+        Assert.Equal(HttpStatusCode.OK, await h.Sync.Withings.PostToAsync(callback, [F("userid", SyncHarness.AdaWithings), F("appli", "1"), F("startdate", "1764060000"), F("enddate", "1764060060")]));
+        Assert.Empty(await h.NotificationsAsync());
+    }
+
+    [Fact]
     public async Task ANotificationForAda_NeverTouchesBo()
     {
         await using var h = await WebhookHarness.StartAsync();
