@@ -97,19 +97,14 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
         }
 
         var user = await db.ClockAsync(userId, time, cancellationToken);
-        var (zone, today) = (user.Zone, user.CalendarToday);
+        var zone = user.Zone;
         if (localTime is null)
         {
             errors[TimeField] = "Enter a date and time.";
         }
-        else if (localTime.Value.Year < 1900)
+        else if (RecordDates.Problem(DateOnly.FromDateTime(localTime.Value), user) is { } dateProblem)
         {
-            errors[TimeField] = "Choose a date in 1900 or later.";
-        }
-        else if (DateOnly.FromDateTime(localTime.Value) > today)
-        {
-            // The end of the user's own today, not the server's: a reading cannot come from tomorrow.
-            errors[TimeField] = string.Create(CultureInfo.InvariantCulture, $"Choose a date no later than today, {today:d MMM yyyy}.");
+            errors[TimeField] = dateProblem;
         }
 
         double canonical = 0;

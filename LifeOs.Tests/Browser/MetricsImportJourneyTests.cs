@@ -191,7 +191,7 @@ public sealed partial class MetricsImportJourneyTests
             await page.Locator("#add-date").FillAsync("2026-11-30");
             await page.Locator("#add-date").PressAsync("Tab");
             await page.GetByRole(AriaRole.Button, new() { Name = "Add measurement" }).ClickAsync();
-            await Assertions.Expect(page.GetByText("Choose a date no later than today, 25 Nov 2026.")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByText("Choose a date no later than today, 2026-11-25.")).ToBeVisibleAsync();
             await BrowserApp.ScreenshotAsync(page, "metrics-add-error-desktop");
 
             // Correct the weigh-in in the edit dialog.

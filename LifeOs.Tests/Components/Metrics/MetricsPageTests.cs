@@ -56,7 +56,7 @@ public sealed class MetricsPageTests : MetricsTestContext
     [InlineData(MetricCatalogue.Weight, 900.0, 24, "Weight must be between 1 and 500 kg.")]
     [InlineData(null, 42.0, 24, "Choose a metric from the list.")]
     [InlineData(MetricCatalogue.Steps, null, 24, "Enter a number.")]
-    [InlineData(MetricCatalogue.Steps, 4000.0, 26, "Choose a date no later than today, 25 Nov 2026.")]
+    [InlineData(MetricCatalogue.Steps, 4000.0, 26, "Choose a date no later than today, 2026-11-25.")]
     public async Task Add_BadInput_ShowsTheMessageBesideItsField_AndSavesNothing(string? metric, double? value, int day, string message)
     {
         await SignInAsNewUserAsync("typo@example.com");
