@@ -81,7 +81,7 @@ public sealed partial class MetricsImportJourneyTests
 
             // From /metrics to the import page, which explains both layouts.
             await OpenAsync(page, "/metrics");
-            await Assertions.Expect(page.GetByTestId("no-measurements")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("grid-empty")).ToBeVisibleAsync();
             await BrowserApp.ScreenshotAsync(page, "metrics-empty-desktop");
             await page.GetByTestId("import-link").ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Import measurements" })).ToBeVisibleAsync();
