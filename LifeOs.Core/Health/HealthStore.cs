@@ -224,8 +224,15 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
 
     /// <summary>Removes the user's samples with these ids (the measurement history's delete) and recomputes their days.</summary>
     /// <returns>How many were deleted: ids of someone else's samples, or of sources that cannot be deleted, are left alone.</returns>
-    public async Task<int> DeleteByIdsAsync(string userId, IReadOnlyCollection<long> ids, IReadOnlyCollection<SampleSource> sources, CancellationToken cancellationToken = default) =>
-        await DeleteAndRecomputeAsync(userId, db.Samples.Where(s => s.UserId == userId && ids.Contains(s.Id) && sources.Contains(s.Source)), cancellationToken);
+    /// <remarks>
+    /// The ids and sources are inlined as constants: given as a JSON parameter, SQLite walked all of the user's samples
+    /// (seconds for years of heart rate) instead of looking a few rows up by primary key.
+    /// </remarks>
+    public async Task<int> DeleteByIdsAsync(string userId, IReadOnlyCollection<long> ids, IReadOnlyCollection<SampleSource> sources, CancellationToken cancellationToken = default)
+    {
+        var (idList, sourceList) = (ids.ToArray(), sources.ToArray());
+        return await DeleteAndRecomputeAsync(userId, db.Samples.Where(s => s.UserId == userId && EF.Constant(idList).Contains(s.Id) && EF.Constant(sourceList).Contains(s.Source)), cancellationToken);
+    }
 
     /// <summary>Excludes the user's samples with these ids from their days' values, or includes them again, and recomputes those days.</summary>
     /// <returns>How many changed.</returns>
@@ -235,7 +242,9 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var changing = db.Samples.Where(s => s.UserId == userId && ids.Contains(s.Id) && s.Excluded != excluded);
+            // Inlined ids: looked up by primary key (see DeleteByIdsAsync).
+            var idList = ids.ToArray();
+            var changing = db.Samples.Where(s => s.UserId == userId && EF.Constant(idList).Contains(s.Id) && s.Excluded != excluded);
             var days = await changing.Select(s => new { s.MetricCode, s.LocalDate }).Distinct().ToListAsync(cancellationToken);
             var changed = await changing.ExecuteUpdateAsync(u => u.SetProperty(s => s.Excluded, excluded), cancellationToken);
             await RecomputeAsync(userId, days.Select(d => (d.MetricCode, d.LocalDate)).ToHashSet(), transaction.GetDbTransaction(), cancellationToken);

@@ -139,22 +139,34 @@ public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore st
             matching = await chosen.Take(CountLimit + 1).CountAsync(cancellationToken);
             if (matching <= CountLimit)
             {
-                // Few rows: read through the same seeks and sort them.
-                ordered = chosen;
+                // Few rows: read their times through the same seeks (no order, so SQLite has no reason to walk the time
+                // index instead, which for rows that are all years old would mean walking years of heart rate) and page in memory.
+                var keys = await chosen.Select(s => new { s.Id, s.StartUtc }).ToListAsync(cancellationToken);
+                var page = keys.Select(k => new HistoryCursor(DateTime.SpecifyKind(k.StartUtc, DateTimeKind.Utc), k.Id));
+                if (query.After is { } start)
+                {
+                    var after = start with { StartUtc = DateTime.SpecifyKind(start.StartUtc, DateTimeKind.Utc) };
+                    page = page.Where(k => query.OldestFirst ? Compare(k, after) > 0 : Compare(k, after) < 0);
+                }
+
+                var ids = (query.OldestFirst ? page.Order(KeyOrder) : page.OrderDescending(KeyOrder)).Take(pageSize + 1).Select(k => k.Id).ToArray();
+                // The page's rows by primary key alone (ids inlined), put back in the page's order. The ids came from this
+                // user's rows; naming the user in SQL as well made SQLite scan the user's (user, metric, time) index instead.
+                var byId = (await db.Samples.AsNoTracking().Where(s => EF.Constant(ids).Contains(s.Id)).ToListAsync(cancellationToken))
+                    .Where(s => s.UserId == userId).ToDictionary(s => s.Id);
+                return Page([.. ids.Where(byId.ContainsKey).Select(id => byId[id])], pageSize, user, matching);
             }
-            else
-            {
-                // Many rows (synced heart rate): they are dense in time, so walking the time index and skipping the other
-                // sources finds a page at once. Naming the sources left out (not an index seek) keeps SQLite on that walk
-                // rather than sorting millions of rows found through the source index.
-                var others = Enum.GetValues<SampleSource>().Except(sources).ToArray();
-                ordered = all.Where(s => !EF.Constant(others).Contains(s.Source));
-            }
+
+            // Many rows (synced heart rate): they are dense in time, so walking the time index and skipping the other
+            // sources finds a page at once. Naming the sources left out (not an index seek) keeps SQLite on that walk
+            // rather than sorting millions of rows found through the source index.
+            var others = Enum.GetValues<SampleSource>().Except(sources).ToArray();
+            ordered = all.Where(s => !EF.Constant(others).Contains(s.Source));
         }
 
-        if (query.After is { } after)
+        if (query.After is { } cursor)
         {
-            var (at, id) = (DateTime.SpecifyKind(after.StartUtc, DateTimeKind.Utc), after.Id);
+            var (at, id) = (DateTime.SpecifyKind(cursor.StartUtc, DateTimeKind.Utc), cursor.Id);
             ordered = query.OldestFirst
                 // The bound on the time alone is what SQLite seeks the index with; the rest breaks ties within one instant.
                 ? ordered.Where(s => s.StartUtc >= at && (s.StartUtc > at || s.Id > id))
@@ -164,9 +176,19 @@ public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore st
         ordered = query.OldestFirst
             ? ordered.OrderBy(s => s.StartUtc).ThenBy(s => s.Id)
             : ordered.OrderByDescending(s => s.StartUtc).ThenByDescending(s => s.Id);
-        var rows = await ordered.Take(pageSize + 1).ToListAsync(cancellationToken);
+        return Page(await ordered.Take(pageSize + 1).ToListAsync(cancellationToken), pageSize, user, matching);
+    }
+
+    private static readonly Comparer<HistoryCursor> KeyOrder = Comparer<HistoryCursor>.Create(Compare);
+
+    private static int Compare(HistoryCursor a, HistoryCursor b) =>
+        a.StartUtc != b.StartUtc ? a.StartUtc.CompareTo(b.StartUtc) : a.Id.CompareTo(b.Id);
+
+    /// <summary>The first <paramref name="pageSize"/> of <paramref name="rows"/> (read one more to know whether a next page exists).</summary>
+    private static HistoryPage Page(List<Sample> rows, int pageSize, UserClock user, int matching)
+    {
         var shown = rows.Take(pageSize).Select(s => MeasurementService.ToRow(s, user.UnitSystem, user.Zone)).ToList();
-        var next = rows.Count > pageSize ? new HistoryCursor(rows[pageSize - 1].StartUtc, rows[pageSize - 1].Id) : null;
+        var next = rows.Count > pageSize ? new HistoryCursor(DateTime.SpecifyKind(rows[pageSize - 1].StartUtc, DateTimeKind.Utc), rows[pageSize - 1].Id) : null;
         return new HistoryPage(shown, next, Math.Min(matching, CountLimit), matching > CountLimit);
     }
 
