@@ -17,6 +17,7 @@ internal static class Scenarios
         ["concurrency"] = (options, ct) => new ConcurrencyBenchmark(options).RunAsync(ct),
         ["api"] = (options, ct) => new ApiBenchmark(options).RunAsync(ct),
         ["webhooks"] = (options, ct) => new WebhookBenchmark(options).RunAsync(ct),
+        ["metrics"] = (options, ct) => new MetricsBenchmark(options).RunAsync(ct),
     };
 
     public static string Names => string.Join(", ", All.Keys);

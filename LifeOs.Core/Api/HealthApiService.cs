@@ -169,14 +169,10 @@ public sealed class HealthApiService(LifeOsDbContext db, HealthStore store, Time
             {
                 errors.Add(new(i, "start", $"Give the time {InstantHelp}."));
             }
-            else if (start.Year < 1900)
+            else if (RecordDates.Problem(start.UtcDateTime, clock) is { } dateProblem)
             {
-                errors.Add(new(i, "start", "Choose a time in 1900 or later."));
-            }
-            else if (DateOnly.FromDateTime(clock.ToLocal(start.UtcDateTime)) > clock.CalendarToday)
-            {
-                // The end of the user's own today, not the server's: a reading cannot come from tomorrow.
-                errors.Add(new(i, "start", string.Create(CultureInfo.InvariantCulture, $"Choose a time no later than today, {clock.CalendarToday:yyyy-MM-dd} in {clock.Zone.Id}.")));
+                // The one rule for recorded dates (1900 to the end of the user's own today), read on their wall clock.
+                errors.Add(new(i, "start", dateProblem));
             }
 
             if (!IsoInstant.TryParse(item.End, out var endAt))

@@ -6,6 +6,7 @@ public static class HealthServiceCollectionExtensions
 {
     public static IServiceCollection AddHealth(this IServiceCollection services) =>
         services.AddScoped<SourcePriorityService>().AddScoped<HealthStore>().AddScoped<MeasurementService>()
+            .AddScoped<MeasurementHistoryService>().AddScoped<OutlierService>()
             .AddScoped<Import.CsvImportService>()
             .AddScoped<Export.IUserDataExporter, HealthExporter>();
 }

@@ -222,6 +222,41 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         return await DeleteAndRecomputeAsync(userId, query, cancellationToken);
     }
 
+    /// <summary>Removes the user's samples with these ids (the measurement history's delete) and recomputes their days.</summary>
+    /// <returns>How many were deleted: ids of someone else's samples, or of sources that cannot be deleted, are left alone.</returns>
+    /// <remarks>
+    /// The ids and sources are inlined as constants: given as a JSON parameter, SQLite walked all of the user's samples
+    /// (seconds for years of heart rate) instead of looking a few rows up by primary key.
+    /// </remarks>
+    public async Task<int> DeleteByIdsAsync(string userId, IReadOnlyCollection<long> ids, IReadOnlyCollection<SampleSource> sources, CancellationToken cancellationToken = default)
+    {
+        var (idList, sourceList) = (ids.ToArray(), sources.ToArray());
+        return await DeleteAndRecomputeAsync(userId, db.Samples.Where(s => s.UserId == userId && EF.Constant(idList).Contains(s.Id) && EF.Constant(sourceList).Contains(s.Source)), cancellationToken);
+    }
+
+    /// <summary>Excludes the user's samples with these ids from their days' values, or includes them again, and recomputes those days.</summary>
+    /// <returns>How many changed.</returns>
+    public async Task<int> SetExcludedAsync(string userId, IReadOnlyCollection<long> ids, bool excluded, CancellationToken cancellationToken = default)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // Inlined ids: looked up by primary key (see DeleteByIdsAsync).
+            var idList = ids.ToArray();
+            var changing = db.Samples.Where(s => s.UserId == userId && EF.Constant(idList).Contains(s.Id) && s.Excluded != excluded);
+            var days = await changing.Select(s => new { s.MetricCode, s.LocalDate }).Distinct().ToListAsync(cancellationToken);
+            var changed = await changing.ExecuteUpdateAsync(u => u.SetProperty(s => s.Excluded, excluded), cancellationToken);
+            await RecomputeAsync(userId, days.Select(d => (d.MetricCode, d.LocalDate)).ToHashSet(), transaction.GetDbTransaction(), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return changed;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     /// <summary>Removes everything one source wrote for the user (a disconnect with "also delete data").</summary>
     public async Task<int> DeleteSourceAsync(string userId, SampleSource source, CancellationToken cancellationToken = default) =>
         await DeleteAndRecomputeAsync(userId, db.Samples.Where(s => s.UserId == userId && s.Source == source), cancellationToken);
@@ -398,7 +433,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             };
             using var group = Command(connection, transaction, $"""
                 SELECT LocalDate, Source, COUNT(*), {aggregate} FROM Samples
-                WHERE UserId = $user AND MetricCode = $metric AND LocalDate BETWEEN $from AND $to
+                WHERE UserId = $user AND MetricCode = $metric AND LocalDate BETWEEN $from AND $to AND Excluded = 0
                 GROUP BY LocalDate, Source
                 """, "$user", "$metric", "$from", "$to");
             Set(group, ("$user", userId), ("$metric", metric.Code),

@@ -4,7 +4,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LifeOs.Core.Health;
 
-public sealed record MeasurementRow(long Id, string MetricCode, string MetricName, double DisplayValue, string Unit, DateTime LocalTime, SampleSource Source);
+/// <summary>A measurement as the user reads it: in their unit and local time. <paramref name="Excluded"/>: left out of its day's value.</summary>
+public sealed record MeasurementRow(long Id, string MetricCode, string MetricName, double DisplayValue, string Unit, DateTime LocalTime, SampleSource Source, bool Excluded = false)
+{
+    /// <summary>Typed-in and imported rows can be edited and deleted; synced ones only excluded.</summary>
+    public bool Editable => MeasurementHistoryService.IsEditable(Source);
+}
 
 public sealed record AddMeasurementResult(IReadOnlyDictionary<string, string> Errors)
 {
@@ -48,13 +53,13 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
         return new AddMeasurementResult(errors);
     }
 
-    /// <summary>Changes a manual measurement in place: same record, so its old day and its new day are both recomputed.</summary>
-    /// <returns>Null when the id is not one of this user's manual measurements; otherwise the field errors, if any.</returns>
+    /// <summary>Changes a typed-in or imported measurement in place: same record, so its old day and its new day are both recomputed.</summary>
+    /// <returns>Null when the id is not one of this user's typed-in or imported measurements; otherwise the field errors, if any.</returns>
     public async Task<AddMeasurementResult?> UpdateAsync(string userId, long sampleId, string? metricCode, double? displayValue, DateTime? localTime, CancellationToken cancellationToken = default)
     {
         var existing = await db.Samples.AsNoTracking()
-            .Where(s => s.Id == sampleId && s.UserId == userId && s.Source == SampleSource.Manual)
-            .Select(s => new { s.SourceRecordId, s.MetricCode })
+            .Where(s => s.Id == sampleId && s.UserId == userId && (s.Source == SampleSource.Manual || s.Source == SampleSource.Import))
+            .Select(s => new { s.SourceRecordId, s.MetricCode, s.Source })
             .SingleOrDefaultAsync(cancellationToken);
         if (existing is null)
         {
@@ -70,19 +75,19 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
         if (sample.MetricCode != existing.MetricCode)
         {
             // The metric is part of the record's key: move it by removing the old one first.
-            await store.DeleteSamplesAsync(userId, SampleSource.Manual, [existing.SourceRecordId], cancellationToken);
+            await store.DeleteSamplesAsync(userId, existing.Source, [existing.SourceRecordId], cancellationToken);
         }
 
-        await store.UpsertSamplesAsync(userId, [sample with { SourceRecordId = existing.SourceRecordId }], cancellationToken);
+        await store.UpsertSamplesAsync(userId, [sample with { Source = existing.Source, SourceRecordId = existing.SourceRecordId }], cancellationToken);
         return new AddMeasurementResult(errors);
     }
 
-    /// <returns>The measurement as the user sees it, or null when it is not one of their manual measurements.</returns>
+    /// <returns>The measurement as the user sees it, or null when it is not one of their typed-in or imported measurements.</returns>
     public async Task<MeasurementRow?> GetAsync(string userId, long sampleId, CancellationToken cancellationToken = default)
     {
         var user = await db.ClockAsync(userId, time, cancellationToken);
         var sample = await db.Samples.AsNoTracking()
-            .SingleOrDefaultAsync(s => s.Id == sampleId && s.UserId == userId && s.Source == SampleSource.Manual, cancellationToken);
+            .SingleOrDefaultAsync(s => s.Id == sampleId && s.UserId == userId && (s.Source == SampleSource.Manual || s.Source == SampleSource.Import), cancellationToken);
         return sample is null ? null : ToRow(sample, user.UnitSystem, user.Zone);
     }
 
@@ -97,19 +102,14 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
         }
 
         var user = await db.ClockAsync(userId, time, cancellationToken);
-        var (zone, today) = (user.Zone, user.CalendarToday);
+        var zone = user.Zone;
         if (localTime is null)
         {
             errors[TimeField] = "Enter a date and time.";
         }
-        else if (localTime.Value.Year < 1900)
+        else if (RecordDates.Problem(DateOnly.FromDateTime(localTime.Value), user) is { } dateProblem)
         {
-            errors[TimeField] = "Choose a date in 1900 or later.";
-        }
-        else if (DateOnly.FromDateTime(localTime.Value) > today)
-        {
-            // The end of the user's own today, not the server's: a reading cannot come from tomorrow.
-            errors[TimeField] = string.Create(CultureInfo.InvariantCulture, $"Choose a date no later than today, {today:d MMM yyyy}.");
+            errors[TimeField] = dateProblem;
         }
 
         double canonical = 0;
@@ -169,22 +169,17 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
         return new MeasurementList(rows.ConvertAll(s => ToRow(s, user.UnitSystem, zone)), total, page, pageSize);
     }
 
-    private static MeasurementRow ToRow(Sample sample, Accounts.UnitSystem units, TimeZoneInfo zone)
+    internal static MeasurementRow ToRow(Sample sample, Accounts.UnitSystem units, TimeZoneInfo zone)
     {
         var metric = MetricCatalogue.Get(sample.MetricCode);
         var unit = metric.DisplayFor(units);
-        return new MeasurementRow(sample.Id, sample.MetricCode, metric.DisplayName, Round(unit.FromCanonical(sample.Value)), unit.Label, TimeZoneInfo.ConvertTimeFromUtc(sample.StartUtc, zone), sample.Source);
+        return new MeasurementRow(sample.Id, sample.MetricCode, metric.DisplayName, Round(unit.FromCanonical(sample.Value)), unit.Label,
+            TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(sample.StartUtc, DateTimeKind.Utc), zone), sample.Source, sample.Excluded);
     }
 
-    /// <returns>False when the id is not one of this user's manual measurements.</returns>
-    public async Task<bool> DeleteAsync(string userId, long sampleId, CancellationToken cancellationToken = default)
-    {
-        var recordId = await db.Samples.AsNoTracking()
-            .Where(s => s.Id == sampleId && s.UserId == userId && s.Source == SampleSource.Manual)
-            .Select(s => s.SourceRecordId)
-            .SingleOrDefaultAsync(cancellationToken);
-        return recordId is not null && await store.DeleteSamplesAsync(userId, SampleSource.Manual, [recordId], cancellationToken) == 1;
-    }
+    /// <returns>False when the id is not one of this user's typed-in or imported measurements.</returns>
+    public async Task<bool> DeleteAsync(string userId, long sampleId, CancellationToken cancellationToken = default) =>
+        await store.DeleteByIdsAsync(userId, [sampleId], MeasurementHistoryService.EditableSources, cancellationToken) == 1;
 
     private static double Round(double value) => Math.Round(value, 2);
 }

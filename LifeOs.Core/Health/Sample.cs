@@ -38,6 +38,13 @@ public class Sample
 
     public double Value { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>
+    /// Left out of the daily values by the user (a guest on the scale), without deleting it: synced readings cannot be
+    /// deleted (the next sync would bring them back), so they are excluded instead. The upsert never writes this
+    /// column, so an exclusion survives the source sending the same reading again.
+    /// </summary>
+    public bool Excluded { get; set; }
 }
 
 /// <summary>A metric's value for one of the user's local days, from the highest-priority source that reported it.</summary>

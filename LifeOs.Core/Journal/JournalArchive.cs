@@ -122,6 +122,7 @@ public sealed class JournalArchive(LifeOsDbContext db, TimeProvider time)
     {
         var errors = new List<string>();
         var parsed = new List<ParsedEntry>();
+        var clock = await db.ClockAsync(userId, time, cancellationToken);
         try
         {
             using var archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
@@ -158,7 +159,7 @@ public sealed class JournalArchive(LifeOsDbContext db, TimeProvider time)
                     }
 
                     var text = Encoding.UTF8.GetString(bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes.AsSpan(Encoding.UTF8.Preamble.Length) : bytes);
-                    if (Parse(file.FullName, text, errors) is { } entry)
+                    if (Parse(file.FullName, text, clock, errors) is { } entry)
                     {
                         parsed.Add(entry);
                     }
@@ -249,7 +250,7 @@ public sealed class JournalArchive(LifeOsDbContext db, TimeProvider time)
     };
 
     /// <summary>Reads one file; adds "file, line n: message" to <paramref name="errors"/> and returns null when it is not a valid entry.</summary>
-    internal static ParsedEntry? Parse(string file, string text, List<string> errors)
+    internal static ParsedEntry? Parse(string file, string text, UserClock clock, List<string> errors)
     {
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimStart('\uFEFF').Split('\n');
         if (lines.Length == 0 || lines[0].Trim() != "---")
@@ -378,7 +379,7 @@ public sealed class JournalArchive(LifeOsDbContext db, TimeProvider time)
             return null;
         }
 
-        var (valid, fieldErrors) = JournalRules.Validate(input);
+        var (valid, fieldErrors) = JournalRules.Validate(input, clock);
         foreach (var (field, message) in fieldErrors)
         {
             var line = FieldKeys.TryGetValue(field, out var key) ? LineOf(key) : end + 2;

@@ -25,6 +25,8 @@ public static partial class JournalRules
     public const int MaxTags = 20;
     public const int MaxTagLength = 40;
     public const int MinYear = 1900;
+
+    /// <summary>The last year a week review or a filter may name; an entry's own date stops at the user's today (<see cref="RecordDates"/>).</summary>
     public const int MaxYear = 2100;
 
     public const string DateField = "LocalDate";
@@ -35,7 +37,8 @@ public static partial class JournalRules
     public const string EnergyField = "Energy";
     public const string TagsField = "Tags";
 
-    public static (ValidEntry? Entry, Dictionary<string, string> Errors) Validate(JournalEntryInput input)
+    /// <param name="clock">The user's clock: an entry's date runs from 1900 to the end of their local today (<see cref="RecordDates"/>).</param>
+    public static (ValidEntry? Entry, Dictionary<string, string> Errors) Validate(JournalEntryInput input, UserClock clock)
     {
         var errors = new Dictionary<string, string>();
         if (!Enum.IsDefined(input.Kind))
@@ -43,9 +46,13 @@ public static partial class JournalRules
             errors["Kind"] = "Choose a kind of entry.";
         }
 
-        if (input.LocalDate is not { } date || date.Year is < MinYear or > MaxYear)
+        if (input.LocalDate is not { } date)
         {
-            errors[DateField] = $"Enter a date between {MinYear} and {MaxYear}.";
+            errors[DateField] = "Enter a date.";
+        }
+        else if (RecordDates.Problem(date, clock) is { } dateProblem)
+        {
+            errors[DateField] = dateProblem;
         }
 
         string? week = null;

@@ -54,7 +54,7 @@ public sealed class JournalService(LifeOsDbContext db, TimeProvider time)
 
     public async Task<JournalSaveResult> CreateAsync(string userId, JournalEntryInput input, CancellationToken cancellationToken = default)
     {
-        var (valid, errors) = JournalRules.Validate(input);
+        var (valid, errors) = JournalRules.Validate(input, await ClockAsync(userId, cancellationToken));
         if (valid is null)
         {
             return new JournalSaveResult(errors);
@@ -77,7 +77,7 @@ public sealed class JournalService(LifeOsDbContext db, TimeProvider time)
             return new JournalSaveResult(new Dictionary<string, string>(), NotFound: true);
         }
 
-        var (valid, errors) = JournalRules.Validate(input with { Kind = entry.Kind });
+        var (valid, errors) = JournalRules.Validate(input with { Kind = entry.Kind }, await ClockAsync(userId, cancellationToken));
         if (valid is null)
         {
             return new JournalSaveResult(errors, id);

@@ -81,7 +81,7 @@ public sealed partial class MetricsImportJourneyTests
 
             // From /metrics to the import page, which explains both layouts.
             await OpenAsync(page, "/metrics");
-            await Assertions.Expect(page.GetByTestId("no-measurements")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("grid-empty")).ToBeVisibleAsync();
             await BrowserApp.ScreenshotAsync(page, "metrics-empty-desktop");
             await page.GetByTestId("import-link").ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Import measurements" })).ToBeVisibleAsync();
@@ -191,7 +191,7 @@ public sealed partial class MetricsImportJourneyTests
             await page.Locator("#add-date").FillAsync("2026-11-30");
             await page.Locator("#add-date").PressAsync("Tab");
             await page.GetByRole(AriaRole.Button, new() { Name = "Add measurement" }).ClickAsync();
-            await Assertions.Expect(page.GetByText("Choose a date no later than today, 25 Nov 2026.")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByText("Choose a date no later than today, 2026-11-25.")).ToBeVisibleAsync();
             await BrowserApp.ScreenshotAsync(page, "metrics-add-error-desktop");
 
             // Correct the weigh-in in the edit dialog.

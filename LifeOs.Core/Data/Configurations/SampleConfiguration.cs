@@ -16,6 +16,8 @@ internal sealed class SampleConfiguration : IEntityTypeConfiguration<Sample>
         builder.Property(s => s.Source).HasConversion<string>().HasMaxLength(16).IsRequired();
         builder.Property(s => s.SourceRecordId).HasMaxLength(128).IsRequired();
         builder.Property(s => s.DayFromSource).HasDefaultValue(false);
+        // A column default: the upsert's INSERT does not name the column, and its UPDATE leaves it alone.
+        builder.Property(s => s.Excluded).HasDefaultValue(false);
         builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
         // The idempotency key of the one upsert path.
         builder.HasIndex(s => new { s.UserId, s.MetricCode, s.Source, s.SourceRecordId }).IsUnique();

@@ -119,7 +119,7 @@ public sealed class JournalEditorPageTests : JournalTestContext
         await DateAsync(page, new DateOnly(1899, 12, 31));
         await SaveAsync(page);
 
-        page.WaitForAssertion(() => Assert.Contains("between 1900 and 2100", FieldError(page, "#journal-date"), StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("Choose a date in 1900 or later.", FieldError(page, "#journal-date"), StringComparison.Ordinal));
         Assert.Equal(0, await EntryCountAsync());
     }
 

@@ -65,13 +65,19 @@ public sealed class EditMeasurementPageTests : MetricsTestContext
     }
 
     [Fact]
-    public async Task ImportedOrMissingMeasurement_IsNotFound()
+    public async Task SyncedOrMissingMeasurement_IsNotFound_ImportedIsEditable()
     {
         var id = await SignInAsNewUserAsync("imported@example.com");
         await WithAsync<HealthStore, UpsertResult>(s => s.UpsertSamplesAsync(id, [new(MetricCatalogue.Weight, SampleSource.Import, "csv:1", new DateTime(2026, 11, 20, 12, 0, 0, DateTimeKind.Utc), 74.75)]));
-        var imported = await WithDbAsync(db => db.Samples.Select(s => s.Id).SingleAsync());
+        await WithAsync<HealthStore, UpsertResult>(s => s.UpsertSamplesAsync(id, [new(MetricCatalogue.Weight, SampleSource.Withings, "w:1", new DateTime(2026, 11, 21, 12, 0, 0, DateTimeKind.Utc), 74.5)]));
+        var imported = await WithDbAsync(db => db.Samples.Where(s => s.Source == SampleSource.Import).Select(s => s.Id).SingleAsync());
+        var synced = await WithDbAsync(db => db.Samples.Where(s => s.Source == SampleSource.Withings).Select(s => s.Id).SingleAsync());
 
-        RenderEdit(imported);
+        var editable = RenderEdit(imported);
+        editable.WaitForComponent<MeasurementForm>();
+        Assert.False(NotFoundRaised);
+
+        RenderEdit(synced);
         Assert.True(NotFoundRaised);
     }
 }

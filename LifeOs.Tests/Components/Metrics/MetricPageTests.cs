@@ -164,6 +164,31 @@ public sealed class MetricPageTests : MetricsTestContext
         Assert.DoesNotContain("78.5", page.Markup, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Sources_AndMeasurements_OfTheRange_AreListed_WithOnlyTheUsersOwnRows()
+    {
+        var other = await CreateUserAsync("other@example.com");
+        await WithAsync<HealthStore, UpsertResult>(s => s.UpsertSamplesAsync(other, [new(MetricCatalogue.Weight, SampleSource.Withings, "x", new DateTime(2026, 11, 2, 7, 0, 0, DateTimeKind.Utc), 123.4)]));
+        var id = await SignInAsNewUserAsync("sources@example.com");
+        await WeightsAsync(id);
+        await AddAsync(id, MetricCatalogue.Weight, 79.2, new DateTime(2026, 11, 20, 8, 0, 0));
+
+        var page = RenderMetric(MetricCatalogue.Weight);
+
+        page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("[data-testid=metric-measurements] tbody tr").Count));
+        Assert.Equal(["Typed in · no days won", "Withings · 3 days"], page.FindAll("[data-testid=metric-source]").Select(c => c.TextContent.Trim()).Order().ToList());
+        var rows = page.FindAll("[data-testid=metric-measurements] tbody tr").Select(r => r.TextContent).ToList();
+        Assert.Contains(rows, r => r.Contains("79.2 kg", StringComparison.Ordinal) && r.Contains("Typed in", StringComparison.Ordinal));
+        Assert.DoesNotContain(rows, r => r.Contains("85 kg", StringComparison.Ordinal));
+        Assert.DoesNotContain("123.4", page.Markup, StringComparison.Ordinal);
+
+        // Excluding the Withings reading of 20 November hands that day to the typed-in value.
+        var withings = page.FindAll("[data-testid=metric-measurements] tbody tr").First(r => r.TextContent.Contains("79 kg", StringComparison.Ordinal));
+        await withings.QuerySelector("[data-testid=exclude-measurement]")!.ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal(["Typed in · 1 day", "Withings · 2 days"], page.FindAll("[data-testid=metric-source]").Select(c => c.TextContent.Trim()).Order().ToList()));
+        Assert.Contains(["Fri 20 Nov 2026", "79.2", "Typed in", "1"], Days(page));
+    }
+
     [Theory]
     [InlineData("shoe_size")]
     [InlineData("WEIGHT2")]

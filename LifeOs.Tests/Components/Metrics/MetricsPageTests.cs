@@ -23,7 +23,7 @@ public sealed class MetricsPageTests : MetricsTestContext
         await SignInAsNewUserAsync("new@example.com");
         var page = RenderPage<MetricsPage>();
 
-        var empty = page.WaitForElement("[data-testid=no-measurements]");
+        var empty = page.WaitForElement("[data-testid=grid-empty]");
         Assert.Contains("import a spreadsheet as CSV", empty.TextContent, StringComparison.Ordinal);
         Assert.NotNull(empty.QuerySelector("a[href='metrics/import']"));
         Assert.NotNull(empty.QuerySelector("a[href='integrations']"));
@@ -56,7 +56,7 @@ public sealed class MetricsPageTests : MetricsTestContext
     [InlineData(MetricCatalogue.Weight, 900.0, 24, "Weight must be between 1 and 500 kg.")]
     [InlineData(null, 42.0, 24, "Choose a metric from the list.")]
     [InlineData(MetricCatalogue.Steps, null, 24, "Enter a number.")]
-    [InlineData(MetricCatalogue.Steps, 4000.0, 26, "Choose a date no later than today, 25 Nov 2026.")]
+    [InlineData(MetricCatalogue.Steps, 4000.0, 26, "Choose a date no later than today, 2026-11-25.")]
     public async Task Add_BadInput_ShowsTheMessageBesideItsField_AndSavesNothing(string? metric, double? value, int day, string message)
     {
         await SignInAsNewUserAsync("typo@example.com");
@@ -175,25 +175,31 @@ public sealed class MetricsPageTests : MetricsTestContext
     }
 
     [Fact]
-    public async Task ImportedRows_AreListed_WithoutEditOrDelete()
+    public async Task EverySource_IsListed_ImportedRowsEditable_SyncedRowsOnlyExcludable()
     {
         var id = await SignInAsNewUserAsync("imported@example.com");
         await WithAsync<HealthStore, UpsertResult>(s => s.UpsertSamplesAsync(id, [new(MetricCatalogue.Weight, SampleSource.Import, "csv:1", new DateTime(2026, 11, 20, 12, 0, 0, DateTimeKind.Utc), 74.75)]));
-        await WithAsync<HealthStore, UpsertResult>(s => s.UpsertSamplesAsync(id, [new(MetricCatalogue.Steps, SampleSource.Oura, "oura:1", new DateTime(2026, 11, 20, 12, 0, 0, DateTimeKind.Utc), 9000)]));
+        await WithAsync<HealthStore, UpsertResult>(s => s.UpsertSamplesAsync(id, [new(MetricCatalogue.Steps, SampleSource.Oura, "oura:1", new DateTime(2026, 11, 20, 13, 0, 0, DateTimeKind.Utc), 9000)]));
         var page = RenderPage<MetricsPage>();
 
-        var row = page.WaitForElement("[data-testid=measurements-table] tbody tr");
-        Assert.Contains("74.75 kg", row.TextContent, StringComparison.Ordinal);
-        Assert.Contains("CSV import", row.TextContent, StringComparison.Ordinal);
-        Assert.Empty(row.QuerySelectorAll("button"));
-        Assert.Single(RowTexts(page));
-        // Device readings are not listed here, but their metric is one of the user's metrics.
+        page.WaitForAssertion(() => Assert.Equal(2, RowTexts(page).Count));
+        var rows = page.FindAll("[data-testid=measurements-table] tbody tr");
+        Assert.Contains("9,000 steps", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.NotNull(rows[0].QuerySelector("[data-testid=exclude-measurement]"));
+        Assert.Null(rows[0].QuerySelector("[data-testid=delete-measurement]"));
+        Assert.Contains("CSV import", rows[1].TextContent, StringComparison.Ordinal);
+        Assert.NotNull(rows[1].QuerySelector("[data-testid=edit-measurement]"));
         Assert.Equal(["Steps", "Weight"], page.FindAll("[data-testid=my-metrics] a").Select(a => a.TextContent.Trim()).Order().ToList());
-        Assert.Equal("metrics/weight", page.Find("[data-testid=measurements-table] a").GetAttribute("href"));
+        Assert.Equal("metrics/steps", page.Find("[data-testid=measurements-table] a").GetAttribute("href"));
+
+        await page.Find("[data-testid=exclude-measurement]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=include-measurement]")));
+        Assert.True(await WithDbAsync(db => db.Samples.Where(s => s.Source == SampleSource.Oura).Select(s => s.Excluded).SingleAsync()));
+        Assert.False(await WithDbAsync(db => db.DailyValues.AnyAsync(d => d.MetricCode == MetricCatalogue.Steps)));
     }
 
     [Fact]
-    public async Task ManyRows_ArePaged_ByTheQueryString()
+    public async Task ManyRows_ArePaged_OlderAndNewer()
     {
         var id = await SignInAsNewUserAsync("many@example.com");
         await WithAsync<HealthStore, UpsertResult>(s => s.UpsertSamplesAsync(id,
@@ -204,29 +210,33 @@ public sealed class MetricsPageTests : MetricsTestContext
         Assert.Equal("1–25 of 30 measurements", page.Find("[data-testid=list-count]").TextContent);
         Assert.Contains("30 Oct 2026", RowTexts(page)[0], StringComparison.Ordinal);
 
-        StartAt("metrics?page=2");
+        await page.Find("[data-testid=page-next]").ClickAsync(new());
         page.WaitForAssertion(() => Assert.Equal(5, RowTexts(page).Count));
         Assert.Equal("26–30 of 30 measurements", page.Find("[data-testid=list-count]").TextContent);
         Assert.Contains("1 Oct 2026", RowTexts(page)[^1], StringComparison.Ordinal);
+
+        await page.Find("[data-testid=page-previous]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal(25, RowTexts(page).Count));
+        Assert.Contains("30 Oct 2026", RowTexts(page)[0], StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("metrics?page=abc", 1, null)]
-    [InlineData("metrics?page=99999999999", 1, null)]
-    [InlineData("metrics?page=-3", 1, null)]
-    [InlineData("metrics?page=40", 1, null)]
-    [InlineData("metrics?metric=%3Cscript%3E", 1, "'<script>' is not a metric LifeOs knows; showing every metric.")]
-    [InlineData("metrics?metric=weight&page=1", 1, null)]
-    public async Task BadQueryValues_ShowTheListAnyway(string url, int rows, string? message)
+    [InlineData("metrics?metric=%3Cscript%3E", 2)]
+    [InlineData("metrics?from=abc&to=99999", 2)]
+    [InlineData("metrics?source=nonsense", 2)]
+    [InlineData("metrics?source=kind:Manual", 2)]
+    [InlineData("metrics?source=kind:Synced", 0)]
+    [InlineData("metrics?from=2026-11-24", 1)]
+    public async Task QueryValues_FilterTheGrid_BadOnesAreIgnored(string url, int rows)
     {
         var id = await SignInAsNewUserAsync("query@example.com");
         await AddAsync(id, MetricCatalogue.Weight, 80, Morning);
+        await AddAsync(id, MetricCatalogue.Weight, 81, Morning.AddDays(-3));
         StartAt(url);
 
         var page = RenderPage<MetricsPage>();
 
         page.WaitForAssertion(() => Assert.Equal(rows, RowTexts(page).Count));
-        Assert.Equal(message, page.FindAll("[data-testid=query-message]").SingleOrDefault()?.TextContent.Trim());
     }
 
     [Fact]

@@ -96,6 +96,7 @@ public sealed class JournalArchiveTests : IDisposable
             ("journal/empty.md", "---\ndate: 2026-11-22\nkind: note\ntags: [\"a\"]\n---\n\n"),
             ("journal/weird.md", "---\ndate: 2026-11-22\nkind: diary\n---\n\nText"),
             ("journal/old.md", "---\ndate: 1850-01-01\nkind: note\n---\n\nText"),
+            ("journal/future.md", "---\nkind: note\ndate: 2099-01-01\n---\n\nText"),
             ("notes.txt", "ignored"));
 
         var result = await t.Archive.ImportZipAsync("ada", zip, Ct);
@@ -105,7 +106,8 @@ public sealed class JournalArchiveTests : IDisposable
         Assert.Contains(result.Errors, e => e.StartsWith("journal/no-date.md, line 1: date must be a day", StringComparison.Ordinal));
         Assert.Contains(result.Errors, e => e.StartsWith("journal/empty.md, line 6: Write something first", StringComparison.Ordinal));
         Assert.Contains(result.Errors, e => e.StartsWith("journal/weird.md, line 3: kind must be one of", StringComparison.Ordinal));
-        Assert.Contains(result.Errors, e => e.StartsWith("journal/old.md, line 2: Enter a date between 1900 and 2100", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.StartsWith("journal/future.md, line 3: Choose a date no later than today, 2026-11-", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.StartsWith("journal/old.md, line 2: Choose a date in 1900 or later.", StringComparison.Ordinal));
         Assert.DoesNotContain(result.Errors, e => e.StartsWith("good.md", StringComparison.Ordinal));
         Assert.Equal(0, await t.Db.JournalEntries.CountAsync(Ct));
     }

@@ -513,6 +513,11 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                     b.Property<DateTime?>("EndUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Excluded")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(false);
+
                     b.Property<DateOnly>("LocalDate")
                         .HasColumnType("TEXT");
 
