@@ -7,5 +7,7 @@ public static class HealthServiceCollectionExtensions
     public static IServiceCollection AddHealth(this IServiceCollection services) =>
         services.AddScoped<SourcePriorityService>().AddScoped<HealthStore>().AddScoped<MeasurementService>()
             .AddScoped<Import.CsvImportService>()
+            .AddScoped<Import.ImportBatchService>()
+            .AddScoped<Export.IUserDataExporter, Import.ImportBatchExporter>()
             .AddScoped<Export.IUserDataExporter, HealthExporter>();
 }

@@ -38,6 +38,9 @@ public class Sample
 
     public double Value { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>The CSV import (<see cref="Import.ImportBatch"/>) that inserted this row, so it can be undone; null otherwise.</summary>
+    public long? ImportBatchId { get; set; }
 }
 
 /// <summary>A metric's value for one of the user's local days, from the highest-priority source that reported it.</summary>

@@ -499,6 +499,55 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                     b.ToTable("DailyValues", (string)null);
                 });
 
+            modelBuilder.Entity("LifeOs.Core.Health.Import.ImportBatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Metrics")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UndoneAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("ImportBatches", (string)null);
+                });
+
             modelBuilder.Entity("LifeOs.Core.Health.Sample", b =>
                 {
                     b.Property<long>("Id")
@@ -512,6 +561,9 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
 
                     b.Property<DateTime?>("EndUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ImportBatchId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateOnly>("LocalDate")
                         .HasColumnType("TEXT");
@@ -549,6 +601,9 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                     b.HasIndex("UserId", "Id")
                         .HasDatabaseName("IX_Samples_DatedByLifeOs")
                         .HasFilter("\"DayFromSource\" = 0");
+
+                    b.HasIndex("UserId", "ImportBatchId")
+                        .HasFilter("\"ImportBatchId\" IS NOT NULL");
 
                     b.HasIndex("UserId", "StartUtc");
 
@@ -1175,6 +1230,15 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("LifeOs.Core.Health.DailyValue", b =>
+                {
+                    b.HasOne("LifeOs.Core.Accounts.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LifeOs.Core.Health.Import.ImportBatch", b =>
                 {
                     b.HasOne("LifeOs.Core.Accounts.ApplicationUser", null)
                         .WithMany()
