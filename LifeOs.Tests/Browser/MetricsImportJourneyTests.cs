@@ -312,7 +312,7 @@ public sealed partial class MetricsImportJourneyTests
                 await page.GetByRole(AriaRole.Button, new() { NameRegex = ImportButton() }).ClickAsync();
                 await Assertions.Expect(page).ToHaveURLAsync(new Regex("/metrics/import$"));
                 await Assertions.Expect(page.GetByTestId("batch-file")).ToHaveTextAsync("us-log.csv");
-                await Assertions.Expect(page.GetByTestId("import-batches")).ToContainTextAsync("Sleep duration, Weight");
+                await Assertions.Expect(page.GetByTestId("import-batches")).ToContainTextAsync("Sleep, Weight");
                 await BrowserApp.ScreenshotAsync(page, $"metrics-import-batches-{suffix}");
 
                 await page.GetByTestId("batch-undo").ClickAsync();

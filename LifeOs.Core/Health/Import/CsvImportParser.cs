@@ -101,6 +101,8 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
 
     /// <summary>The clock the date rule reads; without the user's, a clock far in the future (only "1900 or later" applies).</summary>
     private readonly UserClock rules = clock ?? new UserClock(zone, 0, unitSystem, new DateTimeOffset(9000, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private DateOnly latestDay => latestDayCache ??= RecordDates.Latest(rules);
+    private DateOnly? latestDayCache;
 
     /// <summary>Told the share of the file read so far (0 to 1) while a large file is read.</summary>
     public Action<double>? Progress { get; init; }
@@ -503,7 +505,8 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
 
         // The one rule for recorded dates: 1900 up to the end of the user's local today (without a clock, only the first half).
         var localDay = day ?? DateOnly.FromDateTime(result.Local);
-        if (RecordDates.Problem(localDay, rules) is { } dateProblem)
+        // Today is read once per file (the rule's own check converts the clock every time); only a refused day asks it why.
+        if ((localDay < RecordDates.Earliest || localDay > latestDay) && RecordDates.Problem(localDay, rules) is { } dateProblem)
         {
             Add(new ImportError(record.Line, column + 1, name, $"\"{text}\" cannot be imported. {dateProblem}"));
             return null;

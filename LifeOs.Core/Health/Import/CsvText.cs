@@ -54,6 +54,8 @@ public static class CsvText
             TrackLineNumbers = true,
             SkipEmptyLines = true,
             TrimWhitespace = false,
+            // Metric names and units repeat on every row: one string each rather than one per row.
+            PoolStrings = true,
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             OnMalformedRecord = malformed =>
             {
