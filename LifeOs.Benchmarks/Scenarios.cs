@@ -18,6 +18,7 @@ internal static class Scenarios
         ["api"] = (options, ct) => new ApiBenchmark(options).RunAsync(ct),
         ["webhooks"] = (options, ct) => new WebhookBenchmark(options).RunAsync(ct),
         ["metrics"] = (options, ct) => new MetricsBenchmark(options).RunAsync(ct),
+        ["csvimport"] = (options, ct) => new CsvImportBenchmark(options).RunAsync(ct),
     };
 
     public static string Names => string.Join(", ", All.Keys);

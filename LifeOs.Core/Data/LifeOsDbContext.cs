@@ -19,6 +19,8 @@ public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : Identi
 
     public DbSet<Health.DailyValue> DailyValues => Set<Health.DailyValue>();
 
+    public DbSet<Health.Import.ImportBatch> ImportBatches => Set<Health.Import.ImportBatch>();
+
     public DbSet<Connections.Connection> Connections => Set<Connections.Connection>();
 
     public DbSet<Connections.OAuthState> OAuthStates => Set<Connections.OAuthState>();

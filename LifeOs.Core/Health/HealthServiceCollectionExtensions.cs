@@ -8,5 +8,7 @@ public static class HealthServiceCollectionExtensions
         services.AddScoped<SourcePriorityService>().AddScoped<HealthStore>().AddScoped<MeasurementService>()
             .AddScoped<MeasurementHistoryService>().AddScoped<OutlierService>()
             .AddScoped<Import.CsvImportService>()
+            .AddScoped<Import.ImportBatchService>()
+            .AddScoped<Export.IUserDataExporter, Import.ImportBatchExporter>()
             .AddScoped<Export.IUserDataExporter, HealthExporter>();
 }

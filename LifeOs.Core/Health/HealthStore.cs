@@ -14,7 +14,8 @@ public sealed record SampleInput(
     DateTime StartUtc,
     double Value,
     DateTime? EndUtc = null,
-    DateOnly? LocalDate = null);
+    DateOnly? LocalDate = null,
+    long? ImportBatchId = null);
 
 public sealed record UpsertResult(int Inserted, int Updated, int Unchanged, int Rejected, int DaysRecomputed);
 
@@ -62,10 +63,10 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             var connection = db.Database.GetDbConnection();
             var dbTransaction = transaction.GetDbTransaction();
             using var insert = Command(connection, dbTransaction, """
-                INSERT INTO Samples (UserId, MetricCode, Source, SourceRecordId, StartUtc, EndUtc, LocalDate, DayFromSource, Value, UpdatedAt)
-                VALUES ($user, $metric, $source, $record, $start, $end, $day, $given, $value, $now)
+                INSERT INTO Samples (UserId, MetricCode, Source, SourceRecordId, StartUtc, EndUtc, LocalDate, DayFromSource, Value, UpdatedAt, ImportBatchId)
+                VALUES ($user, $metric, $source, $record, $start, $end, $day, $given, $value, $now, $batch)
                 ON CONFLICT (UserId, MetricCode, Source, SourceRecordId) DO NOTHING
-                """, "$user", "$metric", "$source", "$record", "$start", "$end", "$day", "$given", "$value", "$now");
+                """, "$user", "$metric", "$source", "$record", "$start", "$end", "$day", "$given", "$value", "$now", "$batch");
             using var select = Command(connection, dbTransaction, """
                 SELECT Id, StartUtc, EndUtc, LocalDate, Value, DayFromSource FROM Samples
                 WHERE UserId = $user AND MetricCode = $metric AND Source = $source AND SourceRecordId = $record
@@ -90,7 +91,8 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                 var given = input.LocalDate is not null;
                 var sourceText = source.ToString();
 
-                Set(insert, ("$metric", metric), ("$source", sourceText), ("$record", recordId), ("$start", start), ("$end", end), ("$day", dayText), ("$given", given), ("$value", input.Value));
+                Set(insert, ("$metric", metric), ("$source", sourceText), ("$record", recordId), ("$start", start), ("$end", end), ("$day", dayText), ("$given", given), ("$value", input.Value),
+                    ("$batch", input.ImportBatchId is { } batch ? batch : DBNull.Value));
                 if (insert.ExecuteNonQuery() == 1)
                 {
                     inserted++;
@@ -269,6 +271,17 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     public async Task<int> DeleteSourceChunkAsync(string userId, SampleSource source, DateTime writtenBy, int limit, CancellationToken cancellationToken = default)
     {
         var ids = db.Samples.Where(s => s.UserId == userId && s.Source == source && s.UpdatedAt <= writtenBy).OrderBy(s => s.Id).Select(s => s.Id).Take(limit);
+        return await DeleteAndRecomputeAsync(userId, db.Samples.Where(s => ids.Contains(s.Id)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> of the samples one import inserted, and recomputes their days, in one short
+    /// transaction (undoing an import).
+    /// </summary>
+    /// <returns>How many were deleted: fewer than the limit means none are left.</returns>
+    public async Task<int> DeleteImportBatchChunkAsync(string userId, long batchId, int limit, CancellationToken cancellationToken = default)
+    {
+        var ids = db.Samples.Where(s => s.UserId == userId && s.ImportBatchId == batchId).OrderBy(s => s.Id).Select(s => s.Id).Take(limit);
         return await DeleteAndRecomputeAsync(userId, db.Samples.Where(s => ids.Contains(s.Id)), cancellationToken);
     }
 

@@ -45,6 +45,9 @@ public class Sample
     /// column, so an exclusion survives the source sending the same reading again.
     /// </summary>
     public bool Excluded { get; set; }
+
+    /// <summary>The CSV import (<see cref="Import.ImportBatch"/>) that inserted this row, so it can be undone; null otherwise.</summary>
+    public long? ImportBatchId { get; set; }
 }
 
 /// <summary>A metric's value for one of the user's local days, from the highest-priority source that reported it.</summary>

@@ -54,6 +54,9 @@ public enum WorkKind
 
     /// <summary>An account and everything in it.</summary>
     AccountDeletion,
+
+    /// <summary>The samples one CSV import added, deleted when the user undoes it.</summary>
+    ImportUndo,
 }
 
 public enum WorkStatus

@@ -91,8 +91,10 @@ public sealed partial class MetricsImportJourneyTests
 
             // A file with mistakes: every problem with its line and column, and no way to import it.
             await ChooseFileAsync(page, "mistakes.csv", Mistakes);
-            await Assertions.Expect(page.GetByTestId("import-errors")).ToContainTextAsync("Unknown metric \"mood\"");
+            await Assertions.Expect(page.GetByTestId("import-errors")).ToContainTextAsync("720 is out of range");
             await Assertions.Expect(page.GetByTestId("import-errors")).ToContainTextAsync("\"eight thousand\" is not a number.");
+            // A column LifeOs has no metric for is ignored, not an error.
+            await Assertions.Expect(page.GetByTestId("import-errors")).Not.ToContainTextAsync("mood");
             await Assertions.Expect(page.GetByTestId("import-confirm")).ToHaveCountAsync(0);
             await BrowserApp.ScreenshotAsync(page, "metrics-import-errors-desktop");
 
@@ -105,8 +107,10 @@ public sealed partial class MetricsImportJourneyTests
             await BrowserApp.ScreenshotAsync(page, "metrics-import-preview-desktop");
 
             await page.GetByRole(AriaRole.Button, new() { NameRegex = ImportButton() }).ClickAsync();
-            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/metrics$"));
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/metrics/import$"));
             await Assertions.Expect(Snackbar(page, "Imported 52 measurements from my-health-log.csv.")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("batch-file")).ToHaveTextAsync("my-health-log.csv");
+            await OpenAsync(page, "/metrics");
             await Assertions.Expect(page.GetByTestId("measurements-table")).ToContainTextAsync("CSV import");
             await Assertions.Expect(page.GetByTestId("measurements-table")).ToContainTextAsync("23 Nov 2026, 12:00");
             await Assertions.Expect(page.GetByTestId("list-count")).ToHaveTextAsync("1–25 of 52 measurements");
@@ -145,7 +149,8 @@ public sealed partial class MetricsImportJourneyTests
                 await BrowserApp.ScreenshotAsync(other, $"metrics-import-errors-{suffix}");
                 await other.GetByRole(AriaRole.Button, new() { Name = "Upload a corrected file" }).ClickAsync();
                 await ChooseFileAsync(other, "my-health-log.csv", Spreadsheet());
-                await Assertions.Expect(other.GetByTestId("import-already")).ToContainTextAsync("all already in LifeOs");
+                await Assertions.Expect(other.GetByTestId("import-nothing-new")).ToHaveTextAsync("All 52 measurements are already in LifeOs");
+                await Assertions.Expect(other.GetByTestId("import-confirm")).ToHaveCountAsync(0);
                 await BrowserApp.ScreenshotAsync(other, $"metrics-import-preview-{suffix}");
 
                 await OpenAsync(other, "/metrics");
@@ -255,6 +260,72 @@ public sealed partial class MetricsImportJourneyTests
             Assert.False(Directory.Exists(Path.Combine(app.Factory.DataDirectory, "imports")));
             Assert.Empty(errors);
         }
+    }
+
+    /// <summary>Chooses <paramref name="option"/> in the MudSelect with the given test id.</summary>
+    private static async Task SelectAsync(IPage page, string testId, string option)
+    {
+        await page.GetByTestId(testId).ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextString = option }).First.ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Upload_MapColumns_ChooseDateFormat_Import_SeeTheBatch_AndUndoIt()
+    {
+        await using var app = await BrowserApp.StartAsync(new() { ["LifeOs:DefaultTimeZone"] = "America/New_York" });
+        // A US log: dates m/d/Y where no day passes 12, a "Mass" column LifeOs cannot guess, sleep in hours and free notes.
+        var csv = new StringBuilder("Day,Mass,Sleep Hours,Notes\n");
+        for (var day = 1; day <= 12; day++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"11/{day:00}/2026,{(165.2 - (day * 0.3)).ToString("0.0", CultureInfo.InvariantCulture)},{(6.5 + (day % 4 * 0.4)).ToString("0.0", CultureInfo.InvariantCulture)},\"ran, then stretched\"\n");
+        }
+
+        foreach (var (width, height, suffix) in new[] { (1280, 900, "desktop"), (390, 844, "phone") })
+        {
+            var email = $"mapper-{suffix}@example.com";
+            var (context, signingUp, _) = await app.NewPageAsync(width, height);
+            await using (context)
+            {
+                await BrowserApp.RegisterAsync(signingUp, email);
+                await Assertions.Expect(signingUp).Not.ToHaveURLAsync(new Regex("/Account/"));
+                var (page, errors) = await NewTabAsync(signingUp);
+                await OpenAsync(page, "/metrics/import");
+                await Assertions.Expect(page.GetByTestId("import-batches-empty")).ToBeVisibleAsync();
+
+                await ChooseFileAsync(page, "us-log.csv", Encoding.UTF8.GetBytes(csv.ToString()));
+                // Guessed: the day, sleep in hours, notes ignored; the date format is asked, since no day passes 12.
+                await Assertions.Expect(page.GetByTestId("import-mapping")).ToBeVisibleAsync();
+                await Assertions.Expect(page.GetByTestId("import-errors")).ToContainTextAsync("could be month/day/year or day/month/year");
+                await Assertions.Expect(page.GetByTestId("import-confirm")).ToHaveCountAsync(0);
+                await BrowserApp.ScreenshotAsync(page, $"metrics-import-mapping-{suffix}");
+
+                await SelectAsync(page, "mapping-role-1", "Weight");
+                await SelectAsync(page, "mapping-unit-1", "lb");
+                await SelectAsync(page, "mapping-date-order", "Month/day/year");
+                await page.GetByTestId("mapping-apply").ClickAsync();
+                await Assertions.Expect(page.GetByTestId("import-count")).ToHaveTextAsync("24 measurements ready to import");
+                await Assertions.Expect(page.GetByTestId("import-first-rows")).ToContainTextAsync("1 Nov 2026, 12:00");
+                await Assertions.Expect(page.GetByTestId("import-metrics")).ToContainTextAsync("74.8 kg");
+                await BrowserApp.ScreenshotAsync(page, $"metrics-import-mapped-{suffix}");
+
+                await page.GetByRole(AriaRole.Button, new() { NameRegex = ImportButton() }).ClickAsync();
+                await Assertions.Expect(page).ToHaveURLAsync(new Regex("/metrics/import$"));
+                await Assertions.Expect(page.GetByTestId("batch-file")).ToHaveTextAsync("us-log.csv");
+                await Assertions.Expect(page.GetByTestId("import-batches")).ToContainTextAsync("Sleep, Weight");
+                await BrowserApp.ScreenshotAsync(page, $"metrics-import-batches-{suffix}");
+
+                await page.GetByTestId("batch-undo").ClickAsync();
+                await page.GetByTestId("confirm-ok").ClickAsync();
+                await Assertions.Expect(Snackbar(page, "Import of us-log.csv undone: 24 measurements deleted.")).ToBeVisibleAsync();
+                await Assertions.Expect(page.GetByTestId("batch-status")).ToContainTextAsync("Undone");
+                await BrowserApp.ScreenshotAsync(page, $"metrics-import-undone-{suffix}");
+                Assert.Empty(errors);
+            }
+        }
+
+        Assert.Equal(0, await app.Factory.WithDbAsync(db => db.Samples.CountAsync()));
+        Assert.Equal(0, await app.Factory.WithDbAsync(db => db.DailyValues.CountAsync()));
     }
 
     [GeneratedRegex("^Import \\d+ measurements?$")]

@@ -49,6 +49,7 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         ["SyncCursors"] = ("sync-progress.json", tag => $"cursor-{tag}"),
         ["AuditEvents"] = ("security-activity.json", tag => $"audit-{tag}"),
         ["ApiKeys"] = ("api-keys.json", tag => $"api key {tag}"),
+        ["ImportBatches"] = ("health/import-batches.csv", tag => $"weights-{tag}.csv"),
     };
 
     private static readonly Dictionary<string, string> NotExported = new()
@@ -256,6 +257,11 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
                 UserId = userId, MetricCode = MetricCatalogue.Weight, Source = SampleSource.Manual, SourceRecordId = $"rec-{tag}",
                 StartUtc = new DateTime(2026, 11, 24, 6, 15, 0, DateTimeKind.Utc), LocalDate = new DateOnly(2026, 11, 24),
                 Value = tag == "mine" ? 71.3 : 88.8, UpdatedAt = now,
+            });
+            db.ImportBatches.Add(new LifeOs.Core.Health.Import.ImportBatch
+            {
+                UserId = userId, UploadId = new string('a', 32), FileName = $"weights-{tag}.csv", Status = LifeOs.Core.Health.Import.ImportBatchStatus.Imported,
+                CreatedAt = now, FinishedAt = now, Rows = 1, Metrics = MetricCatalogue.Weight,
             });
             db.DailyValues.Add(new DailyValue
             {

@@ -32,5 +32,7 @@ internal sealed class SampleConfiguration : IEntityTypeConfiguration<Sample>
         // the row id (Id), the order's tie-break.
         builder.HasIndex(s => new { s.UserId, s.StartUtc });
         builder.HasIndex(s => new { s.UserId, s.MetricCode, s.StartUtc });
+        // Undoing an import finds its rows without reading the rest (most samples belong to no import).
+        builder.HasIndex(s => new { s.UserId, s.ImportBatchId }).HasFilter("\"ImportBatchId\" IS NOT NULL");
     }
 }

@@ -26,22 +26,30 @@ public sealed record ImportError(int Line, int Column, string? ColumnName, strin
 /// <param name="Day">The row's date when it gave no time of day: the day it belongs to whatever the time zone.</param>
 public sealed record ImportRow(int Line, string MetricCode, DateTime LocalTime, DateTime StartUtc, double Value, DateOnly? Day = null);
 
-public sealed record ImportParseResult(ImportFormat Format, IReadOnlyList<ImportRow> Rows, IReadOnlyList<ImportError> Errors, int ErrorCount)
+/// <param name="Mapping">The column mapping the file was read with (guessed from the header, or the person's).</param>
+/// <param name="DateOrder">How slashed dates were read: detected, chosen, or <see cref="Import.DateOrder.Auto"/> when the file has none.</param>
+/// <param name="DateOrderAsked">The file's slashed dates could be either way round and no order was chosen: ask.</param>
+public sealed record ImportParseResult(
+    ImportFormat Format, IReadOnlyList<ImportRow> Rows, IReadOnlyList<ImportError> Errors, int ErrorCount,
+    ImportMapping? Mapping = null, DateOrder DateOrder = DateOrder.Auto, bool DateOrderAsked = false)
 {
     public bool Succeeded => ErrorCount == 0;
 }
 
 /// <summary>
-/// Reads a CSV of health measurements in the long or the wide layout, converting units into the
-/// catalogue's canonical units and local times (the user's zone) into UTC. Pure: no database, no clock.
+/// Reads a CSV of health measurements in the long or the wide layout, through a column mapping (guessed from the
+/// header unless one is given), converting units into the catalogue's canonical units and local times (the user's
+/// zone) into UTC. Columns the mapping ignores are not read. Pure: no database; the user's clock, when given,
+/// refuses dates after their today (<see cref="RecordDates"/>).
 /// </summary>
-public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSystem)
+public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSystem, UserClock? clock = null)
 {
     /// <summary>Errors beyond this many are counted but not listed: a wrong file would otherwise list every row.</summary>
     public const int MaxListedErrors = 1000;
 
     private static readonly TimeOnly Noon = new(12, 0);
-    private static readonly string[] TimestampHeaders = ["timestamp", "datetime", "date time", "date", "time"];
+    private static readonly string[] TimestampHeaders =
+        ["timestamp", "datetime", "date time", "date/time", "date", "time", "day", "start", "start time", "start date", "recorded", "recorded at", "measured at", "when"];
 
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
     {
@@ -59,6 +67,26 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
         ["temperature"] = MetricCatalogue.BodyTemperatureDeviation,
         ["blood oxygen"] = MetricCatalogue.Spo2,
         ["oxygen saturation"] = MetricCatalogue.Spo2,
+        ["sleep"] = MetricCatalogue.SleepDuration,
+        ["sleep time"] = MetricCatalogue.SleepDuration,
+        ["step count"] = MetricCatalogue.Steps,
+        ["body weight"] = MetricCatalogue.Weight,
+        ["body fat"] = MetricCatalogue.FatRatio,
+        ["pulse"] = MetricCatalogue.RestingHeartRate,
+    };
+
+    /// <summary>Headers that name a metric and its unit in one word: "Sleep Hours", "Sleep (hrs)".</summary>
+    private static readonly Dictionary<string, (string Code, string Unit)> MetricWithUnit = new(StringComparer.Ordinal)
+    {
+        ["sleep hours"] = (MetricCatalogue.SleepDuration, "h"),
+        ["hours slept"] = (MetricCatalogue.SleepDuration, "h"),
+        ["sleep minutes"] = (MetricCatalogue.SleepDuration, "min"),
+        ["minutes asleep"] = (MetricCatalogue.SleepDuration, "min"),
+        ["weight kg"] = (MetricCatalogue.Weight, "kg"),
+        ["weight lb"] = (MetricCatalogue.Weight, "lb"),
+        ["weight lbs"] = (MetricCatalogue.Weight, "lb"),
+        ["sleep hrs"] = (MetricCatalogue.SleepDuration, "h"),
+        ["sleep h"] = (MetricCatalogue.SleepDuration, "h"),
     };
 
     private static readonly Dictionary<string, MetricDefinition> ByName = BuildNames();
@@ -69,12 +97,23 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
     private readonly Dictionary<(string Metric, string Unit), double?> factorsByUnit = [];
     private int errorCount;
     private char delimiter = ',';
+    private DateOrder dateOrder;
 
-    public ImportParseResult Parse(ReadOnlySpan<byte> content)
+    /// <summary>The clock the date rule reads; without the user's, a clock far in the future (only "1900 or later" applies).</summary>
+    private readonly UserClock rules = clock ?? new UserClock(zone, 0, unitSystem, new DateTimeOffset(9000, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private DateOnly latestDay => latestDayCache ??= RecordDates.Latest(rules);
+    private DateOnly? latestDayCache;
+
+    /// <summary>Told the share of the file read so far (0 to 1) while a large file is read.</summary>
+    public Action<double>? Progress { get; init; }
+
+    public ImportParseResult Parse(ReadOnlySpan<byte> content) => Parse(content.ToArray(), null);
+
+    public ImportParseResult Parse(byte[] content, ImportMapping? requested)
     {
         errors.Clear();
         errorCount = 0;
-        var (records, delimiterUsed, readError) = CsvText.Read(content);
+        var (records, delimiterUsed, readError) = CsvText.Read(content, Progress);
         delimiter = delimiterUsed;
         if (readError is not null)
         {
@@ -95,23 +134,46 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
             names.RemoveAt(names.Count - 1);
         }
 
-        var normalized = names.Select(Normalize).ToList();
+        var mapping = Guess(names);
+        if (requested is not null && requested.Columns.Count == names.Count
+            && requested.Columns.Select((c, i) => c.Index == i && c.Header == names[i]).All(ok => ok))
+        {
+            mapping = requested;
+        }
+
+        var columns = mapping.Columns;
+        var time = columns.FirstOrDefault(c => c.Role == ColumnRole.Time);
+        if (time is null)
+        {
+            return Result(ImportFormat.Unknown, [], new ImportError(header.Line, 1, names.FirstOrDefault(),
+                "The first row must be a header: either timestamp,metric,value,unit (one measurement per row) or date followed by one column per metric, e.g. date,weight,resting_heart_rate."),
+                mapping);
+        }
+
+        dateOrder = mapping.DateOrder;
+        var asked = false;
+        if (dateOrder == DateOrder.Auto)
+        {
+            (dateOrder, var ambiguousLine) = DetectDateOrder(records, time.Index);
+            if (ambiguousLine > 0)
+            {
+                asked = true;
+                Add(new ImportError(ambiguousLine, time.Index + 1, names[time.Index],
+                    "Dates such as this one could be month/day/year or day/month/year, and no date in the file settles it. Choose the date format above."));
+            }
+        }
+
         var rows = new List<ImportRow>();
         ImportFormat format;
-        if (normalized.Contains("metric") && normalized.Contains("value"))
+        if (columns.Any(c => c.Role == ColumnRole.MetricName))
         {
             format = ImportFormat.Long;
-            ParseLong(records, header.Line, names, normalized, rows);
-        }
-        else if (normalized.Count > 0 && TimestampHeaders.Contains(normalized[0]))
-        {
-            format = ImportFormat.Wide;
-            ParseWide(records, header.Line, names, normalized, rows);
+            ParseLong(records, header.Line, names, columns, time.Index, rows);
         }
         else
         {
-            return Result(ImportFormat.Unknown, [], new ImportError(header.Line, 1, names.FirstOrDefault(),
-                "The first row must be a header: either timestamp,metric,value,unit (one measurement per row) or date followed by one column per metric, e.g. date,weight,resting_heart_rate."));
+            format = ImportFormat.Wide;
+            ParseWide(records, header.Line, names, columns, time.Index, rows);
         }
 
         if (records.Count == 1)
@@ -119,17 +181,103 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
             Add(new ImportError(header.Line + 1, 1, null, "There are no rows below the header."));
         }
 
-        return Result(format, rows, null);
+        return Result(format, rows, null, mapping, asked);
     }
 
-    private ImportParseResult Result(ImportFormat format, List<ImportRow> rows, ImportError? error)
+    /// <summary>The mapping a header suggests: the time column, metric columns by code, name, alias or "Name (unit)"; the rest ignored.</summary>
+    public static ImportMapping Guess(IReadOnlyList<string> names)
+    {
+        var normalized = names.Select(Normalize).ToList();
+        var columns = new ColumnMapping[names.Count];
+        var isLong = normalized.Contains("metric") && normalized.Contains("value");
+        var timeIndex = normalized.FindIndex(n => TimestampHeaders.Contains(n));
+        var timeOfDayIndex = timeIndex >= 0 && normalized[timeIndex] != "time" ? normalized.FindIndex(timeIndex + 1, n => n == "time") : -1;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Count; i++)
+        {
+            ColumnMapping column = new(i, names[i], ColumnRole.Ignore);
+            if (i == timeIndex)
+            {
+                column = column with { Role = ColumnRole.Time };
+            }
+            else if (i == timeOfDayIndex && !isLong)
+            {
+                column = column with { Role = ColumnRole.TimeOfDay };
+            }
+            else if (isLong)
+            {
+                column = normalized[i] switch
+                {
+                    "metric" => column with { Role = ColumnRole.MetricName },
+                    "value" => column with { Role = ColumnRole.Value },
+                    "unit" => column with { Role = ColumnRole.Unit },
+                    _ => column,
+                };
+            }
+            else if (MetricWithUnit.TryGetValue(WithoutBrackets(normalized[i]), out var known) && seen.Add(known.Code))
+            {
+                column = column with { Role = ColumnRole.Metric, MetricCode = known.Code, Unit = known.Unit };
+            }
+            else if (names[i].Length > 0 && FindMetricColumn(names[i]) is ({ } metric, var unit))
+            {
+                // One column per metric: a second one is read only if the person says so.
+                column = seen.Add(metric.Code) ? column with { Role = ColumnRole.Metric, MetricCode = metric.Code, Unit = unit } : column;
+            }
+
+            columns[i] = column;
+        }
+
+        return new ImportMapping(columns);
+    }
+
+    /// <summary>
+    /// Which way round the file writes slashed dates: a first number over 12 means day first, a second over 12
+    /// month first. Neither (every day of the file is the 12th or earlier): the line of the first such date, to ask.
+    /// </summary>
+    private static (DateOrder Order, int AmbiguousLine) DetectDateOrder(IReadOnlyList<CsvRecord> records, int column)
+    {
+        bool dayFirst = false, monthFirst = false;
+        var firstAmbiguous = 0;
+        for (var r = 1; r < records.Count; r++)
+        {
+            var fields = records[r].Fields;
+            if (column >= fields.Length || !NumericDate.TrySplit(fields[column].AsSpan().Trim(), out var first, out var second, out _, out _))
+            {
+                continue;
+            }
+
+            if (first > 12)
+            {
+                dayFirst = true;
+            }
+            else if (second > 12)
+            {
+                monthFirst = true;
+            }
+            else if (firstAmbiguous == 0)
+            {
+                firstAmbiguous = records[r].Line;
+            }
+        }
+
+        return (dayFirst, monthFirst) switch
+        {
+            (true, false) => (DateOrder.DayFirst, 0),
+            (false, true) => (DateOrder.MonthFirst, 0),
+            // Both ways round in one file: each date that cannot be read the chosen way gets its own error; ask.
+            (true, true) => (DateOrder.Auto, firstAmbiguous > 0 ? firstAmbiguous : records[1].Line),
+            _ => (DateOrder.Auto, firstAmbiguous),
+        };
+    }
+
+    private ImportParseResult Result(ImportFormat format, List<ImportRow> rows, ImportError? error, ImportMapping? mapping = null, bool asked = false)
     {
         if (error is not null)
         {
             Add(error);
         }
 
-        return new ImportParseResult(format, errorCount == 0 ? rows : [], errors.ToArray(), errorCount);
+        return new ImportParseResult(format, errorCount == 0 ? rows : [], errors.ToArray(), errorCount, mapping, dateOrder, asked);
     }
 
     private void Add(ImportError error)
@@ -141,22 +289,13 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
         }
     }
 
-    private void ParseLong(IReadOnlyList<CsvRecord> records, int headerLine, List<string> names, List<string> normalized, List<ImportRow> rows)
+    private void ParseLong(IReadOnlyList<CsvRecord> records, int headerLine, List<string> names, IReadOnlyList<ColumnMapping> columns, int timeColumn, List<ImportRow> rows)
     {
-        int timeColumn = normalized.FindIndex(n => TimestampHeaders.Contains(n)), metricColumn = normalized.IndexOf("metric"),
-            valueColumn = normalized.IndexOf("value"), unitColumn = normalized.IndexOf("unit");
-        if (timeColumn < 0)
+        int metricColumn = Index(columns, ColumnRole.MetricName), valueColumn = Index(columns, ColumnRole.Value), unitColumn = Index(columns, ColumnRole.Unit);
+        if (valueColumn < 0)
         {
-            Add(new ImportError(headerLine, names.Count + 1, null, "The header has no timestamp column: expected timestamp,metric,value,unit."));
+            Add(new ImportError(headerLine, names.Count + 1, null, "No column holds the values: choose one as Value."));
             return;
-        }
-
-        for (var i = 0; i < names.Count; i++)
-        {
-            if (i != timeColumn && i != metricColumn && i != valueColumn && i != unitColumn)
-            {
-                Add(new ImportError(headerLine, i + 1, names[i], "Unexpected column: a file with a metric column has only timestamp, metric, value and unit."));
-            }
         }
 
         foreach (var record in records.Skip(1))
@@ -207,38 +346,27 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
         }
     }
 
-    private void ParseWide(IReadOnlyList<CsvRecord> records, int headerLine, List<string> names, List<string> normalized, List<ImportRow> rows)
+    private void ParseWide(IReadOnlyList<CsvRecord> records, int headerLine, List<string> names, IReadOnlyList<ColumnMapping> mapping, int timeColumn, List<ImportRow> rows)
     {
-        var timeOfDayColumn = normalized.Count > 1 && normalized.IndexOf("time", 1) is var t and > 0 ? t : -1;
+        var timeOfDayColumn = Index(mapping, ColumnRole.TimeOfDay);
         var columns = new List<(int Index, MetricDefinition Metric, double? Factor)>();
-        for (var i = 1; i < names.Count; i++)
+        foreach (var column in mapping.Where(c => c.Role == ColumnRole.Metric))
         {
-            if (i == timeOfDayColumn)
+            var i = column.Index;
+            if (MetricCatalogue.Find(column.MetricCode ?? "") is not { } metric)
             {
-                continue;
-            }
-
-            if (names[i].Length == 0)
-            {
-                Add(new ImportError(headerLine, i + 1, null, "This column has no name. Name it after a metric, e.g. weight or Resting heart rate."));
-                continue;
-            }
-
-            var (metric, unit) = FindMetricColumn(names[i]);
-            if (metric is null)
-            {
-                Add(new ImportError(headerLine, i + 1, names[i], $"Unknown metric \"{names[i]}\". Use a code such as weight or a name such as Resting heart rate, optionally with a unit: Weight (lb)."));
+                Add(new ImportError(headerLine, i + 1, names[i], $"Unknown metric \"{column.MetricCode}\". Choose a metric for this column, or ignore it."));
                 continue;
             }
 
             if (columns.Exists(c => c.Metric == metric))
             {
-                Add(new ImportError(headerLine, i + 1, names[i], $"{metric.DisplayName} already has a column; keep one column per metric."));
+                Add(new ImportError(headerLine, i + 1, names[i], $"{metric.DisplayName} already has a column; keep one column per metric, or ignore this one."));
                 continue;
             }
 
             double? factor = null;
-            if (unit is not null)
+            if (column.Unit is { Length: > 0 } unit)
             {
                 factor = UnitFactor(metric, unit, headerLine, i + 1, names[i], out var unitKnown);
                 if (!unitKnown)
@@ -250,6 +378,13 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
             columns.Add((i, metric, factor));
         }
 
+        if (columns.Count == 0 && errorCount == 0)
+        {
+            Add(new ImportError(headerLine, 1, null,
+                "No column holds a metric LifeOs knows. Choose which columns are which metrics, or name them after one, e.g. date,weight,resting_heart_rate."));
+            return;
+        }
+
         foreach (var record in records.Skip(1))
         {
             if (!HasColumnCount(record, names.Count))
@@ -257,7 +392,7 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
                 continue;
             }
 
-            var when = ParseTime(record, 0, names[0], timeOfDayColumn >= 0 ? timeOfDayColumn : null);
+            var when = ParseTime(record, timeColumn, names[timeColumn], timeOfDayColumn >= 0 ? timeOfDayColumn : null);
             foreach (var (index, metric, factor) in columns)
             {
                 var text = record.Fields[index].Trim();
@@ -270,9 +405,22 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
         }
     }
 
+    private static int Index(IReadOnlyList<ColumnMapping> columns, ColumnRole role)
+    {
+        foreach (var column in columns)
+        {
+            if (column.Role == role)
+            {
+                return column.Index;
+            }
+        }
+
+        return -1;
+    }
+
     private bool HasColumnCount(CsvRecord record, int expected)
     {
-        var count = record.Fields.Count;
+        var count = record.Fields.Length;
         // Trailing empty cells beyond the header are spreadsheet padding, not data.
         while (count > expected && record.Fields[count - 1].Trim().Length == 0)
         {
@@ -294,11 +442,27 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
     {
         var text = record.Fields[column].Trim();
         var problem = IsoTimestamp.Parse(text, out var date, out var timeOfDay, out var offset);
-        if (problem == TimestampProblem.NotADate || (problem == TimestampProblem.None && date.Year is < 1900 or > 2100))
+        if (problem == TimestampProblem.NotADate && NumericDate.TrySplit(text, out _, out _, out _, out _))
+        {
+            if (dateOrder == DateOrder.Auto)
+            {
+                // Already asked: which way round is the person's answer.
+                return null;
+            }
+
+            problem = NumericDate.Parse(text, dateOrder, out date, out timeOfDay);
+            if (problem == TimestampProblem.NotADate)
+            {
+                Add(new ImportError(record.Line, column + 1, name, $"\"{text}\" is not a date read as {(dateOrder == DateOrder.DayFirst ? "day/month/year" : "month/day/year")}."));
+                return null;
+            }
+        }
+
+        if (problem == TimestampProblem.NotADate)
         {
             Add(new ImportError(record.Line, column + 1, name, text.Length == 0
                 ? "The date is missing."
-                : $"\"{text}\" is not a date. Write dates as YYYY-MM-DD (ISO 8601), optionally with a time: 2026-11-24 or 2026-11-24T07:15 or 2026-11-24T07:15:00+01:00."));
+                : $"\"{text}\" is not a date. Write dates as YYYY-MM-DD (ISO 8601), optionally with a time: 2026-11-24 or 2026-11-24T07:15 or 2026-11-24T07:15:00+01:00; or as 11/24/2026 or 24/11/2026."));
             return null;
         }
 
@@ -326,15 +490,29 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
         DateOnly? day = dateOnly ? date : null;
 
         var local = date.ToDateTime(time, DateTimeKind.Unspecified);
+        (DateTime Local, DateTime Utc, DateOnly? Day) result;
         if (offset is { } utcOffset)
         {
             var utc = new DateTimeOffset(local, utcOffset).UtcDateTime;
-            return (TimeZoneInfo.ConvertTimeFromUtc(utc, zone), utc, day);
+            result = (TimeZoneInfo.ConvertTimeFromUtc(utc, zone), utc, day);
+        }
+        else
+        {
+            // No offset: the user's local time. A time inside a spring-forward gap means the hour after it.
+            var resolved = zone.IsInvalidTime(local) ? local.AddHours(1) : local;
+            result = (resolved, TimeZoneInfo.ConvertTimeToUtc(resolved, zone), day);
         }
 
-        // No offset: the user's local time. A time inside a spring-forward gap means the hour after it.
-        var resolved = zone.IsInvalidTime(local) ? local.AddHours(1) : local;
-        return (resolved, TimeZoneInfo.ConvertTimeToUtc(resolved, zone), day);
+        // The one rule for recorded dates: 1900 up to the end of the user's local today (without a clock, only the first half).
+        var localDay = day ?? DateOnly.FromDateTime(result.Local);
+        // Today is read once per file (the rule's own check converts the clock every time); only a refused day asks it why.
+        if ((localDay < RecordDates.Earliest || localDay > latestDay) && RecordDates.Problem(localDay, rules) is { } dateProblem)
+        {
+            Add(new ImportError(record.Line, column + 1, name, $"\"{text}\" cannot be imported. {dateProblem}"));
+            return null;
+        }
+
+        return result;
     }
 
     private double? UnitFactor(MetricDefinition metric, string unitText, int line, int column, string name, out bool known)
@@ -413,6 +591,10 @@ public sealed partial class CsvImportParser(TimeZoneInfo zone, UnitSystem unitSy
             ? (metric, match.Groups["unit"].Value)
             : (null, null);
     }
+
+    /// <summary>"sleep (hours)" and "weight [lbs]" read as "sleep hours" and "weight lbs".</summary>
+    private static string WithoutBrackets(string normalized) =>
+        WhitespaceRegex().Replace(normalized.Replace('(', ' ').Replace(')', ' ').Replace('[', ' ').Replace(']', ' '), " ").Trim();
 
     private static MetricDefinition? FindMetric(string text) => ByName.GetValueOrDefault(Normalize(text));
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using LifeOs.Core.Accounts;
 using LifeOs.Core.Data;
 using Microsoft.EntityFrameworkCore;
@@ -24,9 +26,16 @@ public sealed record ImportPreview(
     DateOnly? To,
     IReadOnlyList<ImportPreviewRow> FirstRows,
     IReadOnlyList<ImportError> Errors,
-    int ErrorCount)
+    int ErrorCount,
+    ImportMapping? Mapping = null,
+    DateOrder DateOrder = DateOrder.Auto,
+    bool DateOrderAsked = false)
 {
-    public bool CanImport => ErrorCount == 0 && Measurements > 0;
+    /// <summary>Import is offered only for a file with no problem that adds something.</summary>
+    public bool CanImport => ErrorCount == 0 && Measurements > AlreadyImported;
+
+    /// <summary>Every measurement of the file is already in LifeOs: importing would add nothing.</summary>
+    public bool AddsNothing => ErrorCount == 0 && Measurements > 0 && AlreadyImported >= Measurements;
 }
 
 public enum StageStatus
@@ -44,7 +53,8 @@ public enum ImportStatus
     HasErrors,
 }
 
-public sealed record ImportOutcome(ImportStatus Status, string? FileName, ImportPreview? Preview, UpsertResult? Result);
+/// <param name="BatchId">The import batch the rows went into; null when nothing was new (a re-import belongs to no batch).</param>
+public sealed record ImportOutcome(ImportStatus Status, string? FileName, ImportPreview? Preview, UpsertResult? Result, long? BatchId = null);
 
 /// <summary>
 /// CSV import of measurements. An upload is kept under the data directory (imports/&lt;user&gt;/&lt;random id&gt;)
@@ -89,7 +99,8 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
     }
 
     /// <summary>The preview of one of this user's uploads; null when the id is unknown, expired or someone else's.</summary>
-    public async Task<ImportPreview?> PreviewAsync(string userId, string uploadId, CancellationToken cancellationToken = default)
+    /// <param name="progress">Told the share of the file read so far (0 to 1): a large file takes a moment.</param>
+    public async Task<ImportPreview?> PreviewAsync(string userId, string uploadId, CancellationToken cancellationToken = default, Action<double>? progress = null)
     {
         var staged = await LoadAsync(userId, uploadId, cancellationToken);
         if (staged is null)
@@ -97,7 +108,8 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
             return null;
         }
 
-        var (user, parsed) = await ParseAsync(userId, staged.Value.Bytes, cancellationToken);
+        var mapping = await LoadMappingAsync(userId, uploadId, cancellationToken);
+        var (user, parsed) = await ParseAsync(userId, staged.Value.Bytes, mapping, cancellationToken, progress);
         return await PreviewOfAsync(userId, uploadId, staged.Value.Name, user, parsed, cancellationToken);
     }
 
@@ -106,7 +118,7 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
     {
         var (bytes, tooLarge) = await ReadLimitedAsync(content, MaxFileBytes, cancellationToken);
         var (user, parsed) = tooLarge is null
-            ? await ParseAsync(userId, bytes, cancellationToken)
+            ? await ParseAsync(userId, bytes, null, cancellationToken)
             : (await db.ClockAsync(userId, time, cancellationToken), new ImportParseResult(ImportFormat.Unknown, [], [tooLarge], 1));
         return await PreviewOfAsync(userId, "", fileName ?? "upload.csv", user, parsed, cancellationToken);
     }
@@ -130,13 +142,14 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
             return new ImportOutcome(ImportStatus.NotFound, null, null, null);
         }
 
-        var (user, parsed) = await ParseAsync(userId, staged.Value.Bytes, cancellationToken);
+        var (user, parsed) = await ParseAsync(userId, staged.Value.Bytes, await LoadMappingAsync(userId, uploadId, cancellationToken), cancellationToken);
         if (!parsed.Succeeded || parsed.Rows.Count == 0)
         {
             return new ImportOutcome(ImportStatus.HasErrors, staged.Value.Name, await PreviewOfAsync(userId, uploadId, staged.Value.Name, user, parsed, cancellationToken), null);
         }
 
-        var inputs = parsed.Rows.Select(r => new SampleInput(r.MetricCode, SampleSource.Import, SourceRecordId(r), r.StartUtc, r.Value, LocalDate: r.Day)).ToList();
+        var batch = await BatchForAsync(userId, uploadId, staged.Value.Name, parsed.Rows, cancellationToken);
+        var inputs = parsed.Rows.Select(r => new SampleInput(r.MetricCode, SampleSource.Import, SourceRecordId(r), r.StartUtc, r.Value, LocalDate: r.Day, ImportBatchId: batch.Id)).ToList();
         var total = new UpsertResult(0, 0, 0, 0, 0);
         for (var from = (int)Math.Min(resumeAfter, inputs.Count); from < inputs.Count; from += chunkRows)
         {
@@ -146,12 +159,60 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
             var done = Math.Min(from + chunkRows, inputs.Count);
             if (committed is not null && !await committed(done, inputs.Count))
             {
-                return new ImportOutcome(ImportStatus.Imported, staged.Value.Name, null, total);
+                return new ImportOutcome(ImportStatus.Imported, staged.Value.Name, null, total, batch.Id);
             }
         }
 
+        var kept = await FinishBatchAsync(userId, batch.Id, cancellationToken);
         Discard(userId, uploadId);
-        return new ImportOutcome(ImportStatus.Imported, staged.Value.Name, null, total);
+        return new ImportOutcome(ImportStatus.Imported, staged.Value.Name, null, total, kept ? batch.Id : null);
+    }
+
+    /// <summary>The batch of this upload: the one a stopped background import started, or a new one.</summary>
+    private async Task<ImportBatch> BatchForAsync(string userId, string uploadId, string fileName, IReadOnlyList<ImportRow> rows, CancellationToken cancellationToken)
+    {
+        var existing = await db.ImportBatches.AsNoTracking()
+            .Where(b => b.UserId == userId && b.UploadId == uploadId && b.Status == ImportBatchStatus.Importing)
+            .OrderByDescending(b => b.Id).FirstOrDefaultAsync(cancellationToken);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        var batch = new ImportBatch
+        {
+            UserId = userId,
+            UploadId = uploadId,
+            FileName = fileName.Length > 260 ? fileName[..260] : fileName,
+            Status = ImportBatchStatus.Importing,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+            Metrics = string.Join(',', rows.Select(r => r.MetricCode).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
+        };
+        db.ImportBatches.Add(batch);
+        await db.SaveChangesAsync(cancellationToken);
+        db.Entry(batch).State = EntityState.Detached;
+        return batch;
+    }
+
+    /// <summary>
+    /// Counts what the batch inserted and marks it imported; a batch that added nothing (a re-import) is removed, so
+    /// the list holds only imports that can be undone. False when it was removed.
+    /// </summary>
+    private async Task<bool> FinishBatchAsync(string userId, long batchId, CancellationToken cancellationToken)
+    {
+        var rows = await db.Samples.CountAsync(s => s.UserId == userId && s.ImportBatchId == batchId, cancellationToken);
+        if (rows == 0)
+        {
+            await db.ImportBatches.Where(b => b.Id == batchId && b.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+            return false;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.ImportBatches.Where(b => b.Id == batchId && b.UserId == userId).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.Status, ImportBatchStatus.Imported)
+            .SetProperty(b => b.Rows, rows)
+            .SetProperty(b => b.FinishedAt, now), cancellationToken);
+        return true;
     }
 
     /// <summary>Forgets an upload (cancel, or after import).</summary>
@@ -160,6 +221,7 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
         if (PathsFor(userId, uploadId) is { } paths)
         {
             File.Delete(paths.Csv);
+            File.Delete(MappingPath(paths.Csv));
             File.Delete(paths.Meta);
         }
     }
@@ -210,13 +272,17 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
     {
         // Later rows for the same metric and instant replace earlier ones, as the health store does.
         var rows = parsed.Rows.GroupBy(r => (r.MetricCode, r.StartUtc)).Select(g => g.Last()).OrderBy(r => r.Line).ToList();
+        // One range read per metric rather than a query per few thousand ids: a 400k-row file is read in one pass.
         var alreadyImported = 0;
         foreach (var byMetric in rows.GroupBy(r => r.MetricCode))
         {
-            foreach (var chunk in byMetric.Select(SourceRecordId).Chunk(5000))
+            DateTime from = byMetric.Min(r => r.StartUtc), to = byMetric.Max(r => r.StartUtc);
+            var held = (await db.Samples.AsNoTracking()
+                .Where(s => s.UserId == userId && s.MetricCode == byMetric.Key && s.StartUtc >= from && s.StartUtc <= to && s.Source == SampleSource.Import)
+                .Select(s => s.SourceRecordId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            if (held.Count > 0)
             {
-                alreadyImported += await db.Samples.AsNoTracking()
-                    .CountAsync(s => s.UserId == userId && s.MetricCode == byMetric.Key && s.Source == SampleSource.Import && chunk.Contains(s.SourceRecordId), cancellationToken);
+                alreadyImported += byMetric.Count(r => held.Contains(SourceRecordId(r)));
             }
         }
 
@@ -238,14 +304,51 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
 
         return new ImportPreview(uploadId, fileName, parsed.Format, rows.Count, alreadyImported, parsed.Rows.Count - rows.Count, metrics,
             metrics.Count > 0 ? metrics.Min(m => m.From) : null, metrics.Count > 0 ? metrics.Max(m => m.To) : null,
-            first, parsed.Errors, parsed.ErrorCount);
+            first, parsed.Errors, parsed.ErrorCount, parsed.Mapping, parsed.DateOrder, parsed.DateOrderAsked);
     }
 
-    private async Task<(UserClock User, ImportParseResult Parsed)> ParseAsync(string userId, byte[] bytes, CancellationToken cancellationToken)
+    private async Task<(UserClock User, ImportParseResult Parsed)> ParseAsync(
+        string userId, byte[] bytes, ImportMapping? mapping, CancellationToken cancellationToken, Action<double>? progress = null)
     {
         var user = await db.ClockAsync(userId, time, cancellationToken);
-        return (user, new CsvImportParser(user.Zone, user.UnitSystem).Parse(bytes));
+        return (user, new CsvImportParser(user.Zone, user.UnitSystem, user) { Progress = progress }.Parse(bytes, mapping));
     }
+
+    private static readonly JsonSerializerOptions MappingJson = new() { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>
+    /// Keeps the person's column mapping beside the upload, so the preview, a reload and the import (in the
+    /// background too) read the file the same way. False when the upload is unknown, expired or someone else's.
+    /// </summary>
+    public async Task<bool> SaveMappingAsync(string userId, string uploadId, ImportMapping mapping, CancellationToken cancellationToken = default)
+    {
+        if (await LoadAsync(userId, uploadId, cancellationToken) is null || PathsFor(userId, uploadId) is not { } paths)
+        {
+            return false;
+        }
+
+        await File.WriteAllTextAsync(MappingPath(paths.Csv), JsonSerializer.Serialize(mapping, MappingJson), cancellationToken);
+        return true;
+    }
+
+    private async Task<ImportMapping?> LoadMappingAsync(string userId, string uploadId, CancellationToken cancellationToken)
+    {
+        if (PathsFor(userId, uploadId) is not { } paths || !File.Exists(MappingPath(paths.Csv)))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<ImportMapping>(await File.ReadAllTextAsync(MappingPath(paths.Csv), cancellationToken), MappingJson);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string MappingPath(string csvPath) => Path.ChangeExtension(csvPath, ".map");
 
     private async Task<(byte[] Bytes, string Name)?> LoadAsync(string userId, string uploadId, CancellationToken cancellationToken)
     {
@@ -329,6 +432,7 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
         try
         {
             File.Delete(Path.ChangeExtension(meta, ".csv"));
+            File.Delete(Path.ChangeExtension(meta, ".map"));
             File.Delete(meta);
         }
         catch (IOException)

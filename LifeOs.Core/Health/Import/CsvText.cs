@@ -1,47 +1,106 @@
 using System.Text;
+using System.Text.Unicode;
+using CsvHelper;
 
 namespace LifeOs.Core.Health.Import;
 
 /// <summary>One record of a CSV file: the physical line it starts on and its fields.</summary>
-public sealed record CsvRecord(int Line, IReadOnlyList<string> Fields);
+public sealed record CsvRecord(int Line, string[] Fields);
 
 /// <summary>
-/// Turns uploaded bytes into CSV records, keeping the line numbers that error messages need.
-/// RFC 4180 quoting; comma, semicolon or tab delimiter (whichever the header uses); UTF-8 with or
-/// without a BOM (a file that is not valid UTF-8 but is plainly text is read as Latin-1, the way old
-/// spreadsheet exports are written); blank lines skipped. Binary files are recognised and refused.
+/// Turns uploaded bytes into CSV records with CsvHelper, keeping the line numbers that error messages need.
+/// RFC 4180 quoting; comma, semicolon, tab or bar delimiter (detected by the library); UTF-8 with or without a BOM,
+/// UTF-16 with its BOM (Excel's "Unicode text"), and a file that is not valid UTF-8 but is plainly text read as
+/// Latin-1, the way old spreadsheet exports are written; blank lines skipped. Binary files are recognised and refused.
 /// </summary>
 public static class CsvText
 {
-    public static (IReadOnlyList<CsvRecord> Records, char Delimiter, ImportError? Error) Read(ReadOnlySpan<byte> bytes)
+    /// <param name="progress">Told the share of the file read so far (0 to 1), every few thousand records.</param>
+    public static (IReadOnlyList<CsvRecord> Records, char Delimiter, ImportError? Error) Read(byte[] bytes, Action<double>? progress = null)
     {
-        if (bytes.StartsWith(Encoding.UTF8.Preamble))
+        ReadOnlySpan<byte> span = bytes;
+        if (NotTextSignature(span) is { } signature)
         {
-            bytes = bytes[Encoding.UTF8.Preamble.Length..];
+            return ([], ',', signature);
         }
 
-        if (NotText(bytes) is { } notText)
+        // UTF-16 (a BOM says which way round) and Latin-1 are decoded here; valid UTF-8, the usual case, goes to the
+        // reader as it is, without a copy.
+        string? text = null;
+        if (span is [0xFF, 0xFE, ..] || span is [0xFE, 0xFF, ..])
         {
-            return ([], ',', notText);
+            var encoding = span[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
+            text = encoding.GetString(span[2..]);
+        }
+        else
+        {
+            var body = span.StartsWith(Encoding.UTF8.Preamble) ? span[Encoding.UTF8.Preamble.Length..] : span;
+            if (!Utf8.IsValid(body))
+            {
+                text = Encoding.Latin1.GetString(body);
+            }
         }
 
-        string text;
-        try
+        if ((text is null ? ControlCharacter(span) : ControlCharacter(text)) is { } binary)
         {
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            text = Encoding.Latin1.GetString(bytes);
+            return ([], ',', binary);
         }
 
-        var delimiter = DetectDelimiter(text);
-        var (records, error) = Tokenize(text, delimiter);
-        return (records, delimiter, error);
+        var records = new List<CsvRecord>();
+        ImportError? error = null;
+        var options = CsvReaderOptions.Default with
+        {
+            HasHeader = false,
+            TrackLineNumbers = true,
+            SkipEmptyLines = true,
+            TrimWhitespace = false,
+            // Metric names and units repeat on every row: one string each rather than one per row.
+            PoolStrings = true,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+            OnMalformedRecord = malformed =>
+            {
+                if (malformed.Reason == CsvMalformedReason.UnterminatedQuote && error is null)
+                {
+                    error = new ImportError((int)malformed.LineNumber, 0, null, "A quoted value starts here but its closing quote (\") is missing.");
+                }
+            },
+        };
+        using var reader = text is null ? CsvReader.Create(bytes, options) : CsvReader.FromText(text, options);
+        var total = Math.Max(1, text is null ? bytes.Length : Encoding.UTF8.GetByteCount(text));
+        while (reader.Read())
+        {
+            var fields = new string[reader.FieldCount];
+            var any = false;
+            for (var i = 0; i < fields.Length; i++)
+            {
+                fields[i] = reader.GetString(i) ?? "";
+                any |= !string.IsNullOrWhiteSpace(fields[i]);
+            }
+
+            if (error is { Column: 0 })
+            {
+                // The unclosed quote opens the record's last field and runs to the end of the file.
+                error = error with { Column = fields.Length };
+                return (records, reader.Separator, error);
+            }
+
+            // Rows of nothing but delimiters are not records.
+            if (any)
+            {
+                records.Add(new CsvRecord((int)reader.LineNumber, fields));
+            }
+
+            if (progress is not null && (records.Count & 0x3FFF) == 0)
+            {
+                progress(Math.Min(1, (double)reader.ByteOffset / total));
+            }
+        }
+
+        return (records, records.Count == 0 ? ',' : reader.Separator, error);
     }
 
-    /// <summary>Recognises images, archives, spreadsheets and other binary uploads by their first bytes or control characters.</summary>
-    private static ImportError? NotText(ReadOnlySpan<byte> bytes)
+    /// <summary>Recognises images, archives and spreadsheets by their first bytes.</summary>
+    private static ImportError? NotTextSignature(ReadOnlySpan<byte> bytes)
     {
         string? kind = bytes switch
         {
@@ -54,24 +113,36 @@ public static class CsvText
             [0x1F, 0x8B, ..] => "a gzip archive",
             _ => null,
         };
-        if (kind is not null)
+        return kind is null ? null : new ImportError(1, 1, null, $"This is not a CSV file: it looks like {kind}.");
+    }
+
+    private static ImportError? ControlCharacter(ReadOnlySpan<byte> bytes)
+    {
+        var at = bytes.IndexOfAnyInRange((byte)0, (byte)0x1F);
+        while (at >= 0 && bytes[at] is (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\f')
         {
-            return new ImportError(1, 1, null, $"This is not a CSV file: it looks like {kind}.");
+            var next = bytes[(at + 1)..].IndexOfAnyInRange((byte)0, (byte)0x1F);
+            at = next < 0 ? -1 : at + 1 + next;
         }
 
+        return at < 0 ? null : BinaryAt(bytes[..at].Count((byte)'\n') + 1, at - (bytes[..at].LastIndexOf((byte)'\n') + 1) + 1);
+    }
+
+    private static ImportError? ControlCharacter(string text)
+    {
         int line = 1, column = 1;
-        foreach (var b in bytes)
+        foreach (var c in text)
         {
-            if (b == '\n')
+            if (c == '\n')
             {
                 line++;
                 column = 1;
                 continue;
             }
 
-            if (b < 0x20 && b is not (byte)'\t' and not (byte)'\r' and not (byte)'\f')
+            if (c < 0x20 && c is not '\t' and not '\r' and not '\f')
             {
-                return new ImportError(line, column, null, "This is not a CSV file: it contains binary data. Upload a spreadsheet saved as CSV (comma-separated values).");
+                return BinaryAt(line, column);
             }
 
             column++;
@@ -80,115 +151,6 @@ public static class CsvText
         return null;
     }
 
-    private static char DetectDelimiter(string text)
-    {
-        var end = text.IndexOfAny(['\r', '\n']);
-        var header = end < 0 ? text : text[..end];
-        int commas = header.Count(c => c == ','), semicolons = header.Count(c => c == ';'), tabs = header.Count(c => c == '\t');
-        return semicolons > commas && semicolons >= tabs ? ';' : tabs > commas ? '\t' : ',';
-    }
-
-    private static (List<CsvRecord>, ImportError?) Tokenize(string text, char delimiter)
-    {
-        var records = new List<CsvRecord>();
-        var fields = new List<string>();
-        int line = 1, recordLine = 1, i = 0;
-
-        while (true)
-        {
-            string field;
-            if (i < text.Length && text[i] == '"')
-            {
-                // Quoted: "" is a quote; delimiters and line breaks inside are data.
-                var quoteLine = line;
-                var value = new StringBuilder();
-                i++;
-                while (true)
-                {
-                    var close = text.IndexOf('"', i);
-                    if (close < 0)
-                    {
-                        return (records, new ImportError(quoteLine, fields.Count + 1, null, "A quoted value starts here but its closing quote (\") is missing."));
-                    }
-
-                    line += LineBreaks(text.AsSpan(i, close - i));
-                    value.Append(text, i, close - i);
-                    i = close + 1;
-                    if (i < text.Length && text[i] == '"')
-                    {
-                        value.Append('"');
-                        i++;
-                        continue;
-                    }
-
-                    break;
-                }
-
-                // Anything between the closing quote and the delimiter is kept, as spreadsheets do.
-                var rest = NextBreak(text, i, delimiter);
-                value.Append(text, i, rest - i);
-                i = rest;
-                field = value.ToString();
-            }
-            else
-            {
-                var end = NextBreak(text, i, delimiter);
-                field = text[i..end];
-                i = end;
-            }
-
-            fields.Add(field);
-            if (i >= text.Length)
-            {
-                EndRecord(records, fields, recordLine);
-                return (records, null);
-            }
-
-            if (text[i] == delimiter)
-            {
-                i++;
-                continue;
-            }
-
-            i += text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n' ? 2 : 1;
-            EndRecord(records, fields, recordLine);
-            line++;
-            recordLine = line;
-            if (i >= text.Length)
-            {
-                return (records, null);
-            }
-        }
-    }
-
-    private static int NextBreak(string text, int from, char delimiter)
-    {
-        var next = text.AsSpan(from).IndexOfAny(delimiter, '\r', '\n');
-        return next < 0 ? text.Length : from + next;
-    }
-
-    private static int LineBreaks(ReadOnlySpan<char> span)
-    {
-        var count = 0;
-        for (var k = 0; k < span.Length; k++)
-        {
-            if (span[k] == '\n' || (span[k] == '\r' && (k + 1 >= span.Length || span[k + 1] != '\n')))
-            {
-                count++;
-            }
-        }
-
-        return count;
-    }
-
-    private static void EndRecord(List<CsvRecord> records, List<string> fields, int line)
-    {
-        // Blank lines, and rows of nothing but delimiters, are not records.
-        if (fields.Exists(f => !string.IsNullOrWhiteSpace(f)))
-        {
-            records.Add(new CsvRecord(line, fields.ToArray()));
-        }
-
-        fields.Clear();
-    }
+    private static ImportError BinaryAt(int line, int column) =>
+        new(line, column, null, "This is not a CSV file: it contains binary data. Upload a spreadsheet saved as CSV (comma-separated values).");
 }

@@ -136,3 +136,113 @@ internal static class IsoTimestamp
         return value;
     }
 }
+
+/// <summary>
+/// Dates written with slashes, dots or dashes and the year last (03/04/2026, 24.11.2026 07:15, 11/24/2026 7:15 PM):
+/// which number is the month depends on <see cref="DateOrder"/>.
+/// </summary>
+internal static class NumericDate
+{
+    /// <summary>The two leading numbers and where the rest starts, when the text has the shape n/n/yyyy.</summary>
+    public static bool TrySplit(ReadOnlySpan<char> s, out int first, out int second, out int year, out int restAt)
+    {
+        first = second = year = restAt = 0;
+        var i = 0;
+        if (!Number(s, ref i, 1, 2, out first) || i >= s.Length || s[i] is not ('/' or '.' or '-'))
+        {
+            return false;
+        }
+
+        var separator = s[i++];
+        if (!Number(s, ref i, 1, 2, out second) || i >= s.Length || s[i] != separator)
+        {
+            return false;
+        }
+
+        i++;
+        if (!Number(s, ref i, 4, 4, out year))
+        {
+            return false;
+        }
+
+        restAt = i;
+        return i == s.Length || s[i] is ' ' or 'T';
+    }
+
+    public static TimestampProblem Parse(ReadOnlySpan<char> s, DateOrder order, out DateOnly date, out TimeOnly? time)
+    {
+        date = default;
+        time = null;
+        if (!TrySplit(s, out var first, out var second, out var year, out var restAt))
+        {
+            return TimestampProblem.NotADate;
+        }
+
+        var (month, day) = order == DateOrder.DayFirst ? (second, first) : (first, second);
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return TimestampProblem.NotADate;
+        }
+
+        date = new DateOnly(year, month, day);
+        var rest = s[restAt..].Trim();
+        if (rest.Length == 0)
+        {
+            return TimestampProblem.None;
+        }
+
+        if (rest[0] == 'T')
+        {
+            rest = rest[1..];
+        }
+
+        var pm = rest.EndsWith("PM", StringComparison.OrdinalIgnoreCase);
+        var am = rest.EndsWith("AM", StringComparison.OrdinalIgnoreCase);
+        if (am || pm)
+        {
+            rest = rest[..^2].TrimEnd();
+        }
+
+        var i = 0;
+        if (!Number(rest, ref i, 1, 2, out var hour) || i >= rest.Length || rest[i++] != ':' || !Number(rest, ref i, 2, 2, out var minute))
+        {
+            return TimestampProblem.NotADate;
+        }
+
+        var second2 = 0;
+        if (i < rest.Length && (rest[i++] != ':' || !Number(rest, ref i, 2, 2, out second2) || i != rest.Length))
+        {
+            return TimestampProblem.NotADate;
+        }
+
+        if (am || pm)
+        {
+            if (hour is < 1 or > 12)
+            {
+                return TimestampProblem.ImpossibleTime;
+            }
+
+            hour = (hour % 12) + (pm ? 12 : 0);
+        }
+
+        if (hour > 23 || minute > 59 || second2 > 59)
+        {
+            return TimestampProblem.ImpossibleTime;
+        }
+
+        time = new TimeOnly(hour, minute, second2);
+        return TimestampProblem.None;
+    }
+
+    private static bool Number(ReadOnlySpan<char> s, ref int i, int minDigits, int maxDigits, out int value)
+    {
+        value = 0;
+        var start = i;
+        while (i < s.Length && i - start < maxDigits && char.IsAsciiDigit(s[i]))
+        {
+            value = (value * 10) + (s[i++] - '0');
+        }
+
+        return i - start >= minDigits && (i >= s.Length || !char.IsAsciiDigit(s[i]));
+    }
+}

@@ -1,4 +1,5 @@
 using System.Text;
+using LifeOs.Core;
 using LifeOs.Core.Accounts;
 using LifeOs.Core.Health;
 using LifeOs.Core.Health.Import;
@@ -133,8 +134,8 @@ public sealed class CsvImportParserTests
     [Fact]
     public void BadDate_NamesLineAndColumn()
     {
-        var result = Parse("date,weight\n2026-11-20,80\n24/11/2026,80\n");
-        Assert.StartsWith("Line 3, column 1 (date): \"24/11/2026\" is not a date. Write dates as YYYY-MM-DD", OnlyError(result), StringComparison.Ordinal);
+        var result = Parse("date,weight\n2026-11-20,80\n2026-11-32,80\n");
+        Assert.StartsWith("Line 3, column 1 (date): \"2026-11-32\" is not a date. Write dates as YYYY-MM-DD", OnlyError(result), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -154,10 +155,12 @@ public sealed class CsvImportParserTests
     }
 
     [Fact]
-    public void UnknownMetric_InWideHeader_NamesLineAndColumn()
+    public void UnknownColumn_InWideHeader_IsIgnored_NotAnError()
     {
-        var error = OnlyError(Parse("date,weight,Shoe size (EU)\n2026-11-20,80,42\n"));
-        Assert.StartsWith("Line 1, column 3 (Shoe size (EU)): Unknown metric \"Shoe size (EU)\".", error, StringComparison.Ordinal);
+        var result = Parse("date,weight,Shoe size (EU)\n2026-11-20,80,42\n");
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        Assert.Equal(80, Single(result, MetricCatalogue.Weight).Value);
+        Assert.Equal(ColumnRole.Ignore, result.Mapping!.Columns[2].Role);
     }
 
     [Fact]
@@ -308,11 +311,114 @@ public sealed class CsvImportParserTests
     [InlineData("2026-11-24T24:00", "has an impossible time of day.")]
     [InlineData("2026-11-24T07:15:00.12345678Z", "is not a date.")]
     [InlineData("2026-11-24T7:15", "is not a date.")]
-    [InlineData("1850-01-01", "is not a date.")]
+    [InlineData("1850-01-01", "cannot be imported. Choose a date in 1900 or later.")]
     [InlineData("2026-11-24X", "is not a date.")]
     public void Timestamps_Malformed_SayWhatIsWrong(string timestamp, string problem)
     {
         var error = OnlyError(Parse($"timestamp,metric,value\n{timestamp},steps,1\n"));
         Assert.StartsWith($"Line 2, column 1 (timestamp): \"{timestamp}\" {problem}", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mapping_GuessesCommonHeaders_AndIgnoresNotes()
+    {
+        var result = Parse("Date,Sleep Hours,Weight (lb),Steps,Notes\n2026-11-20,7.5,165.4,8412,\"felt good, slept late\"\n");
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        Assert.Equal(
+            [ColumnRole.Time, ColumnRole.Metric, ColumnRole.Metric, ColumnRole.Metric, ColumnRole.Ignore],
+            result.Mapping!.Columns.Select(c => c.Role));
+        Assert.Equal((MetricCatalogue.SleepDuration, "h"), (result.Mapping.Columns[1].MetricCode, result.Mapping.Columns[1].Unit));
+        Assert.Equal((MetricCatalogue.Weight, "lb"), (result.Mapping.Columns[2].MetricCode, result.Mapping.Columns[2].Unit));
+        Assert.Equal(7.5 * 3600, Single(result, MetricCatalogue.SleepDuration).Value);
+        Assert.Equal(75.02, Single(result, MetricCatalogue.Weight).Value, 2);
+        Assert.Equal(8412, Single(result, MetricCatalogue.Steps).Value);
+    }
+
+    [Fact]
+    public void Mapping_ChosenByThePerson_ReadsColumnsTheHeaderDoesNotName()
+    {
+        const string csv = "When,Mass,Comment\n2026-11-20,165.4,x\n";
+        var parser = new CsvImportParser(London, UnitSystem.Metric);
+        var guessed = parser.Parse(Encoding.UTF8.GetBytes(csv), null);
+        Assert.Equal([ColumnRole.Time, ColumnRole.Ignore, ColumnRole.Ignore], guessed.Mapping!.Columns.Select(c => c.Role));
+        Assert.False(guessed.Succeeded);
+
+        var mapping = guessed.Mapping with
+        {
+            Columns = [guessed.Mapping.Columns[0], guessed.Mapping.Columns[1] with { Role = ColumnRole.Metric, MetricCode = MetricCatalogue.Weight, Unit = "lb" }, guessed.Mapping.Columns[2]],
+        };
+        var result = parser.Parse(Encoding.UTF8.GetBytes(csv), mapping);
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        Assert.Equal(75.02, Single(result, MetricCatalogue.Weight).Value, 2);
+    }
+
+    [Fact]
+    public void Long_ExtraColumns_AreIgnored()
+    {
+        var result = Parse("timestamp,metric,value,unit,notes\n2026-11-20T08:00:00Z,weight,80,kg,after run\n");
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        Assert.Equal(80, Single(result, MetricCatalogue.Weight).Value);
+    }
+
+    [Theory]
+    [InlineData("11/24/2026", "11/02/2026", DateOrder.MonthFirst, 11, 2)]
+    [InlineData("24/11/2026", "02/11/2026", DateOrder.DayFirst, 11, 2)]
+    [InlineData("24.11.2026 07:15", "02.11.2026 07:15", DateOrder.DayFirst, 11, 2)]
+    public void SlashedDates_AreDetected_WhenOneDaySettlesIt(string settling, string ambiguous, DateOrder expected, int month, int day)
+    {
+        var result = Parse($"date,weight\n{settling},80\n{ambiguous},81\n");
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        Assert.Equal(expected, result.DateOrder);
+        Assert.Equal(new DateOnly(2026, month, day), DateOnly.FromDateTime(result.Rows[1].LocalTime));
+    }
+
+    [Fact]
+    public void SlashedDates_ThatCouldBeEither_AreAsked_ThenReadAsChosen()
+    {
+        const string csv = "date,weight\n03/04/2026,80\n05/06/2026 7:30 PM,81\n";
+        var parser = new CsvImportParser(London, UnitSystem.Metric);
+
+        var asked = parser.Parse(Encoding.UTF8.GetBytes(csv), null);
+        Assert.True(asked.DateOrderAsked);
+        Assert.Empty(asked.Rows);
+        Assert.StartsWith("Line 2, column 1 (date): Dates such as this one could be month/day/year or day/month/year", Assert.Single(asked.Errors).ToString(), StringComparison.Ordinal);
+
+        var us = parser.Parse(Encoding.UTF8.GetBytes(csv), asked.Mapping! with { DateOrder = DateOrder.MonthFirst });
+        Assert.True(us.Succeeded, string.Join("; ", us.Errors));
+        Assert.Equal([new DateTime(2026, 3, 4, 12, 0, 0), new DateTime(2026, 5, 6, 19, 30, 0)], us.Rows.Select(r => r.LocalTime));
+
+        var european = parser.Parse(Encoding.UTF8.GetBytes(csv), asked.Mapping! with { DateOrder = DateOrder.DayFirst });
+        Assert.Equal(new DateTime(2026, 4, 3, 12, 0, 0), european.Rows[0].LocalTime);
+    }
+
+    [Theory]
+    [InlineData("utf-16")]
+    [InlineData("utf-16BE")]
+    [InlineData("utf-8")]
+    public void Utf16AndUtf8_WithAByteOrderMark_AreRead(string encodingName)
+    {
+        var encoding = Encoding.GetEncoding(encodingName);
+        byte[] bytes = [.. encoding.GetPreamble(), .. encoding.GetBytes("date;Weight (kg);Notes\r\n2026-11-20;72,5;café\r\n")];
+
+        var result = new CsvImportParser(London, UnitSystem.Metric).Parse(bytes);
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        Assert.Equal(2, Single(result, MetricCatalogue.Weight).Line);
+    }
+
+    [Theory]
+    [InlineData("2026-11-26", "Line 3, column 1 (date): \"2026-11-26\" cannot be imported. Choose a date no later than today, 2026-11-25.")]
+    [InlineData("2099-01-01", "Line 3, column 1 (date): \"2099-01-01\" cannot be imported. Choose a date no later than today, 2026-11-25.")]
+    [InlineData("1899-12-31", "Line 3, column 1 (date): \"1899-12-31\" cannot be imported. Choose a date in 1900 or later.")]
+    public void DatesAfterTodayOrBefore1900_AreRefused_WithLineAndColumn_AndNothingIsImported(string date, string error)
+    {
+        var clock = new UserClock(London, 0, UnitSystem.Metric, new DateTimeOffset(2026, 11, 25, 23, 30, 0, TimeSpan.Zero));
+        var result = new CsvImportParser(London, UnitSystem.Metric, clock).Parse(Encoding.UTF8.GetBytes($"date,weight\n2026-11-25,80\n{date},81\n"));
+
+        Assert.Empty(result.Rows);
+        Assert.Equal(error, Assert.Single(result.Errors).ToString());
     }
 }

@@ -159,4 +159,120 @@ public sealed class CsvImportServiceTests : IDisposable
         Assert.Equal("Line 1497966, column 13: The file is larger than 20 MB; it passes the limit here. Split it into smaller files and import them one after another.", staged.Error!.ToString());
         Assert.False(Directory.Exists(Path.Combine(directory, "imports")));
     }
+
+    private ImportBatchService Batches(int inlineRows = 20_000, int chunkRows = 20_000) =>
+        new(db, new HealthStore(db, time, new SourcePriorityService(db)), TestWork.Queue(db, time), TestWork.Options(inlineRows, chunkRows), time);
+
+    [Fact]
+    public async Task Import_IsABatch_AndAReimportAddsNothing_SaysSo_AndMakesNoBatch()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var first = await service.ImportAsync("ada", await StageAsync("ada", Weights), ct);
+        var batch = Assert.Single(await Batches().ListAsync("ada", ct));
+        Assert.Equal((first.BatchId, "weights.csv", 5, ImportBatchStatus.Imported, true), (batch.Id, batch.FileName, batch.Rows, batch.Status, batch.CanUndo));
+        Assert.Equal(["Resting heart rate", "Weight"], batch.MetricNames);
+        Assert.Equal(5, await db.Samples.CountAsync(s => s.ImportBatchId == batch.Id, ct));
+
+        var again = await StageAsync("ada", Weights, "weights copy.csv");
+        var preview = await service.PreviewAsync("ada", again, ct);
+        Assert.Equal((5, 5, false, true), (preview!.Measurements, preview.AlreadyImported, preview.CanImport, preview.AddsNothing));
+        var second = await service.ImportAsync("ada", again, ct);
+        Assert.Null(second.BatchId);
+        Assert.Single(await Batches().ListAsync("ada", ct));
+    }
+
+    [Fact]
+    public async Task UndoingASmallBatch_DeletesItsRowsAtOnce_KeepsOthers_AndRecomputesTheDays()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await service.ImportAsync("ada", await StageAsync("ada", "date,weight\n2026-11-19,80\n"), ct);
+        var outcome = await service.ImportAsync("ada", await StageAsync("ada", Weights), ct);
+
+        var undo = await Batches().UndoAsync("ada", outcome.BatchId!.Value, ct);
+
+        Assert.Equal((UndoStatus.Undone, 5), (undo.Status, undo.Deleted));
+        Assert.Equal(1, await db.Samples.CountAsync(ct));
+        Assert.Equal([new DateOnly(2026, 11, 19)], await db.DailyValues.Select(d => d.LocalDate).ToListAsync(ct));
+        var undone = (await Batches().ListAsync("ada", ct)).Single(b => b.Id == outcome.BatchId);
+        Assert.Equal((ImportBatchStatus.Undone, false), (undone.Status, undone.CanUndo));
+        Assert.Equal(UndoStatus.NotNow, (await Batches().UndoAsync("ada", outcome.BatchId.Value, ct)).Status);
+    }
+
+    [Fact]
+    public async Task UndoingALargeBatch_IsBackgroundWork_InChunks()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var csv = new StringBuilder("date,weight,steps\n");
+        for (var day = new DateOnly(2026, 1, 1); day <= new DateOnly(2026, 11, 20); day = day.AddDays(1))
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{day:yyyy-MM-dd},80,{day.DayNumber % 9000}\n");
+        }
+
+        var outcome = await service.ImportAsync("ada", await StageAsync("ada", csv.ToString()), ct);
+        var rows = await db.Samples.CountAsync(ct);
+        var batches = Batches(inlineRows: 100, chunkRows: 150);
+
+        var undo = await batches.UndoAsync("ada", outcome.BatchId!.Value, ct);
+
+        Assert.Equal(UndoStatus.Queued, undo.Status);
+        Assert.Equal(ImportBatchStatus.Undoing, (await batches.GetAsync("ada", outcome.BatchId.Value, ct))!.Status);
+        Assert.Equal(rows, await db.Samples.CountAsync(ct));
+        var work = await db.BackgroundWork.SingleAsync(w => w.Id == undo.WorkId, ct);
+        Assert.Equal((LifeOs.Core.Work.WorkKind.ImportUndo, (long)rows), (work.Kind, work.Total));
+        work.Status = LifeOs.Core.Work.WorkStatus.Running;
+        await db.SaveChangesAsync(ct);
+
+        var result = await new ImportUndoWork(new HealthStore(db, time, new SourcePriorityService(db)), batches, TestWork.Options(100, 150))
+            .RunAsync(work, new LifeOs.Core.Work.WorkProgress(db, work, time), ct);
+
+        Assert.Equal($"Import undone: {rows:N0} values deleted.", result);
+        Assert.Equal(0, await db.Samples.CountAsync(ct));
+        Assert.Equal(0, await db.DailyValues.CountAsync(ct));
+        Assert.Equal(ImportBatchStatus.Undone, (await batches.GetAsync("ada", outcome.BatchId.Value, ct))!.Status);
+    }
+
+    [Fact]
+    public async Task AnotherUsersBatch_IsNotFound_ForViewAndUndo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var outcome = await service.ImportAsync("ada", await StageAsync("ada", Weights), ct);
+
+        Assert.Null(await Batches().GetAsync("bob", outcome.BatchId!.Value, ct));
+        Assert.Empty(await Batches().ListAsync("bob", ct));
+        Assert.Equal(UndoStatus.NotFound, (await Batches().UndoAsync("bob", outcome.BatchId.Value, ct)).Status);
+        Assert.Equal(5, await db.Samples.CountAsync(ct));
+    }
+
+    [Fact]
+    public async Task Mapping_IsKeptWithTheUpload_AndUsedByTheImport_NotByAnotherUser()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var id = await StageAsync("ada", "Day,Mass,Notes\n2026-11-20,165.4,after run\n");
+        var preview = await service.PreviewAsync("ada", id, ct);
+        Assert.False(preview!.CanImport);
+
+        var mapping = preview.Mapping! with
+        {
+            Columns = [.. preview.Mapping.Columns.Select(c => c.Header == "Mass" ? c with { Role = ColumnRole.Metric, MetricCode = MetricCatalogue.Weight, Unit = "lb" } : c)],
+        };
+        Assert.False(await service.SaveMappingAsync("bob", id, mapping, ct));
+        Assert.True(await service.SaveMappingAsync("ada", id, mapping, ct));
+
+        Assert.True((await service.PreviewAsync("ada", id, ct))!.CanImport);
+        var outcome = await service.ImportAsync("ada", id, ct);
+        Assert.Equal(75.02, (await db.Samples.SingleAsync(ct)).Value, 2);
+        Assert.NotNull(outcome.BatchId);
+    }
+
+    [Fact]
+    public async Task FutureDate_InAFile_IsAnError_AndNothingIsImported()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var outcome = await service.ImportAsync("ada", await StageAsync("ada", "date,weight\n2026-11-20,80\n2026-11-26,81\n"), ct);
+
+        Assert.Equal(ImportStatus.HasErrors, outcome.Status);
+        Assert.Equal("Line 3, column 1 (date): \"2026-11-26\" cannot be imported. Choose a date no later than today, 2026-11-25.", Assert.Single(outcome.Preview!.Errors).ToString());
+        Assert.Equal(0, await db.Samples.CountAsync(ct));
+        Assert.Empty(await db.ImportBatches.ToListAsync(ct));
+    }
 }
