@@ -7,5 +7,6 @@ public static class HealthServiceCollectionExtensions
     public static IServiceCollection AddHealth(this IServiceCollection services) =>
         services.AddScoped<SourcePriorityService>().AddScoped<HealthStore>().AddScoped<MeasurementService>()
             .AddScoped<Import.CsvImportService>()
-            .AddScoped<Export.IUserDataExporter, HealthExporter>();
+            .AddScoped<Export.IUserDataExporter, HealthExporter>()
+            .AddScoped<WorkoutStore>().AddScoped<Export.IUserDataExporter, WorkoutExporter>();
 }

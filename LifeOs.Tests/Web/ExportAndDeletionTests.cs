@@ -49,6 +49,7 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         ["SyncCursors"] = ("sync-progress.json", tag => $"cursor-{tag}"),
         ["AuditEvents"] = ("security-activity.json", tag => $"audit-{tag}"),
         ["ApiKeys"] = ("api-keys.json", tag => $"api key {tag}"),
+        ["Workouts"] = ("health/workouts.csv", tag => $"workout-{tag}"),
     };
 
     private static readonly Dictionary<string, string> NotExported = new()
@@ -256,6 +257,12 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
                 UserId = userId, MetricCode = MetricCatalogue.Weight, Source = SampleSource.Manual, SourceRecordId = $"rec-{tag}",
                 StartUtc = new DateTime(2026, 11, 24, 6, 15, 0, DateTimeKind.Utc), LocalDate = new DateOnly(2026, 11, 24),
                 Value = tag == "mine" ? 71.3 : 88.8, UpdatedAt = now,
+            });
+            db.Set<Workout>().Add(new Workout
+            {
+                UserId = userId, Source = SampleSource.Oura, SourceRecordId = $"workout-{tag}", Activity = "cycling",
+                StartUtc = new DateTime(2026, 11, 24, 16, 30, 0, DateTimeKind.Utc), EndUtc = new DateTime(2026, 11, 24, 17, 32, 0, DateTimeKind.Utc),
+                LocalDate = new DateOnly(2026, 11, 24), Calories = 412.5, DistanceMeters = 18350, UpdatedAt = now,
             });
             db.DailyValues.Add(new DailyValue
             {

@@ -581,6 +581,59 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                     b.ToTable("SourcePriorities", (string)null);
                 });
 
+            modelBuilder.Entity("LifeOs.Core.Health.Workout", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Activity")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Calories")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("DistanceMeters")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("EndUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceRecordId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "StartUtc");
+
+                    b.HasIndex("UserId", "Source", "SourceRecordId")
+                        .IsUnique();
+
+                    b.ToTable("Workouts", (string)null);
+                });
+
             modelBuilder.Entity("LifeOs.Core.Journal.JournalDraft", b =>
                 {
                     b.Property<string>("UserId")
@@ -1193,6 +1246,15 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("LifeOs.Core.Health.UserSourcePriority", b =>
+                {
+                    b.HasOne("LifeOs.Core.Accounts.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LifeOs.Core.Health.Workout", b =>
                 {
                     b.HasOne("LifeOs.Core.Accounts.ApplicationUser", null)
                         .WithMany()
