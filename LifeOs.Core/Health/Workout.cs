@@ -105,8 +105,8 @@ public sealed class WorkoutStore(LifeOsDbContext db, TimeProvider time)
             }
         }
 
+        // No ChangeTracker.Clear(): the sync shares this DbContext and still tracks its cursors.
         await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
         return new WorkoutUpsertResult(inserted, updated, unchanged, rejected);
     }
 

@@ -221,6 +221,11 @@ public sealed class ProviderValuesTests
         Assert.Equal(("cycling", new DateTime(2026, 11, 23, 16, 30, 0, DateTimeKind.Utc), TimeSpan.FromMinutes(62), Nov23, 412.5, 18350.0),
             (cycling.Activity, cycling.StartUtc, cycling.Duration, cycling.LocalDate, cycling.Calories, cycling.DistanceMeters));
         Assert.Null(ada[0].DistanceMeters);
+        // Writing workouts leaves the run's cursors to move as they should: every data type is complete through today.
+        var cursors = await h.App.WithDbAsync(db => db.Set<SyncCursor>()
+            .Where(c => db.Connections.Any(x => x.Id == c.ConnectionId && x.UserId == h.AdaId && x.Provider == ProviderKind.Oura)).ToListAsync());
+        Assert.Contains(cursors, c => c.DataType == "workout");
+        Assert.All(cursors, c => Assert.Equal(SyncFixtures.Today, c.CompleteThrough));
         var counts = JsonSerializer.Deserialize<Dictionary<string, SyncTypeResult>>(first.CountsJson, Json)!;
         Assert.Equal((3, 2, 1), (counts["workout"].Fetched, counts["workout"].Written, counts["workout"].Rejected));
 

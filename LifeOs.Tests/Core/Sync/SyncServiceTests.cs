@@ -88,7 +88,7 @@ public sealed class SyncServiceTests
         var connection = await h.App.WithDbAsync(db => db.Connections.SingleAsync(c => c.UserId == h.AdaId && c.Provider == ProviderKind.Oura));
         Assert.Equal(h.App.Time.GetUtcNow().UtcDateTime, connection.LastSyncedAt);
         var cursors = await h.App.WithDbAsync(db => db.Set<SyncCursor>().Where(c => c.ConnectionId == connection.Id).ToListAsync());
-        Assert.Equal(6, cursors.Count);
+        Assert.Equal(7, cursors.Count); // daily_sleep, sleep, daily_readiness, daily_activity, daily_spo2, workout, heartrate
         Assert.All(cursors, c => Assert.Equal(Nov25, c.CompleteThrough));
     }
 
