@@ -298,25 +298,39 @@ public sealed class ConnectionService(
         }
 
         await TryRevokeAsync(connection, cancellationToken);
-        var source = provider.SampleSource();
-        var small = !deleteData || await healthStore.HasAtMostAsync(userId, source, onlyDatedByLifeOs: false, workOptions.Value.InlineRows, cancellationToken);
+        var sources = provider.SampleSources();
+        var small = true;
+        foreach (var source in deleteData ? sources : [])
+        {
+            small = small && await healthStore.HasAtMostAsync(userId, source, onlyDatedByLifeOs: false, workOptions.Value.InlineRows, cancellationToken);
+        }
 
         // The connection and its data go together: in one transaction, or (years of minute heart rate) the connection
         // now and its data by background work queued in the same transaction, which a restart resumes.
-        var (deleted, workId) = (0, (long?)null);
+        var deleted = 0;
+        var workIds = new List<long>();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.Set<Connection>().Where(c => c.Id == connection.Id && c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
-            if (deleteData && small)
+            if (deleteData)
             {
-                deleted = await healthStore.DeleteSourceAsync(userId, source, cancellationToken);
+                // Workouts are few (one row each): they go at once, whatever the size of the samples.
+                deleted += await db.Set<Workout>().Where(w => w.UserId == userId && w.Source == provider.SampleSource()).ExecuteDeleteAsync(cancellationToken);
             }
-            else if (deleteData)
+
+            foreach (var source in deleteData ? sources : [])
             {
-                var writtenBy = time.GetUtcNow().UtcDateTime;
-                workId = await work.EnqueueAsync(userId, WorkKind.SourceDeletion, SourceDeletionWork.Payload(source, writtenBy), cancellationToken: cancellationToken);
+                if (small)
+                {
+                    deleted += await healthStore.DeleteSourceAsync(userId, source, cancellationToken);
+                }
+                else
+                {
+                    var writtenBy = time.GetUtcNow().UtcDateTime;
+                    workIds.Add(await work.EnqueueAsync(userId, WorkKind.SourceDeletion, SourceDeletionWork.Payload(source, writtenBy), cancellationToken: cancellationToken));
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -326,7 +340,7 @@ public sealed class ConnectionService(
             await db.Database.CloseConnectionAsync();
         }
 
-        if (workId is { } id)
+        foreach (var id in workIds)
         {
             work.Wake(id);
         }
@@ -335,7 +349,7 @@ public sealed class ConnectionService(
         await audit.RecordAsync(AuditKind.ProviderDisconnected, userId, deleteData ? $"{name}, and deleted the data synced from it" : name);
         return !deleteData
             ? new ConnectionOutcome(true, $"{name} is disconnected. The data it synced is still here.")
-            : workId is null
+            : workIds.Count == 0
                 ? new ConnectionOutcome(true, $"{name} is disconnected and its {deleted:N0} synced values were deleted.")
                 : new ConnectionOutcome(true, $"{name} is disconnected. Its synced values are being deleted in the background; the dashboard updates as they go.");
     }

@@ -45,4 +45,8 @@ public static class ProviderKinds
         ProviderKind.Withings => Health.SampleSource.Withings,
         _ => throw new ArgumentOutOfRangeException(nameof(provider)),
     };
+
+    /// <summary>Every source its sync writes: Withings also passes a phone's activity through (<see cref="Health.SampleSource.WithingsPhone"/>).</summary>
+    public static IReadOnlyList<SampleSource> SampleSources(this ProviderKind provider) =>
+        provider == ProviderKind.Withings ? [Health.SampleSource.Withings, Health.SampleSource.WithingsPhone] : [provider.SampleSource()];
 }

@@ -10,5 +10,6 @@ public static class HealthServiceCollectionExtensions
             .AddScoped<Import.CsvImportService>()
             .AddScoped<Import.ImportBatchService>()
             .AddScoped<Export.IUserDataExporter, Import.ImportBatchExporter>()
-            .AddScoped<Export.IUserDataExporter, HealthExporter>();
+            .AddScoped<Export.IUserDataExporter, HealthExporter>()
+            .AddScoped<WorkoutStore>().AddScoped<Export.IUserDataExporter, WorkoutExporter>();
 }

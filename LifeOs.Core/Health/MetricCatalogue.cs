@@ -90,6 +90,28 @@ public static class MetricCatalogue
     public const string Hydration = "hydration";
     public const string Systolic = "systolic_bp";
     public const string Diastolic = "diastolic_bp";
+    public const string PulseWaveVelocity = "pulse_wave_velocity";
+    public const string VascularAge = "vascular_age";
+    public const string VisceralFat = "visceral_fat";
+    public const string ExtracellularWater = "extracellular_water";
+    public const string IntracellularWater = "intracellular_water";
+    public const string BasalMetabolicRate = "basal_metabolic_rate";
+    public const string Height = "height";
+    public const string AfibEcg = "afib_ecg";
+    public const string AfibPpg = "afib_ppg";
+    public const string FatMassLeftArm = "fat_mass_left_arm";
+    public const string FatMassRightArm = "fat_mass_right_arm";
+    public const string FatMassLeftLeg = "fat_mass_left_leg";
+    public const string FatMassRightLeg = "fat_mass_right_leg";
+    public const string FatMassTorso = "fat_mass_torso";
+    public const string MuscleMassLeftArm = "muscle_mass_left_arm";
+    public const string MuscleMassRightArm = "muscle_mass_right_arm";
+    public const string MuscleMassLeftLeg = "muscle_mass_left_leg";
+    public const string MuscleMassRightLeg = "muscle_mass_right_leg";
+    public const string MuscleMassTorso = "muscle_mass_torso";
+    public const string BodyTemperature = "body_temperature";
+    public const string SkinTemperature = "skin_temperature";
+    public const string BreathingDisturbanceIndex = "breathing_disturbance_index";
 
     private const double PoundsPerKg = 2.2046226218;
     private const double MilesPerMetre = 1 / 1609.344;
@@ -104,6 +126,11 @@ public static class MetricCatalogue
     private static readonly DisplayUnit Kg = new("kg", 1);
     private static readonly DisplayUnit Lb = new("lb", PoundsPerKg);
     private static readonly DisplayUnit MmHg = new("mmHg", 1);
+    private static readonly DisplayUnit Years = new("years", 1);
+
+    // An absolute temperature: °F = °C × 1.8 + 32 (a deviation scales without the offset).
+    private static readonly DisplayUnit Celsius = new("°C", 1);
+    private static readonly DisplayUnit Fahrenheit = new("°F", 1.8, 32);
 
     public static IReadOnlyList<MetricDefinition> All { get; } =
     [
@@ -139,11 +166,52 @@ public static class MetricCatalogue
         new(Hydration, "Hydration", MetricGroup.Body, "kg", Aggregation.Last, 0, 300, null, Kg, Lb),
         new(Systolic, "Systolic blood pressure", MetricGroup.BloodPressure, "mmHg", Aggregation.Mean, 50, 300, "8480-6", MmHg, MmHg),
         new(Diastolic, "Diastolic blood pressure", MetricGroup.BloodPressure, "mmHg", Aggregation.Mean, 20, 200, "8462-4", MmHg, MmHg),
+
+        // Withings body-composition scales, thermometers and ECG devices, and Oura's breathing disturbances
+        // (issue 14). LOINC only where a code names the quantity as measured; Withings' index-like values (visceral
+        // fat, vascular age, the AFib classes) and the per-segment masses have none.
+        new(PulseWaveVelocity, "Pulse wave velocity", MetricGroup.Heart, "m/s", Aggregation.Mean, 2, 30, null, new("m/s", 1), new("m/s", 1)),
+        new(VascularAge, "Vascular age", MetricGroup.Heart, "years", Aggregation.Last, 1, 130, null, Years, Years),
+        new(VisceralFat, "Visceral fat", MetricGroup.Body, "index", Aggregation.Last, 0, 60, null, Score, Score),
+        new(ExtracellularWater, "Extracellular water", MetricGroup.Body, "kg", Aggregation.Last, 0, 200, null, Kg, Lb),
+        new(IntracellularWater, "Intracellular water", MetricGroup.Body, "kg", Aggregation.Last, 0, 200, null, Kg, Lb),
+        new(BasalMetabolicRate, "Basal metabolic rate", MetricGroup.Body, "kcal/day", Aggregation.Last, 300, 10_000, null, new("kcal/day", 1), new("kcal/day", 1)),
+        new(Height, "Height", MetricGroup.Body, "m", Aggregation.Last, 0.3, 2.8, "8302-2", new("cm", 100), new("in", 1 / 0.0254)),
+        // Coded values (0 negative, 1 AFib, 2 inconclusive, …): shown in words by the web's metric text, never averaged.
+        new(AfibEcg, "AFib check (ECG)", MetricGroup.Heart, "code", Aggregation.Last, 0, 13, null, Score, Score),
+        new(AfibPpg, "AFib check (heart rate)", MetricGroup.Heart, "code", Aggregation.Last, 0, 13, null, Score, Score),
+        new(FatMassLeftArm, "Fat mass, left arm", MetricGroup.Body, "kg", Aggregation.Last, 0, 100, null, Kg, Lb),
+        new(FatMassRightArm, "Fat mass, right arm", MetricGroup.Body, "kg", Aggregation.Last, 0, 100, null, Kg, Lb),
+        new(FatMassLeftLeg, "Fat mass, left leg", MetricGroup.Body, "kg", Aggregation.Last, 0, 100, null, Kg, Lb),
+        new(FatMassRightLeg, "Fat mass, right leg", MetricGroup.Body, "kg", Aggregation.Last, 0, 100, null, Kg, Lb),
+        new(FatMassTorso, "Fat mass, torso", MetricGroup.Body, "kg", Aggregation.Last, 0, 200, null, Kg, Lb),
+        new(MuscleMassLeftArm, "Muscle mass, left arm", MetricGroup.Body, "kg", Aggregation.Last, 0, 100, null, Kg, Lb),
+        new(MuscleMassRightArm, "Muscle mass, right arm", MetricGroup.Body, "kg", Aggregation.Last, 0, 100, null, Kg, Lb),
+        new(MuscleMassLeftLeg, "Muscle mass, left leg", MetricGroup.Body, "kg", Aggregation.Last, 0, 100, null, Kg, Lb),
+        new(MuscleMassRightLeg, "Muscle mass, right leg", MetricGroup.Body, "kg", Aggregation.Last, 0, 100, null, Kg, Lb),
+        new(MuscleMassTorso, "Muscle mass, torso", MetricGroup.Body, "kg", Aggregation.Last, 0, 200, null, Kg, Lb),
+        new(BodyTemperature, "Body temperature", MetricGroup.Body, "°C", Aggregation.Mean, 30, 45, "8310-5", Celsius, Fahrenheit),
+        new(SkinTemperature, "Skin temperature", MetricGroup.Body, "°C", Aggregation.Mean, 15, 45, "39106-0", Celsius, Fahrenheit),
+        new(BreathingDisturbanceIndex, "Breathing disturbance index", MetricGroup.Sleep, "events/h", Aggregation.Mean, 0, 150, null, new("/h", 1), new("/h", 1)),
     ];
 
     private static readonly Dictionary<string, MetricDefinition> ByCode = All.ToDictionary(m => m.Code, StringComparer.Ordinal);
 
     public static MetricDefinition? Find(string code) => ByCode.GetValueOrDefault(code);
+
+    /// <summary>
+    /// What a coded value means in words (Withings' AFib classes: 0 negative, 1 AFib, 2 inconclusive, withings.md
+    /// §4.2 and §4.7); null for a metric that is a plain quantity.
+    /// </summary>
+    public static string? CodedMeaning(string? code, double value) => code is AfibEcg or AfibPpg
+        ? value switch
+        {
+            0 => "No AFib",
+            1 => "Signs of AFib",
+            2 => "Inconclusive",
+            _ => $"Other result ({value:0})",
+        }
+        : null;
 
     public static MetricDefinition Get(string code) =>
         Find(code) ?? throw new ArgumentException($"Unknown metric '{code}'.", nameof(code));

@@ -10,6 +10,12 @@ public enum SampleSource
 
     /// <summary>Written through the REST API with an API key (scripts, Health Auto Export from an iPhone).</summary>
     Api,
+
+    /// <summary>
+    /// Activity Withings passes through from a phone (getactivity rows with brand 18: Google Fit, Apple Health), for
+    /// people without a Withings tracker. Its own source, below the devices, so a tracker's count wins the day.
+    /// </summary>
+    WithingsPhone,
 }
 
 /// <summary>One value from one source, in the metric's canonical unit.</summary>

@@ -2,14 +2,15 @@ namespace LifeOs.Core.Health;
 
 /// <summary>
 /// Which source wins when several report the same metric on the same day (never a sum across sources).
-/// Devices come before manual entry and imports; for body measurements the scale (Withings) comes first. What
+/// Devices come before manual entry and imports; for body measurements the scale (Withings) comes first; a phone's
+/// steps passed through Withings come right after the devices (a tracker counts better than a pocket). What
 /// came through the API is last by default (a user who pushes their phone's data moves it up in settings); a
 /// stored order from before it existed gets it appended at the end, as every unlisted source.
 /// </summary>
 public static class SourcePriority
 {
-    private static readonly SampleSource[] RingFirst = [SampleSource.Oura, SampleSource.Withings, SampleSource.Manual, SampleSource.Import, SampleSource.Api];
-    private static readonly SampleSource[] ScaleFirst = [SampleSource.Withings, SampleSource.Oura, SampleSource.Manual, SampleSource.Import, SampleSource.Api];
+    private static readonly SampleSource[] RingFirst = [SampleSource.Oura, SampleSource.Withings, SampleSource.WithingsPhone, SampleSource.Manual, SampleSource.Import, SampleSource.Api];
+    private static readonly SampleSource[] ScaleFirst = [SampleSource.Withings, SampleSource.Oura, SampleSource.WithingsPhone, SampleSource.Manual, SampleSource.Import, SampleSource.Api];
 
     public static IReadOnlyList<SampleSource> Default(MetricDefinition metric) =>
         metric.Code == MetricCatalogue.BodyTemperatureDeviation ? RingFirst : Default(metric.Group);

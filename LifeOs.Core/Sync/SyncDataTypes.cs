@@ -10,7 +10,17 @@ public sealed record SyncDataType(
     string Name,
     string Label,
     int WindowDays,
-    Func<SyncTarget, DateOnly, DateOnly, CancellationToken, Task<(int Fetched, List<SampleInput> Samples)>> FetchAsync);
+    Func<SyncTarget, DateOnly, DateOnly, CancellationToken, Task<SyncBatch>> FetchAsync);
+
+/// <summary>
+/// What one window of one data type brought: how many provider records, the samples they map to, workouts (Oura's
+/// workout collection), and the record ids whose samples this window replaces (the losing device of a Withings
+/// night), which the sync deletes.
+/// </summary>
+public sealed record SyncBatch(int Fetched, List<SampleInput> Samples, List<WorkoutInput>? Workouts = null, IReadOnlyCollection<string>? Superseded = null)
+{
+    public static implicit operator SyncBatch((int Fetched, List<SampleInput> Samples) result) => new(result.Fetched, result.Samples);
+}
 
 /// <summary>The data types each provider syncs, in order.</summary>
 public sealed class SyncDataTypes(OuraDataClient oura, WithingsDataClient withings)
@@ -24,6 +34,7 @@ public sealed class SyncDataTypes(OuraDataClient oura, WithingsDataClient within
         "daily_readiness" => "Readiness",
         "daily_activity" => "Activity",
         "daily_spo2" => "Blood oxygen",
+        "workout" => "Workouts",
         "heartrate" => "Heart rate",
         "measures" => "Body and blood pressure",
         "activity" => "Activity",
@@ -40,6 +51,11 @@ public sealed class SyncDataTypes(OuraDataClient oura, WithingsDataClient within
         new("daily_readiness", Label("daily_readiness"), 90, async (t, from, to, ct) => Result(await oura.GetDailyReadinessAsync(t, from, to, ct), OuraMapping.DailyReadiness)),
         new("daily_activity", Label("daily_activity"), 90, async (t, from, to, ct) => Result(await oura.GetDailyActivityAsync(t, from, to, ct), OuraMapping.DailyActivity)),
         new("daily_spo2", Label("daily_spo2"), 90, async (t, from, to, ct) => Result(await oura.GetDailySpo2Async(t, from, to, ct), OuraMapping.DailySpo2)),
+        new("workout", Label("workout"), 90, async (t, from, to, ct) =>
+        {
+            var documents = await oura.GetWorkoutsAsync(t, from, to, ct);
+            return new SyncBatch(documents.Count, [], OuraMapping.Workouts(documents).ToList());
+        }),
         new("heartrate", Label("heartrate"), 30, async (t, from, to, ct) => Result(await oura.GetHeartRateAsync(t, from, to, ct), OuraMapping.HeartRate)),
     ];
 
@@ -54,7 +70,12 @@ public sealed class SyncDataTypes(OuraDataClient oura, WithingsDataClient within
             return (groups.Count, WithingsMapping.Measures(groups, zone).ToList());
         }),
         new("activity", Label("activity"), 180, async (t, from, to, ct) => Result(await withings.GetActivityAsync(t, from, to, ct), WithingsMapping.Activity)),
-        new("sleep_summary", Label("sleep_summary"), 180, async (t, from, to, ct) => Result(await withings.GetSleepSummaryAsync(t, from, to, ct), WithingsMapping.SleepSummaries)),
+        new("sleep_summary", Label("sleep_summary"), 180, async (t, from, to, ct) =>
+        {
+            var series = await withings.GetSleepSummaryAsync(t, from, to, ct);
+            var (kept, superseded) = WithingsMapping.OneDevicePerNight(series);
+            return new SyncBatch(series.Count, WithingsMapping.SleepSummaries(kept).ToList(), Superseded: superseded);
+        }),
     ];
 
     private static (int, List<SampleInput>) Result<T>(List<T> documents, Func<IEnumerable<T>, IEnumerable<SampleInput>> map) =>

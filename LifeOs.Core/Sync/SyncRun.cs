@@ -75,5 +75,8 @@ public class SyncCursor
     public DateTime UpdatedAt { get; set; }
 }
 
-/// <summary>One data type's share of a run, stored in <see cref="SyncRun.CountsJson"/>.</summary>
-public sealed record SyncTypeResult(int Fetched, int Written, string? Note = null, bool Failed = false);
+/// <summary>
+/// One data type's share of a run, stored in <see cref="SyncRun.CountsJson"/>. <see cref="Rejected"/> counts the values
+/// the store refused (outside the metric's range, a workout ending before it starts): shown, never silently dropped.
+/// </summary>
+public sealed record SyncTypeResult(int Fetched, int Written, string? Note = null, bool Failed = false, int Rejected = 0);

@@ -21,6 +21,7 @@ namespace LifeOs.Core.Sync;
 public sealed class SyncService(
     LifeOsDbContext db,
     HealthStore store,
+    WorkoutStore workouts,
     SyncDataTypes dataTypes,
     WebhookInbox inbox,
     IOptions<SyncOptions> options,
@@ -186,17 +187,31 @@ public sealed class SyncService(
         var written = 0;
         foreach (var (type, cursor, windows) in plan)
         {
-            int fetched = 0, typeWritten = 0;
+            int fetched = 0, typeWritten = 0, rejected = 0;
             try
             {
                 foreach (var (from, to) in windows)
                 {
-                    var (count, samples) = await type.FetchAsync(target, from, to, cancellationToken);
-                    fetched += count;
-                    foreach (var batch in samples.Chunk(BatchSize))
+                    var fetchedWindow = await type.FetchAsync(target, from, to, cancellationToken);
+                    fetched += fetchedWindow.Fetched;
+                    foreach (var batch in fetchedWindow.Samples.Chunk(BatchSize))
                     {
                         var result = await store.UpsertSamplesAsync(target.UserId, batch, cancellationToken);
                         typeWritten += result.Inserted + result.Updated;
+                        rejected += result.Rejected;
+                    }
+
+                    if (fetchedWindow.Workouts is { Count: > 0 } workoutInputs)
+                    {
+                        var result = await workouts.UpsertAsync(target.UserId, workoutInputs, cancellationToken);
+                        typeWritten += result.Inserted + result.Updated;
+                        rejected += result.Rejected;
+                    }
+
+                    if (fetchedWindow.Superseded is { Count: > 0 } superseded)
+                    {
+                        // Another device won these nights: what an earlier run stored from the losing one goes.
+                        typeWritten += await store.DeleteSamplesAsync(target.UserId, target.Provider.SampleSource(), superseded, cancellationToken);
                     }
 
                     // Committed: now the cursor may move (never backwards: overlap windows lie behind it).
@@ -222,19 +237,19 @@ public sealed class SyncService(
                         .SetProperty(r => r.Requests, target.Requests), CancellationToken.None);
                 }
 
-                results[type.Name] = new SyncTypeResult(fetched, typeWritten);
+                results[type.Name] = new SyncTypeResult(fetched, typeWritten, Rejected: rejected);
             }
             catch (ProviderDataException ex) when (ex.Kind == ProviderFailureKind.NotPermitted)
             {
                 // A scope the user did not grant: skip this type, keep the connection.
-                results[type.Name] = new SyncTypeResult(fetched, typeWritten, ex.Message);
+                results[type.Name] = new SyncTypeResult(fetched, typeWritten, ex.Message, Rejected: rejected);
                 done += windows.Count - windows.TakeWhile(w => w.To <= (cursor?.CompleteThrough ?? DateOnly.MinValue)).Count();
             }
             catch (Exception ex) when (ex is ProviderDataException or TimeoutRejectedException)
             {
                 var message = ex is TimeoutRejectedException ? $"{target.Provider.DisplayName()} did not answer in time." : ex.Message;
                 logger.LogWarning("Sync of {DataType} for connection {ConnectionId} failed: {Reason}", type.Name, target.ConnectionId, message);
-                results[type.Name] = new SyncTypeResult(fetched, typeWritten, message, Failed: true);
+                results[type.Name] = new SyncTypeResult(fetched, typeWritten, message, Failed: true, Rejected: rejected);
             }
 
             written += typeWritten;
@@ -243,7 +258,8 @@ public sealed class SyncService(
         if (targeted is { DeletedObjects.Count: > 0 })
         {
             // The provider deleted these documents: their samples go (the record id is the document's id), and their days are recomputed.
-            var removed = await store.DeleteSamplesAsync(target.UserId, target.Provider.SampleSource(), targeted.DeletedObjects, cancellationToken);
+            var removed = await store.DeleteSamplesAsync(target.UserId, target.Provider.SampleSource(), targeted.DeletedObjects, cancellationToken)
+                + await workouts.DeleteAsync(target.UserId, target.Provider.SampleSource(), targeted.DeletedObjects, cancellationToken);
             results["deleted"] = new SyncTypeResult(targeted.DeletedObjects.Count, removed);
             written += removed;
         }

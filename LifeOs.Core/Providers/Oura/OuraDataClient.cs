@@ -171,6 +171,8 @@ public static class OuraMapping
             IEnumerable<(string Metric, double? Value)> values =
             [
                 (MetricCatalogue.Steps, d.Steps),
+                // Metres: Oura's estimate of the day's movement as walking distance.
+                (MetricCatalogue.Distance, d.EquivalentWalkingDistance),
                 (MetricCatalogue.ActiveCalories, d.ActiveCalories),
                 (MetricCatalogue.TotalCalories, d.TotalCalories),
                 (MetricCatalogue.ActivityScore, d.Score),
@@ -191,8 +193,27 @@ public static class OuraMapping
         select new SampleInput(MetricCatalogue.HeartRate, Source,
             $"{r.Timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}:{r.Source ?? "unknown"}", r.Timestamp.UtcDateTime, r.Bpm);
 
-    public static IEnumerable<SampleInput> DailySpo2(IEnumerable<OuraDailySpo2> documents) =>
+    /// <summary>The night's average SpO2 and its breathing disturbance index; either may be null (no reading that night).</summary>
+    public static IEnumerable<SampleInput> DailySpo2(IEnumerable<OuraDailySpo2> documents)
+    {
+        foreach (var d in documents)
+        {
+            var at = d.Day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            if (d.Spo2Percentage?.Average is { } average)
+            {
+                yield return new SampleInput(MetricCatalogue.Spo2, Source, d.Id, at, average, LocalDate: d.Day);
+            }
+
+            if (d.BreathingDisturbanceIndex is { } index)
+            {
+                yield return new SampleInput(MetricCatalogue.BreathingDisturbanceIndex, Source, d.Id, at, index, LocalDate: d.Day);
+            }
+        }
+    }
+
+    /// <summary>Workouts on Oura's day; an unnamed activity is kept as "workout" rather than dropped.</summary>
+    public static IEnumerable<WorkoutInput> Workouts(IEnumerable<OuraWorkout> documents) =>
         from d in documents
-        where d.Spo2Percentage?.Average is not null
-        select new SampleInput(MetricCatalogue.Spo2, Source, d.Id, d.Day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), d.Spo2Percentage!.Average!.Value, LocalDate: d.Day);
+        select new WorkoutInput(Source, d.Id, string.IsNullOrWhiteSpace(d.Activity) ? "workout" : d.Activity.Trim(),
+            d.StartDatetime.UtcDateTime, d.EndDatetime.UtcDateTime, d.Day, d.Calories, d.Distance);
 }

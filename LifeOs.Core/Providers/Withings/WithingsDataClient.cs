@@ -30,7 +30,47 @@ public sealed class WithingsDataClient(ProviderHttp http, IOptions<ProvidersOpti
         // The pulse a blood pressure monitor or a scale takes with its reading: a spot heart rate.
         [11] = MetricCatalogue.HeartRate,
         [54] = MetricCatalogue.Spo2,
+        [4] = MetricCatalogue.Height,
+        // 12 is a thermometer's reading, 71 a body temperature: both the body's absolute temperature.
+        [12] = MetricCatalogue.BodyTemperature,
+        [71] = MetricCatalogue.BodyTemperature,
+        [73] = MetricCatalogue.SkinTemperature,
+        [91] = MetricCatalogue.PulseWaveVelocity,
+        [130] = MetricCatalogue.AfibEcg,
+        [139] = MetricCatalogue.AfibPpg,
+        [155] = MetricCatalogue.VascularAge,
+        [168] = MetricCatalogue.ExtracellularWater,
+        [169] = MetricCatalogue.IntracellularWater,
+        [170] = MetricCatalogue.VisceralFat,
+        [226] = MetricCatalogue.BasalMetabolicRate,
     };
+
+    /// <summary>
+    /// Segmental body composition (Body Scan): types 174 (fat mass) and 175 (muscle mass) come once per body
+    /// segment, told apart by <c>position</c> (withings.md §4.1). A position LifeOs does not know is skipped.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<(int Type, int Position), string> SegmentTypes = new Dictionary<(int, int), string>
+    {
+        [(174, 2)] = MetricCatalogue.FatMassRightArm,
+        [(174, 3)] = MetricCatalogue.FatMassLeftArm,
+        [(174, 10)] = MetricCatalogue.FatMassLeftLeg,
+        [(174, 11)] = MetricCatalogue.FatMassRightLeg,
+        [(174, 12)] = MetricCatalogue.FatMassTorso,
+        [(175, 2)] = MetricCatalogue.MuscleMassRightArm,
+        [(175, 3)] = MetricCatalogue.MuscleMassLeftArm,
+        [(175, 10)] = MetricCatalogue.MuscleMassLeftLeg,
+        [(175, 11)] = MetricCatalogue.MuscleMassRightLeg,
+        [(175, 12)] = MetricCatalogue.MuscleMassTorso,
+    };
+
+    /// <summary>Every meastype asked of getmeas.</summary>
+    public static string RequestedTypes => string.Join(',', MeasureTypes.Keys.Concat(SegmentTypes.Keys.Select(k => k.Type)).Distinct());
+
+    /// <summary>The metric a measure of <paramref name="type"/> at <paramref name="position"/> is stored as; null when LifeOs does not keep it.</summary>
+    public static string? MetricFor(int type, int? position) =>
+        SegmentTypes.Keys.Any(k => k.Type == type)
+            ? position is { } p ? SegmentTypes.GetValueOrDefault((type, p)) : null
+            : MeasureTypes.GetValueOrDefault(type);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -44,7 +84,7 @@ public sealed class WithingsDataClient(ProviderHttp http, IOptions<ProvidersOpti
             var body = await PostAsync<WithingsMeasureBody>(target, "/measure", new()
             {
                 ["action"] = "getmeas",
-                ["meastypes"] = string.Join(',', MeasureTypes.Keys),
+                ["meastypes"] = RequestedTypes,
                 ["category"] = "1",
                 ["startdate"] = from.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
                 ["enddate"] = to.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
@@ -176,7 +216,7 @@ public static class WithingsMapping
             DateOnly? day = zone is null ? null : DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(at, zone));
             foreach (var measure in group.Measures ?? [])
             {
-                if (!WithingsDataClient.MeasureTypes.TryGetValue(measure.Type, out var metric))
+                if (WithingsDataClient.MetricFor(measure.Type, measure.Position) is not { } metric)
                 {
                     continue;
                 }
@@ -195,16 +235,18 @@ public static class WithingsMapping
         }
     }
 
-    /// <summary>One row per device and local date. Rows echoed from phone health platforms (brand 18) are skipped: LifeOs may get those elsewhere.</summary>
+    /// <summary>Withings' brand for activity a phone app passes through (Google Fit, Apple Health); its rows have no device.</summary>
+    public const int PhoneBrand = 18;
+
+    /// <summary>
+    /// One row per device and local date. A phone's rows (brand 18) are kept as their own source, below the devices in
+    /// the default priority: for someone without a tracker they are the only steps, and beside a tracker they never add up.
+    /// </summary>
     public static IEnumerable<SampleInput> Activity(IEnumerable<WithingsActivity> rows)
     {
         foreach (var row in rows)
         {
-            if (row.Brand == 18)
-            {
-                continue;
-            }
-
+            var source = row.Brand == PhoneBrand ? SampleSource.WithingsPhone : Source;
             var id = $"{row.Date:yyyy-MM-dd}:{row.DeviceId ?? "account"}";
             var zone = FindZone(row.Timezone);
             var start = zone is null
@@ -221,10 +263,38 @@ public static class WithingsMapping
             {
                 if (value is { } v)
                 {
-                    yield return new SampleInput(metric, Source, id, start, v, LocalDate: row.Date);
+                    yield return new SampleInput(metric, source, id, start, v, LocalDate: row.Date);
                 }
             }
         }
+    }
+
+    /// <summary>Withings' sleep-summary model of a sleep mat (Sleep Analyzer), which measures a night best.</summary>
+    public const int SleepMatModel = 32;
+
+    /// <summary>
+    /// Two devices can summarise the same night (a Sleep Analyzer under the mattress and a watch): added up, the day
+    /// would hold two nights. Per date one device wins, the sleep mat first, then the one that saw the longest sleep
+    /// (then the lowest series id, so the choice never flips between syncs); its series (a night and any naps) are kept
+    /// and the other devices' series are returned as superseded, for the sync to delete what an earlier run stored.
+    /// </summary>
+    public static (List<WithingsSleepSummary> Kept, List<string> Superseded) OneDevicePerNight(IEnumerable<WithingsSleepSummary> series)
+    {
+        var kept = new List<WithingsSleepSummary>();
+        var superseded = new List<string>();
+        foreach (var night in series.GroupBy(s => s.Date))
+        {
+            var devices = night.GroupBy(s => s.HashDeviceId ?? s.Model?.ToString(CultureInfo.InvariantCulture) ?? "").ToList();
+            var winner = devices
+                .OrderByDescending(d => d.Any(s => s.Model == SleepMatModel))
+                .ThenByDescending(d => d.Sum(s => s.Data?.TotalSleepTime ?? 0))
+                .ThenBy(d => d.Min(s => s.Id))
+                .First();
+            kept.AddRange(winner);
+            superseded.AddRange(devices.Where(d => d != winner).SelectMany(d => d).Select(s => s.Id.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return (kept, superseded);
     }
 
     public static IEnumerable<SampleInput> SleepSummaries(IEnumerable<WithingsSleepSummary> series)

@@ -125,13 +125,15 @@ public sealed class SettingsPageTests() : PageTestContext(new() { ["LifeOs:Defau
 
         var page = RenderPage<SettingsPage>();
         var moveUp = "[data-testid=priority-Activity] button[aria-label='Move Typed in up for Activity']";
+        // Past the phone's steps through Withings, Withings and Oura.
+        await page.WaitForElement(moveUp).ClickAsync(new());
         await page.WaitForElement(moveUp).ClickAsync(new());
         await page.WaitForElement(moveUp).ClickAsync(new());
 
         Assert.Equal(9100, await stepsOf(id));
         Assert.Equal(8000, await stepsOf(other));
         page.WaitForAssertion(() => Assert.Equal(
-            ["Typed in", "Oura ring", "Withings", "CSV import", "API"],
+            ["Typed in", "Oura ring", "Withings", "Phone via Withings", "CSV import", "API"],
             page.FindAll("[data-testid=priority-Activity] .priority-name").Select(e => e.TextContent)));
         Assert.Contains(SnackbarMessages(), m => m.Contains("saved; your days are recomputed", StringComparison.Ordinal));
     }

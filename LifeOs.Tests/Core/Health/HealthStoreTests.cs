@@ -173,6 +173,8 @@ public sealed class HealthStoreTests : IDisposable
             ], ct);
         }
 
+        // Past the phone's steps through Withings, Withings and Oura.
+        Assert.True(await store.MoveSourceAsync("ada", MetricGroup.Activity, SampleSource.Manual, -1, ct));
         Assert.True(await store.MoveSourceAsync("ada", MetricGroup.Activity, SampleSource.Manual, -1, ct));
         Assert.True(await store.MoveSourceAsync("ada", MetricGroup.Activity, SampleSource.Manual, -1, ct));
         Assert.False(await store.MoveSourceAsync("ada", MetricGroup.Activity, SampleSource.Manual, -1, ct)); // already first

@@ -88,7 +88,7 @@ public sealed class SyncServiceTests
         var connection = await h.App.WithDbAsync(db => db.Connections.SingleAsync(c => c.UserId == h.AdaId && c.Provider == ProviderKind.Oura));
         Assert.Equal(h.App.Time.GetUtcNow().UtcDateTime, connection.LastSyncedAt);
         var cursors = await h.App.WithDbAsync(db => db.Set<SyncCursor>().Where(c => c.ConnectionId == connection.Id).ToListAsync());
-        Assert.Equal(6, cursors.Count);
+        Assert.Equal(7, cursors.Count); // daily_sleep, sleep, daily_readiness, daily_activity, daily_spo2, workout, heartrate
         Assert.All(cursors, c => Assert.Equal(Nov25, c.CompleteThrough));
     }
 
@@ -121,7 +121,7 @@ public sealed class SyncServiceTests
         var mondays = SyncFixtures.BackgroundDays.Count(d => d >= SyncFixtures.Today.AddDays(-40) && d.DayOfWeek == DayOfWeek.Monday);
         Assert.Equal(mondays + 1, (await h.SamplesAsync(h.AdaId, SampleSource.Withings, MetricCatalogue.Weight)).Count);
 
-        // Activity: the phone echo (brand 18) is skipped.
+        // Activity: the phone's row (brand 18) is a source of its own (WithingsPhone), not added to the tracker's.
         Assert.Equal(10342, await Ada(MetricCatalogue.Steps, Nov24));
         Assert.Equal(7984.3, await Ada(MetricCatalogue.Distance, Nov24));
         Assert.Equal(486.2, await Ada(MetricCatalogue.ActiveCalories, Nov24));

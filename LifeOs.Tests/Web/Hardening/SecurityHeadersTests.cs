@@ -15,7 +15,7 @@ public sealed partial class SecurityHeadersTests : IAsyncLifetime
     /// <summary>Pages, account pages, a redirect, a static file, a download, the health check, an unknown address and an error.</summary>
     public static TheoryData<string> Routes() =>
     [
-        "/", "/journal", "/metrics", "/metrics/weight", "/goals", "/integrations", "/settings", "/admin",
+        "/", "/journal", "/metrics", "/metrics/weight", "/metrics/workouts", "/goals", "/integrations", "/settings", "/admin",
         "/Account/Login", "/Account/Register", "/Account/Manage", "/Account/Manage/TwoFactorAuthentication",
         "/app.css", "/favicon.svg", "/_framework/blazor.web.js", "/metrics/import/example-long.csv",
         "/healthz", "/no-such-page", "/integrations/nobody/callback",

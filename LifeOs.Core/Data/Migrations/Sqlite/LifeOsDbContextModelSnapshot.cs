@@ -499,6 +499,55 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                     b.ToTable("DailyValues", (string)null);
                 });
 
+            modelBuilder.Entity("LifeOs.Core.Health.Import.ImportBatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Metrics")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UndoneAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("ImportBatches", (string)null);
+                });
+
             modelBuilder.Entity("LifeOs.Core.Health.Sample", b =>
                 {
                     b.Property<long>("Id")
@@ -517,6 +566,9 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasDefaultValue(false);
+
+                    b.Property<long?>("ImportBatchId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateOnly>("LocalDate")
                         .HasColumnType("TEXT");
@@ -555,6 +607,9 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                         .HasDatabaseName("IX_Samples_DatedByLifeOs")
                         .HasFilter("\"DayFromSource\" = 0");
 
+                    b.HasIndex("UserId", "ImportBatchId")
+                        .HasFilter("\"ImportBatchId\" IS NOT NULL");
+
                     b.HasIndex("UserId", "StartUtc");
 
                     b.HasIndex("UserId", "MetricCode", "LocalDate");
@@ -584,6 +639,59 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                     b.HasKey("UserId", "Group");
 
                     b.ToTable("SourcePriorities", (string)null);
+                });
+
+            modelBuilder.Entity("LifeOs.Core.Health.Workout", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Activity")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Calories")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("DistanceMeters")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("EndUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceRecordId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "StartUtc");
+
+                    b.HasIndex("UserId", "Source", "SourceRecordId")
+                        .IsUnique();
+
+                    b.ToTable("Workouts", (string)null);
                 });
 
             modelBuilder.Entity("LifeOs.Core.Journal.JournalDraft", b =>
@@ -1188,6 +1296,15 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("LifeOs.Core.Health.Import.ImportBatch", b =>
+                {
+                    b.HasOne("LifeOs.Core.Accounts.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("LifeOs.Core.Health.Sample", b =>
                 {
                     b.HasOne("LifeOs.Core.Accounts.ApplicationUser", null)
@@ -1198,6 +1315,15 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("LifeOs.Core.Health.UserSourcePriority", b =>
+                {
+                    b.HasOne("LifeOs.Core.Accounts.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LifeOs.Core.Health.Workout", b =>
                 {
                     b.HasOne("LifeOs.Core.Accounts.ApplicationUser", null)
                         .WithMany()

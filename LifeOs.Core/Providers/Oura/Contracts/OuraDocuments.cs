@@ -48,7 +48,8 @@ public sealed record OuraDailyActivity(
     [property: JsonPropertyName("score")] int? Score,
     [property: JsonPropertyName("steps")] double? Steps,
     [property: JsonPropertyName("active_calories")] double? ActiveCalories,
-    [property: JsonPropertyName("total_calories")] double? TotalCalories);
+    [property: JsonPropertyName("total_calories")] double? TotalCalories,
+    [property: JsonPropertyName("equivalent_walking_distance")] double? EquivalentWalkingDistance = null);
 
 public sealed record OuraHeartRate(
     [property: JsonPropertyName("bpm")] double Bpm,
@@ -60,7 +61,8 @@ public sealed record OuraSpo2Percentage([property: JsonPropertyName("average")] 
 public sealed record OuraDailySpo2(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("day")] DateOnly Day,
-    [property: JsonPropertyName("spo2_percentage")] OuraSpo2Percentage? Spo2Percentage);
+    [property: JsonPropertyName("spo2_percentage")] OuraSpo2Percentage? Spo2Percentage,
+    [property: JsonPropertyName("breathing_disturbance_index")] double? BreathingDisturbanceIndex = null);
 
 public sealed record OuraWorkout(
     [property: JsonPropertyName("id")] string Id,
@@ -68,4 +70,5 @@ public sealed record OuraWorkout(
     [property: JsonPropertyName("activity")] string? Activity,
     [property: JsonPropertyName("calories")] double? Calories,
     [property: JsonPropertyName("start_datetime")] DateTimeOffset StartDatetime,
-    [property: JsonPropertyName("end_datetime")] DateTimeOffset EndDatetime);
+    [property: JsonPropertyName("end_datetime")] DateTimeOffset EndDatetime,
+    [property: JsonPropertyName("distance")] double? Distance = null);

@@ -55,7 +55,9 @@ public sealed record WithingsSleepSummary(
     [property: JsonPropertyName("startdate")] long StartDate,
     [property: JsonPropertyName("enddate")] long EndDate,
     [property: JsonPropertyName("date")] DateOnly Date,
-    [property: JsonPropertyName("data")] WithingsSleepData? Data);
+    [property: JsonPropertyName("data")] WithingsSleepData? Data,
+    [property: JsonPropertyName("model")] int? Model = null,
+    [property: JsonPropertyName("hash_deviceid")] string? HashDeviceId = null);
 
 public sealed record WithingsSleepData(
     [property: JsonPropertyName("total_sleep_time")] double? TotalSleepTime,
