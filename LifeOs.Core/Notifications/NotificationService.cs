@@ -53,6 +53,9 @@ public sealed class NotificationService(
 {
     public const int LogSize = 50;
 
+    /// <summary>The user's clock, for local times on the page.</summary>
+    public Task<UserClock?> ClockAsync(string userId, CancellationToken cancellationToken = default) => db.FindClockAsync(userId, time, cancellationToken);
+
     public async Task<NotificationsOverview> GetAsync(string userId, CancellationToken cancellationToken = default)
     {
         var channels = await db.NotificationChannels.AsNoTracking().Where(c => c.UserId == userId)
