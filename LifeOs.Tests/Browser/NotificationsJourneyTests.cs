@@ -32,7 +32,7 @@ public sealed class NotificationsJourneyTests
             await BrowserApp.WaitForInteractiveAsync(page);
             await Assertions.Expect(page.GetByTestId("no-channels")).ToBeVisibleAsync();
 
-            await page.Locator("[data-testid=ntfy-url] input").FillAsync($"{ntfy.BaseUrl}/lifeos-notify");
+            await page.Locator("input[data-testid=ntfy-url], [data-testid=ntfy-url] input").First.FillAsync($"{ntfy.BaseUrl}/lifeos-notify");
             await page.GetByTestId("add-ntfy-button").ClickAsync();
             await Assertions.Expect(page.GetByTestId("channel-row")).ToContainTextAsync("ntfy");
             await page.GetByTestId("send-test").ClickAsync();
@@ -41,8 +41,8 @@ public sealed class NotificationsJourneyTests
             Assert.Equal("LifeOs test", received.Headers["Title"]);
             Assert.Equal($"{app.BaseUrl}/settings/notifications", received.Headers["Click"]);
 
-            await page.GetByTestId("reminder-MorningPages").GetByTestId("reminder-enabled").Locator("input").CheckAsync();
-            await page.GetByTestId("quiet-enabled").Locator("input").CheckAsync();
+            await page.GetByTestId("reminder-MorningPages").Locator("input[data-testid=reminder-enabled], [data-testid=reminder-enabled] input").First.CheckAsync(new() { Force = true });
+            await page.Locator("input[data-testid=quiet-enabled], [data-testid=quiet-enabled] input").First.CheckAsync(new() { Force = true });
             await page.GetByTestId("save-reminders").ClickAsync();
             await Assertions.Expect(page.GetByText("Reminders saved.")).ToBeVisibleAsync();
             var userId = await app.Factory.WithDbAsync(db => db.Users.Where(u => u.Email == "notify@example.com").Select(u => u.Id).SingleAsync());
