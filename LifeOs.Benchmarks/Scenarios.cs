@@ -19,6 +19,7 @@ internal static class Scenarios
         ["webhooks"] = (options, ct) => new WebhookBenchmark(options).RunAsync(ct),
         ["metrics"] = (options, ct) => new MetricsBenchmark(options).RunAsync(ct),
         ["csvimport"] = (options, ct) => new CsvImportBenchmark(options).RunAsync(ct),
+        ["reminders"] = (options, ct) => new RemindersBenchmark(options).RunAsync(ct),
     };
 
     public static string Names => string.Join(", ", All.Keys);

@@ -6,6 +6,7 @@ using LifeOs.Core.Data;
 using LifeOs.Core.Health;
 using LifeOs.Core.Journal;
 using LifeOs.Core.Mail;
+using LifeOs.Core.Notifications;
 using LifeOs.Core.Sync;
 using LifeOs.Core.Webhooks;
 using LifeOs.Core.Work;
@@ -65,6 +66,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSync(configuration);
         services.AddWebhooks(configuration);
         services.AddMail(configuration);
+        services.AddNotifications(configuration);
         services.AddScoped<Dashboard.DashboardService>();
         services.AddScoped<Dashboard.MetricHistoryService>();
         services.AddScoped<Goals.GoalService>();

@@ -10,6 +10,7 @@ namespace LifeOs.Web;
 ///   by a per-request nonce; no eval (neither blazor.web.js, MudBlazor nor ECharts needs it);</item>
 /// <item>styles from this origin and inline: MudBlazor sets style attributes and writes its theme as a style
 ///   element, which neither hashes nor nonces can cover (a nonce would disable 'unsafe-inline' for them);</item>
+/// <item>the web app manifest and the service worker from this origin only;</item>
 /// <item>connections (the circuit's WebSocket, fetches) and images to this origin only (icons and the authenticator
 ///   QR code are inline SVG); no plugins, no framing by anyone, no base-URI changes.</item>
 /// </list>
@@ -48,6 +49,9 @@ public static class SecurityHeaders
                 csp.AddImgSrc().Self();
                 csp.AddFontSrc().Self();
                 csp.AddConnectSrc().Self();
+                // The installable app: its manifest and its service worker (wwwroot/sw.js), both from this origin.
+                csp.AddManifestSrc().Self();
+                csp.AddWorkerSrc().Self();
                 csp.AddObjectSrc().None();
                 csp.AddBaseUri().Self();
                 csp.AddFrameAncestors().None();

@@ -213,6 +213,7 @@ public static class WebApplicationExtensions
         app.MapWebhookEndpoints();
         app.MapMetricsImportEndpoints();
         app.MapJournalEndpoints();
+        app.MapNotificationEndpoints();
         app.MapLifeOsApi();
         app.MapLifeOsApiDocs();
         app.MapRazorComponents<App>()

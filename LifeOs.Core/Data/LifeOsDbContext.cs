@@ -42,6 +42,16 @@ public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : Identi
 
     public DbSet<Webhooks.ProviderNotification> ProviderNotifications => Set<Webhooks.ProviderNotification>();
 
+    public DbSet<Notifications.NotificationChannel> NotificationChannels => Set<Notifications.NotificationChannel>();
+
+    public DbSet<Notifications.ReminderSetting> ReminderSettings => Set<Notifications.ReminderSetting>();
+
+    public DbSet<Notifications.NotificationPreferences> NotificationPreferences => Set<Notifications.NotificationPreferences>();
+
+    public DbSet<Notifications.NotificationOccurrence> NotificationOccurrences => Set<Notifications.NotificationOccurrence>();
+
+    public DbSet<Notifications.NotificationDelivery> NotificationDeliveries => Set<Notifications.NotificationDelivery>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

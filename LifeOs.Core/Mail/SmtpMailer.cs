@@ -25,6 +25,11 @@ internal sealed class SmtpMailer(IOptions<SmtpOptions> options, ILogger<SmtpMail
             message.From.Add(new MailboxAddress(settings.FromName, settings.From!.Trim()));
             message.To.Add(MailboxAddress.Parse(mail.To));
             message.Subject = mail.Subject;
+            foreach (var (name, value) in mail.Headers ?? new Dictionary<string, string>())
+            {
+                message.Headers.Add(name, value);
+            }
+
             message.Body = new BodyBuilder { TextBody = mail.TextBody, HtmlBody = mail.HtmlBody }.ToMessageBody();
 
             await client.ConnectAsync(settings.Host!.Trim(), settings.Port, settings.SocketOptions(), cancellationToken);

@@ -51,6 +51,11 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         ["ApiKeys"] = ("api-keys.json", tag => $"api key {tag}"),
         ["ImportBatches"] = ("health/import-batches.csv", tag => $"weights-{tag}.csv"),
         ["Workouts"] = ("health/workouts.csv", tag => $"workout-{tag}"),
+        ["NotificationChannels"] = ("notifications.json", tag => $"channel-{tag}"),
+        ["ReminderSettings"] = ("notifications.json", tag => tag == "mine" ? "\"localTime\":\"06:15:00\"" : "\"localTime\":\"23:45:00\""),
+        ["NotificationPreferences"] = ("notifications.json", tag => tag == "mine" ? "\"from\":\"21:15:00\"" : "\"from\":\"20:45:00\""),
+        ["NotificationOccurrences"] = ("notifications.json", tag => $"reminder {tag}"),
+        ["NotificationDeliveries"] = ("notifications.json", tag => $"delivery error {tag}"),
     };
 
     private static readonly Dictionary<string, string> NotExported = new()
@@ -312,9 +317,24 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
             {
                 ConnectionId = connection.Id, DataType = $"cursor-{tag}", HistoryFrom = new DateOnly(2026, 8, 27), CompleteThrough = new DateOnly(2026, 11, 24), UpdatedAt = now,
             });
+            var channel = new LifeOs.Core.Notifications.NotificationChannel
+            {
+                UserId = userId, Kind = LifeOs.Core.Notifications.ChannelKind.Ntfy, Label = $"channel-{tag}", Address = $"https://ntfy.example.org/{tag}",
+                ProtectedSecret = $"protected-ntfy-{tag}", LinkBase = "https://life.example.org/", CreatedAt = now,
+            };
+            db.NotificationChannels.Add(channel);
+            db.ReminderSettings.Add(new LifeOs.Core.Notifications.ReminderSetting { UserId = userId, Kind = LifeOs.Core.Notifications.ReminderKind.MorningPages, Enabled = true, LocalTime = tag == "mine" ? new TimeOnly(6, 15) : new TimeOnly(23, 45) });
+            db.NotificationPreferences.Add(new LifeOs.Core.Notifications.NotificationPreferences { UserId = userId, QuietFrom = tag == "mine" ? new TimeOnly(21, 15) : new TimeOnly(20, 45), QuietUntil = new TimeOnly(7, 0) });
+            await db.SaveChangesAsync();
+            db.NotificationOccurrences.Add(new LifeOs.Core.Notifications.NotificationOccurrence
+            {
+                UserId = userId, Kind = LifeOs.Core.Notifications.ReminderKind.MorningPages, Occurrence = "2026-11-24", DueAt = now, CreatedAt = now,
+                Status = LifeOs.Core.Notifications.OccurrenceStatus.Failed, Title = $"reminder {tag}", Body = "Three pages.", Url = "/journal/new?kind=morning-pages",
+                Deliveries = [new LifeOs.Core.Notifications.NotificationDelivery { UserId = userId, ChannelId = channel.Id, ChannelKind = channel.Kind, Status = LifeOs.Core.Notifications.DeliveryStatus.Failed, Attempts = 4, UpdatedAt = now, LastError = $"delivery error {tag}" }],
+            });
             return await db.SaveChangesAsync();
         });
-        secrets.AddRange([$"protected-access-{tag}", $"protected-refresh-{tag}", $"state-hash-{tag}", $"protected-verifier-{tag}", $"public-key-{tag}"]);
+        secrets.AddRange([$"protected-ntfy-{tag}", $"protected-access-{tag}", $"protected-refresh-{tag}", $"state-hash-{tag}", $"protected-verifier-{tag}", $"public-key-{tag}"]);
         return secrets;
     }
 

@@ -24,7 +24,7 @@ public sealed class MainLayoutTests : PageTestContext
         await SignInAsNewUserAsync("member@example.com");
         var layout = RenderLayout();
 
-        Assert.Equal(["Today", "Journal", "Measurements", "Goals", "Integrations", "Settings", "Account"], NavLabels(layout));
+        Assert.Equal(["Today", "Journal", "Measurements", "Goals", "Integrations", "Settings", "Notifications", "Account"], NavLabels(layout));
         Assert.Equal("Page body", layout.Find("main#main [data-testid=body]").TextContent);
         Assert.Equal("true", layout.Find("main#main").GetAttribute("data-interactive"));
     }

@@ -61,6 +61,7 @@ public sealed class AntiforgeryTests : IAsyncLifetime
     {
         ["POST /webhooks/withings"] = "Withings' servers post notifications anonymously, without cookies; the callback URL's secret authenticates them and they only queue a sync (never data)",
         ["POST /webhooks/oura"] = "Oura's servers post notifications anonymously, without cookies; each is HMAC-signed with the client secret and only queues a sync (never data)",
+        ["POST /notifications/unsubscribe/1"] = "a mail program's RFC 8058 one-click unsubscribe, sent without cookies; the unguessable token in the link is the proof, and all it can do is turn that email channel off",
     };
 
     [Fact]
