@@ -7,5 +7,6 @@ public static class HealthServiceCollectionExtensions
     public static IServiceCollection AddHealth(this IServiceCollection services) =>
         services.AddScoped<SourcePriorityService>().AddScoped<HealthStore>().AddScoped<MeasurementService>()
             .AddScoped<Import.CsvImportService>()
+            .AddScoped<AppleHealth.AppleHealthImportService>().AddScoped<AppleHealth.AppleHealthImporter>()
             .AddScoped<Export.IUserDataExporter, HealthExporter>();
 }

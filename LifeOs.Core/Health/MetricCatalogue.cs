@@ -90,6 +90,14 @@ public static class MetricCatalogue
     public const string Hydration = "hydration";
     public const string Systolic = "systolic_bp";
     public const string Diastolic = "diastolic_bp";
+    public const string Height = "height";
+    public const string BodyTemperature = "body_temperature";
+    public const string BasalEnergy = "basal_energy";
+    public const string WalkingHeartRate = "walking_heart_rate";
+    public const string HrvSdnn = "hrv_sdnn";
+    public const string Bmi = "bmi";
+    public const string FlightsClimbed = "flights_climbed";
+    public const string Vo2Max = "vo2_max";
 
     private const double PoundsPerKg = 2.2046226218;
     private const double MilesPerMetre = 1 / 1609.344;
@@ -139,6 +147,17 @@ public static class MetricCatalogue
         new(Hydration, "Hydration", MetricGroup.Body, "kg", Aggregation.Last, 0, 300, null, Kg, Lb),
         new(Systolic, "Systolic blood pressure", MetricGroup.BloodPressure, "mmHg", Aggregation.Mean, 50, 300, "8480-6", MmHg, MmHg),
         new(Diastolic, "Diastolic blood pressure", MetricGroup.BloodPressure, "mmHg", Aggregation.Mean, 20, 200, "8462-4", MmHg, MmHg),
+        // Appended for Apple Health's export (the catalogue is append-only: other branches add theirs after).
+        new(Height, "Height", MetricGroup.Body, "m", Aggregation.Last, 0.3, 2.8, "8302-2", new("cm", 100), new("in", 39.37007874)),
+        // An absolute temperature, unlike the deviation above: °F = °C × 1.8 + 32.
+        new(BodyTemperature, "Body temperature", MetricGroup.Body, "°C", Aggregation.Mean, 30, 45, "8310-5", new("°C", 1), new("°F", 1.8, 32)),
+        new(BasalEnergy, "Resting energy", MetricGroup.Activity, "kcal", Aggregation.Sum, 0, 20_000, null, Kcal, Kcal),
+        new(WalkingHeartRate, "Walking heart rate", MetricGroup.Heart, "bpm", Aggregation.Mean, 20, 250, null, Bpm, Bpm),
+        // Apple's HRV is SDNN (LOINC 80404-7), a different quantity from Oura's RMSSD: never mixed in one metric.
+        new(HrvSdnn, "HRV (SDNN)", MetricGroup.Heart, "ms", Aggregation.Mean, 0, 500, "80404-7", new("ms", 1), new("ms", 1)),
+        new(Bmi, "Body mass index", MetricGroup.Body, "kg/m²", Aggregation.Last, 5, 100, "39156-5", new("kg/m²", 1), new("kg/m²", 1)),
+        new(FlightsClimbed, "Flights climbed", MetricGroup.Activity, "count", Aggregation.Sum, 0, 10_000, null, new("floors", 1), new("floors", 1)),
+        new(Vo2Max, "VO2 max", MetricGroup.Heart, "mL/kg/min", Aggregation.Last, 5, 100, null, new("mL/kg/min", 1), new("mL/kg/min", 1)),
     ];
 
     private static readonly Dictionary<string, MetricDefinition> ByCode = All.ToDictionary(m => m.Code, StringComparer.Ordinal);

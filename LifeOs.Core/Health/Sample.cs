@@ -10,6 +10,12 @@ public enum SampleSource
 
     /// <summary>Written through the REST API with an API key (scripts, Health Auto Export from an iPhone).</summary>
     Api,
+
+    /// <summary>
+    /// Imported from Apple Health's export (export.zip / export.xml). One source for everything the phone held: the
+    /// device or app that wrote each record into Health (Apple Watch, iPhone, an app) is kept in its record id.
+    /// </summary>
+    AppleHealth,
 }
 
 /// <summary>One value from one source, in the metric's canonical unit.</summary>

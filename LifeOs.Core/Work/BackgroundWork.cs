@@ -54,6 +54,9 @@ public enum WorkKind
 
     /// <summary>An account and everything in it.</summary>
     AccountDeletion,
+
+    /// <summary>An uploaded Apple Health export (export.zip or export.xml), read as a stream and written in chunks.</summary>
+    AppleHealthImport,
 }
 
 public enum WorkStatus

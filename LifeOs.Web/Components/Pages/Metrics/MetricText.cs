@@ -42,6 +42,7 @@ public static class MetricText
         SampleSource.Manual => "Typed in",
         SampleSource.Import => "CSV import",
         SampleSource.Api => "API",
+        SampleSource.AppleHealth => "Apple Health",
         _ => source.ToString(),
     };
 
