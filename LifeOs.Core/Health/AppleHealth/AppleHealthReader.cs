@@ -40,7 +40,7 @@ public sealed class AppleHealthReader : IDisposable
     {
         DtdProcessing = DtdProcessing.Ignore,
         XmlResolver = null,
-        MaxCharactersFromEntities = 0,
+        MaxCharactersFromEntities = 1024,
         IgnoreComments = true,
         IgnoreWhitespace = true,
         IgnoreProcessingInstructions = true,
