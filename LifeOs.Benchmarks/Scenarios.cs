@@ -16,6 +16,7 @@ internal static class Scenarios
         ["circuits"] = (options, ct) => new CircuitsBenchmark(options).RunAsync(ct),
         ["concurrency"] = (options, ct) => new ConcurrencyBenchmark(options).RunAsync(ct),
         ["api"] = (options, ct) => new ApiBenchmark(options).RunAsync(ct),
+        ["applehealth"] = (options, ct) => new AppleHealthBenchmark(options).RunAsync(ct),
     };
 
     public static string Names => string.Join(", ", All.Keys);

@@ -183,7 +183,8 @@ public sealed class AppleHealthImporter(HealthStore store, Data.LifeOsDbContext 
             end = start;
         }
 
-        if (RecordDates.Problem(start, clock) is not null || RecordDates.Problem(end, clock) is not null)
+        // The date rule is asked only near its edges (a time zone lookup per record would cost more than the rest).
+        if ((Near(start, clock) && RecordDates.Problem(start, clock) is not null) || (Near(end, clock) && RecordDates.Problem(end, clock) is not null))
         {
             Reject(key, AppleSkip.FutureDate);
             return;
@@ -234,6 +235,9 @@ public sealed class AppleHealthImporter(HealthStore store, Data.LifeOsDbContext 
             batch.Add((new SampleInput(code!, SampleSource.AppleHealth, recordId, start, value, end > start ? end : null), key));
         }
     }
+
+    private static bool Near(DateTime utc, UserClock clock) =>
+        utc.Year <= RecordDates.Earliest.Year || utc >= clock.Now.UtcDateTime.AddDays(-2);
 
     private static bool SyncedDirectly(string sourceName, IReadOnlySet<Connections.ProviderKind> synced) =>
         (synced.Contains(Connections.ProviderKind.Oura) && sourceName.Contains("Oura", StringComparison.OrdinalIgnoreCase))
