@@ -48,6 +48,7 @@ public sealed partial class MetricsHttpTests : IAsyncLifetime
     [InlineData("/metrics/1/edit")]
     [InlineData("/metrics/import")]
     [InlineData("/metrics/import/example-long.csv")]
+    [InlineData("/metrics/import/apple-health")]
     public async Task Anonymous_IsSentToLogin(string url)
     {
         using var client = app.CreateTestClient();

@@ -53,6 +53,6 @@ public sealed class AppleHealthImportWork(
         var rejected = state.Metrics.Values.Sum(m => m.RejectedTotal);
         var duplicates = state.Metrics.Values.Sum(m => m.Duplicates);
         await audit.RecordAsync(AuditKind.MeasurementsImported, work.UserId, $"{state.FileName} (Apple Health): {state.Written:N0} records", actorUserId: work.UserId);
-        return $"{state.Written:N0} records imported from {state.FileName}; {duplicates:N0} were already here; {rejected:N0} skipped (see the summary).";
+        return $"{state.Written:N0} records imported from {state.FileName}; {duplicates:N0} already here; {rejected:N0} skipped (see the summary).";
     }
 }

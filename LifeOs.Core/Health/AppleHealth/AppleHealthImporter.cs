@@ -27,6 +27,7 @@ public sealed class AppleHealthImporter(HealthStore store, Data.LifeOsDbContext 
     /// <summary>How often progress is saved and reported at the least, whatever the chunk size (the page polls each second).</summary>
     public static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(1);
 
+    private const int ClosingChunkRows = 1_000;
     private const string HourPrefix = "hour|";
     private const string NightPrefix = "night|";
     /// <summary>Sleep's summary line: records rejected, and nights imported or already here.</summary>
@@ -87,15 +88,18 @@ public sealed class AppleHealthImporter(HealthStore store, Data.LifeOsDbContext 
         }
 
         // The closing phase, in a fixed order so that a resumed import skips exactly the chunks already committed.
+        // Its chunks are smaller: each sample is an hour's or a night's total, read back before it is written, and the
+        // page must hear from the import at least every 2 s.
         var closing = Closing(clock, hours, sleep);
-        for (var chunk = 0; chunk * chunkRows < closing.Count; chunk++)
+        var closingRows = Math.Max(1, Math.Min(chunkRows, ClosingChunkRows));
+        for (var chunk = 0; chunk * closingRows < closing.Count; chunk++)
         {
             if (chunk < state.ClosingChunksDone)
             {
                 continue;
             }
 
-            var part = closing.GetRange(chunk * chunkRows, Math.Min(chunkRows, closing.Count - (chunk * chunkRows)));
+            var part = closing.GetRange(chunk * closingRows, Math.Min(closingRows, closing.Count - (chunk * closingRows)));
             var results = await WriteGroupsAsync(userId, part.Select(p => (p.Input, p.Key)).ToList(), cancellationToken);
             foreach (var (record, written) in part.Zip(results))
             {
