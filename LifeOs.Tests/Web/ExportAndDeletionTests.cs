@@ -133,7 +133,7 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         Assert.Equal("Dark", account.GetProperty("settings").GetProperty("appearance").GetString());
         Assert.Equal(["Administrator"], account.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         var body = account.GetProperty("settings").GetProperty("sourcePriorities").EnumerateArray().Single(g => g.GetProperty("group").GetString() == "Body");
-        Assert.Equal(["Manual", "Import", "Withings", "Oura", "Api"], body.GetProperty("order").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(["Manual", "Import", "Withings", "Oura", "Api", "AppleHealth"], body.GetProperty("order").EnumerateArray().Select(s => s.GetString()));
 
         Assert.Equal(
             ["metric,unit,source,source_record_id,start_utc,end_utc,local_date,value", "weight,kg,Manual,rec-mine,2026-11-24T06:15:00Z,,2026-11-24,71.3"],
