@@ -35,7 +35,7 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         ["AspNetUserClaims"] = ("account.json", tag => $"claim-{tag}"),
         ["AspNetUserPasskeys"] = ("account.json", tag => $"passkey-{tag}"),
         // The stored order, then the sources it does not list (the API, newer than the stored order) in default order.
-        ["SourcePriorities"] = ("account.json", tag => $"\"order\":[{string.Join(',', (PriorityOf(tag) + ",Api").Split(',').Select(s => $"\"{s}\""))}]"),
+        ["SourcePriorities"] = ("account.json", tag => $"\"order\":[{string.Join(',', (PriorityOf(tag) + ",Api,AppleHealth").Split(',').Select(s => $"\"{s}\""))}]"),
         ["Samples"] = ("health/samples.csv", tag => $"rec-{tag}"),
         ["DailyValues"] = ("health/daily-values.csv", tag => tag == "mine" ? "steps,count,2026-11-20,12345,Oura,1" : "steps,count,2026-11-20,54321,Oura,1"),
         ["JournalEntries"] = ("journal/entries.json", tag => $"Café entry body {tag} ☕"),
