@@ -20,6 +20,7 @@ internal static class Scenarios
         ["metrics"] = (options, ct) => new MetricsBenchmark(options).RunAsync(ct),
         ["csvimport"] = (options, ct) => new CsvImportBenchmark(options).RunAsync(ct),
         ["reminders"] = (options, ct) => new RemindersBenchmark(options).RunAsync(ct),
+        ["applehealth"] = (options, ct) => new AppleHealthBenchmark(options).RunAsync(ct),
     };
 
     public static string Names => string.Join(", ", All.Keys);

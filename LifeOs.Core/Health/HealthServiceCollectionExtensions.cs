@@ -10,6 +10,7 @@ public static class HealthServiceCollectionExtensions
             .AddScoped<Import.CsvImportService>()
             .AddScoped<Import.ImportBatchService>()
             .AddScoped<Export.IUserDataExporter, Import.ImportBatchExporter>()
+            .AddScoped<AppleHealth.AppleHealthImportService>().AddScoped<AppleHealth.AppleHealthImporter>()
             .AddScoped<Export.IUserDataExporter, HealthExporter>()
             .AddScoped<WorkoutStore>().AddScoped<Export.IUserDataExporter, WorkoutExporter>();
 }

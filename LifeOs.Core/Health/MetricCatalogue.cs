@@ -112,6 +112,12 @@ public static class MetricCatalogue
     public const string BodyTemperature = "body_temperature";
     public const string SkinTemperature = "skin_temperature";
     public const string BreathingDisturbanceIndex = "breathing_disturbance_index";
+    public const string BasalEnergy = "basal_energy";
+    public const string WalkingHeartRate = "walking_heart_rate";
+    public const string HrvSdnn = "hrv_sdnn";
+    public const string Bmi = "bmi";
+    public const string FlightsClimbed = "flights_climbed";
+    public const string Vo2Max = "vo2_max";
 
     private const double PoundsPerKg = 2.2046226218;
     private const double MilesPerMetre = 1 / 1609.344;
@@ -193,6 +199,15 @@ public static class MetricCatalogue
         new(BodyTemperature, "Body temperature", MetricGroup.Body, "°C", Aggregation.Mean, 30, 45, "8310-5", Celsius, Fahrenheit),
         new(SkinTemperature, "Skin temperature", MetricGroup.Body, "°C", Aggregation.Mean, 15, 45, "39106-0", Celsius, Fahrenheit),
         new(BreathingDisturbanceIndex, "Breathing disturbance index", MetricGroup.Sleep, "events/h", Aggregation.Mean, 0, 150, null, new("/h", 1), new("/h", 1)),
+
+        // Apple Health's export (height and body temperature are the Withings entries above).
+        new(BasalEnergy, "Resting energy", MetricGroup.Activity, "kcal", Aggregation.Sum, 0, 20_000, null, Kcal, Kcal),
+        new(WalkingHeartRate, "Walking heart rate", MetricGroup.Heart, "bpm", Aggregation.Mean, 20, 250, null, Bpm, Bpm),
+        // Apple's HRV is SDNN (LOINC 80404-7), a different quantity from Oura's RMSSD: never mixed in one metric.
+        new(HrvSdnn, "HRV (SDNN)", MetricGroup.Heart, "ms", Aggregation.Mean, 0, 500, "80404-7", new("ms", 1), new("ms", 1)),
+        new(Bmi, "Body mass index", MetricGroup.Body, "kg/m²", Aggregation.Last, 5, 100, "39156-5", new("kg/m²", 1), new("kg/m²", 1)),
+        new(FlightsClimbed, "Flights climbed", MetricGroup.Activity, "count", Aggregation.Sum, 0, 10_000, null, new("floors", 1), new("floors", 1)),
+        new(Vo2Max, "VO2 max", MetricGroup.Heart, "mL/kg/min", Aggregation.Last, 5, 100, null, new("mL/kg/min", 1), new("mL/kg/min", 1)),
     ];
 
     private static readonly Dictionary<string, MetricDefinition> ByCode = All.ToDictionary(m => m.Code, StringComparer.Ordinal);

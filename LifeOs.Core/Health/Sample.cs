@@ -16,6 +16,12 @@ public enum SampleSource
     /// people without a Withings tracker. Its own source, below the devices, so a tracker's count wins the day.
     /// </summary>
     WithingsPhone,
+
+    /// <summary>
+    /// Imported from Apple Health's export (export.zip / export.xml). One source for everything the phone held: the
+    /// device or app that wrote each record into Health (Apple Watch, iPhone, an app) is kept in its record id.
+    /// </summary>
+    AppleHealth,
 }
 
 /// <summary>One value from one source, in the metric's canonical unit.</summary>

@@ -9,8 +9,8 @@ namespace LifeOs.Core.Health;
 /// </summary>
 public static class SourcePriority
 {
-    private static readonly SampleSource[] RingFirst = [SampleSource.Oura, SampleSource.Withings, SampleSource.WithingsPhone, SampleSource.Manual, SampleSource.Import, SampleSource.Api];
-    private static readonly SampleSource[] ScaleFirst = [SampleSource.Withings, SampleSource.Oura, SampleSource.WithingsPhone, SampleSource.Manual, SampleSource.Import, SampleSource.Api];
+    private static readonly SampleSource[] RingFirst = [SampleSource.Oura, SampleSource.Withings, SampleSource.WithingsPhone, SampleSource.Manual, SampleSource.Import, SampleSource.Api, SampleSource.AppleHealth];
+    private static readonly SampleSource[] ScaleFirst = [SampleSource.Withings, SampleSource.Oura, SampleSource.WithingsPhone, SampleSource.Manual, SampleSource.Import, SampleSource.Api, SampleSource.AppleHealth];
 
     public static IReadOnlyList<SampleSource> Default(MetricDefinition metric) =>
         metric.Code == MetricCatalogue.BodyTemperatureDeviation ? RingFirst : Default(metric.Group);

@@ -19,7 +19,7 @@ public sealed record JournalImportResult(IReadOnlyList<string> Errors, int Impor
 /// either all new entries are added in one transaction or none is. Entries whose id is already in the
 /// journal are skipped, so importing the same zip twice adds nothing.
 /// </summary>
-public sealed class JournalArchive(LifeOsDbContext db, TimeProvider time)
+public sealed partial class JournalArchive(LifeOsDbContext db, TimeProvider time)
 {
     public const long MaxZipBytes = 64L * 1024 * 1024;
     public const int MaxFiles = 50_000;
@@ -118,62 +118,20 @@ public sealed class JournalArchive(LifeOsDbContext db, TimeProvider time)
         return text.ToString();
     }
 
-    public async Task<JournalImportResult> ImportZipAsync(string userId, Stream zip, CancellationToken cancellationToken = default)
+    public Task<JournalImportResult> ImportZipAsync(string userId, Stream zip, CancellationToken cancellationToken = default) =>
+        ImportZipAsync(userId, zip, undatedDay: null, cancellationToken);
+
+    /// <summary>
+    /// Imports a zip of LifeOs's own export, of plain Markdown notes (Obsidian, Logseq...) or Day One's JSON export.
+    /// </summary>
+    /// <param name="undatedDay">The day for Markdown files that give none (asked on the preview); without it they are errors.</param>
+    public async Task<JournalImportResult> ImportZipAsync(string userId, Stream zip, DateOnly? undatedDay, CancellationToken cancellationToken = default)
     {
-        var errors = new List<string>();
-        var parsed = new List<ParsedEntry>();
-        var clock = await db.ClockAsync(userId, time, cancellationToken);
-        try
+        var read = await ReadArchiveAsync(zip, undatedDay, await db.ClockAsync(userId, time, cancellationToken), cancellationToken);
+        var errors = read.Errors.ToList();
+        if (read.Undated.Count > 0)
         {
-            using var archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
-            var files = archive.Entries.Where(e => !e.FullName.EndsWith('/') && e.FullName.EndsWith(".md", StringComparison.OrdinalIgnoreCase)).ToList();
-            if (files.Count == 0)
-            {
-                return new JournalImportResult(["The zip holds no .md files. Export your journal from this page to see the expected layout."], 0, 0);
-            }
-
-            if (files.Count > MaxFiles)
-            {
-                return new JournalImportResult([$"The zip holds {files.Count:N0} Markdown files; at most {MaxFiles:N0} can be imported at once."], 0, 0);
-            }
-
-            // The sizes a zip declares are not trusted: every file is read through a bound on the bytes it
-            // actually inflates to, and so is the whole archive, so a crafted zip cannot fill memory.
-            var totalRead = 0L;
-            foreach (var file in files)
-            {
-                var stream = await file.OpenAsync(cancellationToken);
-                await using (stream.ConfigureAwait(false))
-                {
-                    var bytes = await ReadAtMostAsync(stream, MaxFileBytes, cancellationToken);
-                    if (bytes is null)
-                    {
-                        errors.Add($"{file.FullName}: the file is larger than {MaxFileBytes / 1024} KB.");
-                        continue;
-                    }
-
-                    totalRead += bytes.Length;
-                    if (totalRead > MaxUnpackedBytes)
-                    {
-                        return new JournalImportResult([$"The zip unpacks to more than {MaxUnpackedBytes / 1024 / 1024} MB of Markdown; import it in parts."], 0, 0);
-                    }
-
-                    var text = Encoding.UTF8.GetString(bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes.AsSpan(Encoding.UTF8.Preamble.Length) : bytes);
-                    if (Parse(file.FullName, text, clock, errors) is { } entry)
-                    {
-                        parsed.Add(entry);
-                    }
-                }
-            }
-        }
-        catch (InvalidDataException)
-        {
-            return new JournalImportResult(["The file is not a readable zip archive."], 0, 0);
-        }
-
-        foreach (var duplicate in parsed.Where(p => p.Uid is not null).GroupBy(p => p.Uid).Where(g => g.Count() > 1))
-        {
-            errors.Add($"{string.Join(" and ", duplicate.Select(d => d.File))}: the same id {duplicate.Key} appears more than once.");
+            errors.Add($"{read.Undated.Count} {(read.Undated.Count == 1 ? "file gives" : "files give")} no date ({string.Join(", ", read.Undated.Take(5))}{(read.Undated.Count > 5 ? ", …" : "")}): choose a day for them.");
         }
 
         if (errors.Count > 0)
@@ -181,6 +139,12 @@ public sealed class JournalArchive(LifeOsDbContext db, TimeProvider time)
             return new JournalImportResult(errors, 0, 0);
         }
 
+        var (imported, skipped) = await WriteAsync(userId, read.Entries, cancellationToken);
+        return new JournalImportResult([], imported, skipped + read.EmptySkipped);
+    }
+
+    private async Task<(int Imported, int Skipped)> WriteAsync(string userId, IReadOnlyList<ParsedEntry> parsed, CancellationToken cancellationToken)
+    {
         var uids = parsed.Where(p => p.Uid is not null).Select(p => p.Uid!).ToList();
         var existing = new HashSet<string>(StringComparer.Ordinal);
         foreach (var chunk in uids.Chunk(500))
@@ -233,7 +197,7 @@ public sealed class JournalArchive(LifeOsDbContext db, TimeProvider time)
 
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        return new JournalImportResult([], imported, skipped);
+        return (imported, skipped);
     }
 
     internal sealed record ParsedEntry(string File, string? Uid, ValidEntry Entry, DateTime? Created, DateTime? Updated);

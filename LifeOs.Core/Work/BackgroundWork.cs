@@ -57,6 +57,9 @@ public enum WorkKind
 
     /// <summary>The samples one CSV import added, deleted when the user undoes it.</summary>
     ImportUndo,
+
+    /// <summary>An uploaded Apple Health export (export.zip or export.xml), read as a stream and written in chunks.</summary>
+    AppleHealthImport,
 }
 
 public enum WorkStatus

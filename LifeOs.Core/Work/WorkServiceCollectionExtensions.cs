@@ -16,6 +16,7 @@ public static class WorkServiceCollectionExtensions
         services.AddKeyedScoped<IWorkHandler, Connections.SourceDeletionWork>(WorkKind.SourceDeletion);
         services.AddKeyedScoped<IWorkHandler, Accounts.AccountDeletionWork>(WorkKind.AccountDeletion);
         services.AddKeyedScoped<IWorkHandler, Health.Import.ImportUndoWork>(WorkKind.ImportUndo);
+        services.AddKeyedScoped<IWorkHandler, Health.AppleHealth.AppleHealthImportWork>(WorkKind.AppleHealthImport);
         services.AddSingleton<BackgroundWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<BackgroundWorker>());
         services.AddScoped<WorkQueue>();

@@ -34,8 +34,8 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         ["AspNetUserLogins"] = ("account.json", tag => $"Provider-{tag}"),
         ["AspNetUserClaims"] = ("account.json", tag => $"claim-{tag}"),
         ["AspNetUserPasskeys"] = ("account.json", tag => $"passkey-{tag}"),
-        // The stored order, then the sources it does not list (the phone through Withings and the API, newer than the stored order) in default order.
-        ["SourcePriorities"] = ("account.json", tag => $"\"order\":[{string.Join(',', (PriorityOf(tag) + ",WithingsPhone,Api").Split(',').Select(s => $"\"{s}\""))}]"),
+        // The stored order, then the sources it does not list (the phone through Withings, the API and Apple Health, newer than the stored order) in default order.
+        ["SourcePriorities"] = ("account.json", tag => $"\"order\":[{string.Join(',', (PriorityOf(tag) + ",WithingsPhone,Api,AppleHealth").Split(',').Select(s => $"\"{s}\""))}]"),
         ["Samples"] = ("health/samples.csv", tag => $"rec-{tag}"),
         ["DailyValues"] = ("health/daily-values.csv", tag => tag == "mine" ? "steps,count,2026-11-20,12345,Oura,1" : "steps,count,2026-11-20,54321,Oura,1"),
         ["JournalEntries"] = ("journal/entries.json", tag => $"Café entry body {tag} ☕"),
@@ -140,7 +140,7 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         Assert.Equal("Dark", account.GetProperty("settings").GetProperty("appearance").GetString());
         Assert.Equal(["Administrator"], account.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         var body = account.GetProperty("settings").GetProperty("sourcePriorities").EnumerateArray().Single(g => g.GetProperty("group").GetString() == "Body");
-        Assert.Equal(["Manual", "Import", "Withings", "Oura", "WithingsPhone", "Api"], body.GetProperty("order").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(["Manual", "Import", "Withings", "Oura", "WithingsPhone", "Api", "AppleHealth"], body.GetProperty("order").EnumerateArray().Select(s => s.GetString()));
 
         Assert.Equal(
             ["metric,unit,source,source_record_id,start_utc,end_utc,local_date,value", "weight,kg,Manual,rec-mine,2026-11-24T06:15:00Z,,2026-11-24,71.3"],

@@ -49,6 +49,7 @@ public sealed partial class MetricsHttpTests : IAsyncLifetime
     [InlineData("/metrics/import")]
     [InlineData("/metrics/import/example-long.csv")]
     [InlineData("/metrics/workouts")]
+    [InlineData("/metrics/import/apple-health")]
     public async Task Anonymous_IsSentToLogin(string url)
     {
         using var client = app.CreateTestClient();

@@ -133,7 +133,7 @@ public sealed class SettingsPageTests() : PageTestContext(new() { ["LifeOs:Defau
         Assert.Equal(9100, await stepsOf(id));
         Assert.Equal(8000, await stepsOf(other));
         page.WaitForAssertion(() => Assert.Equal(
-            ["Typed in", "Oura ring", "Withings", "Phone via Withings", "CSV import", "API"],
+            ["Typed in", "Oura ring", "Withings", "Phone via Withings", "CSV import", "API", "Apple Health"],
             page.FindAll("[data-testid=priority-Activity] .priority-name").Select(e => e.TextContent)));
         Assert.Contains(SnackbarMessages(), m => m.Contains("saved; your days are recomputed", StringComparison.Ordinal));
     }

@@ -43,6 +43,7 @@ public static class MetricText
         SampleSource.Import => "CSV import",
         SampleSource.Api => "API",
         SampleSource.WithingsPhone => "Phone via Withings",
+        SampleSource.AppleHealth => "Apple Health",
         _ => source.ToString(),
     };
 
