@@ -176,10 +176,13 @@ public sealed partial class MetricsImportJourneyTests
             var (page, errors) = await NewTabAsync(signingUp);
             await OpenAsync(page, "/metrics");
 
-            foreach (var (search, option, value, time) in new[] { ("weig", "Weight", "81.2", "07:05"), ("systolic", "Systolic blood pressure", "121", "07:10") })
+            foreach (var (search, option, unit, value, time) in new[] { ("weig", "Weight", "kg", "81.2", "07:05"), ("systolic", "Systolic blood pressure", "mmHg", "121", "07:10") })
             {
                 await page.Locator("#add-metric").FillAsync(search);
                 await page.Locator(".metric-option-name", new() { HasTextString = option }).First.ClickAsync();
+                // The chosen metric puts its unit in the value field, which redraws it: type the value after that, as a
+                // person does, or a slow round trip redraws the field over what was typed.
+                await Assertions.Expect(page.Locator(".mud-input-adornment-text", new() { HasTextString = unit })).ToBeVisibleAsync();
                 await page.Locator("#add-value").FillAsync(value);
                 await page.Locator("#add-date").FillAsync("2026-11-24");
                 await page.Locator("#add-date").PressAsync("Tab");
