@@ -268,20 +268,21 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     /// after a reconnect stays), and recomputes their days, in one short transaction.
     /// </summary>
     /// <returns>How many were deleted: fewer than the limit means none are left.</returns>
-    public async Task<int> DeleteSourceChunkAsync(string userId, SampleSource source, DateTime writtenBy, int limit, CancellationToken cancellationToken = default)
-    {
-        var ids = db.Samples.Where(s => s.UserId == userId && s.Source == source && s.UpdatedAt <= writtenBy).OrderBy(s => s.Id).Select(s => s.Id).Take(limit);
-        return await DeleteAndRecomputeAsync(userId, db.Samples.Where(s => ids.Contains(s.Id)), cancellationToken);
-    }
+    public Task<int> DeleteSourceChunkAsync(string userId, SampleSource source, DateTime writtenBy, int limit, CancellationToken cancellationToken = default) =>
+        DeleteChunkAsync(userId, db.Samples.Where(s => s.UserId == userId && s.Source == source && s.UpdatedAt <= writtenBy), limit, cancellationToken);
 
     /// <summary>
     /// Deletes up to <paramref name="limit"/> of the samples one import inserted, and recomputes their days, in one short
     /// transaction (undoing an import).
     /// </summary>
     /// <returns>How many were deleted: fewer than the limit means none are left.</returns>
-    public async Task<int> DeleteImportBatchChunkAsync(string userId, long batchId, int limit, CancellationToken cancellationToken = default)
+    public Task<int> DeleteImportBatchChunkAsync(string userId, long batchId, int limit, CancellationToken cancellationToken = default) =>
+        DeleteChunkAsync(userId, db.Samples.Where(s => s.UserId == userId && s.ImportBatchId == batchId), limit, cancellationToken);
+
+    /// <summary>The first <paramref name="limit"/> of <paramref name="matching"/> by id, deleted with their days recomputed in one short transaction.</summary>
+    private async Task<int> DeleteChunkAsync(string userId, IQueryable<Sample> matching, int limit, CancellationToken cancellationToken)
     {
-        var ids = db.Samples.Where(s => s.UserId == userId && s.ImportBatchId == batchId).OrderBy(s => s.Id).Select(s => s.Id).Take(limit);
+        var ids = matching.OrderBy(s => s.Id).Select(s => s.Id).Take(limit);
         return await DeleteAndRecomputeAsync(userId, db.Samples.Where(s => ids.Contains(s.Id)), cancellationToken);
     }
 
