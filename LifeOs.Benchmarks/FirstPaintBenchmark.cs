@@ -96,7 +96,7 @@ internal sealed class FirstPaintBenchmark(PublishedApp interactiveApp, StaticBui
     private static string Row(FirstPaintSide side) =>
         $"{side.P50Ms:0.00} | {side.P95Ms:0.00} | {side.P99Ms:0.00} | {side.MeanMs:0.00} | {side.HtmlBytes:N0} | {side.PersistedStateBytes:N0} | {side.Errors} |";
 
-    /// <summary>A consistent copy of the seeded database (VACUUM INTO, safe while the app runs) and the key ring.</summary>
+    /// <summary>A consistent copy of the seeded database (VACUUM INTO, safe while the app runs), key ring included.</summary>
     private static string CopyDataDirectory(string source, string scratchDirectory)
     {
         var destination = Directory.CreateDirectory(Path.Combine(scratchDirectory, $"data-static-{Guid.NewGuid():N}")).FullName;
@@ -107,12 +107,6 @@ internal sealed class FirstPaintBenchmark(PublishedApp interactiveApp, StaticBui
             command.CommandText = "VACUUM INTO $target;";
             command.Parameters.AddWithValue("$target", Path.Combine(destination, "lifeos.db"));
             command.ExecuteNonQuery();
-        }
-
-        var keys = Directory.CreateDirectory(Path.Combine(destination, "keys")).FullName;
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(source, "keys")))
-        {
-            File.Copy(file, Path.Combine(keys, Path.GetFileName(file)));
         }
 
         return destination;

@@ -7,7 +7,8 @@ namespace LifeOs.Web;
 
 /// <summary>
 /// The optional <c>LifeOs:DataProtection</c> section: a certificate that encrypts the DataProtection key ring at
-/// rest, so a copy of <c>keys/</c> (a backup, a leaked volume) is useless without the certificate's private key.
+/// rest, so a copy of the database (a backup, a leaked volume) cannot open the tokens encrypted in it without the
+/// certificate's private key.
 /// </summary>
 public sealed class KeyRingOptions
 {

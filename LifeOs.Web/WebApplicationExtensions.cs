@@ -40,12 +40,15 @@ public static class WebApplicationExtensions
         var dataDirectory = services.AddLifeOsCore(configuration, environment.ContentRootPath);
         dataDirectory.EnsureWritable();
 
-        // Keys live in the data directory so cookies and encrypted tokens survive restarts and upgrades; with
-        // LifeOs:DataProtection:CertificatePath they are encrypted there with that certificate.
+        // Keys live in the database so cookies and encrypted tokens survive restarts and upgrades and open on every
+        // instance (the fixed application name keeps them valid whatever path the app runs from); with
+        // LifeOs:DataProtection:CertificatePath they are encrypted there with that certificate. An install's older
+        // keys/ folder is copied in at start-up (MigrateDatabaseAsync).
         services.AddDataProtection()
             .SetApplicationName("LifeOs")
-            .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.KeysPath))
+            .PersistKeysToDbContext<LifeOsDbContext>()
             .ProtectKeysWithConfiguredCertificate(configuration, environment.ContentRootPath);
+        services.AddScoped<KeyRingImport>();
 
         services.AddLifeOsRateLimits(configuration);
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<LifeOsOptions>>(ConfigureForwardedHeaders);
@@ -176,10 +179,12 @@ public static class WebApplicationExtensions
         options.ForwardLimit = null;
     }
 
+    /// <summary>Brings the database up to date, then copies in a key ring kept in the data directory before it moved there.</summary>
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+        await scope.ServiceProvider.GetRequiredService<KeyRingImport>().ImportAsync();
     }
 
     public static WebApplication UseLifeOsPipeline(this WebApplication app)

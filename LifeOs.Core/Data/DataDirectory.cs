@@ -1,8 +1,9 @@
 namespace LifeOs.Core.Data;
 
 /// <summary>
-/// The one directory that holds everything a LifeOs install must keep: the SQLite database, the
-/// DataProtection key ring and the pre-migration backups.
+/// The one directory that holds everything a LifeOs install must keep: the SQLite database and the pre-migration
+/// backups. The DataProtection key ring is in the database; installs from before that keep a <c>keys/</c> folder,
+/// which <see cref="KeyRingImport"/> copies in.
 /// </summary>
 public sealed class DataDirectory
 {
@@ -15,6 +16,7 @@ public sealed class DataDirectory
 
     public string DatabasePath => Path.Combine(Root, "lifeos.db");
 
+    /// <summary>Where the key ring was kept before it moved into the database.</summary>
     public string KeysPath => Path.Combine(Root, "keys");
 
     public string BackupsPath => Path.Combine(Root, "backups");
@@ -25,7 +27,6 @@ public sealed class DataDirectory
         try
         {
             Directory.CreateDirectory(Root);
-            Directory.CreateDirectory(KeysPath);
             Directory.CreateDirectory(BackupsPath);
             var probe = Path.Combine(Root, $".write-test-{Guid.NewGuid():N}");
             File.WriteAllText(probe, "ok");
@@ -57,14 +58,15 @@ public sealed class DataDirectory
             return;
         }
 
-        foreach (var directory in new[] { Root, KeysPath, BackupsPath })
+        // keys/ exists only in installs from before the key ring moved into the database.
+        var folders = new[] { KeysPath, BackupsPath }.Where(Directory.Exists).ToList();
+        foreach (var directory in folders.Prepend(Root))
         {
             TrySetMode(directory, OwnerOnlyDirectory);
         }
 
         foreach (var file in Directory.EnumerateFiles(Root, "lifeos.db*")
-            .Concat(Directory.EnumerateFiles(KeysPath))
-            .Concat(Directory.EnumerateFiles(BackupsPath, "*", SearchOption.AllDirectories)))
+            .Concat(folders.SelectMany(folder => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))))
         {
             TrySetMode(file, OwnerOnlyFile);
         }

@@ -1,4 +1,5 @@
 using LifeOs.Core.Accounts;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +7,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace LifeOs.Core.Data;
 
-public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+/// <remarks>
+/// It holds the DataProtection key ring too (<see cref="IDataProtectionKeyContext"/>), so every instance on one database
+/// reads and writes the same keys.
+/// </remarks>
+public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
     /// <summary>The Identity schema the model and its migrations are built with (version 3 adds passkeys).</summary>
     public static readonly Version IdentitySchemaVersion = IdentitySchemaVersions.Version3;
@@ -51,6 +56,10 @@ public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : Identi
     public DbSet<Notifications.NotificationOccurrence> NotificationOccurrences => Set<Notifications.NotificationOccurrence>();
 
     public DbSet<Notifications.NotificationDelivery> NotificationDeliveries => Set<Notifications.NotificationDelivery>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<Sync.SharedRateBucket> SharedRateBuckets => Set<Sync.SharedRateBucket>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -102,14 +102,7 @@ public sealed class ProviderHttp(
 
     private async Task<(bool Unauthorized, string Body)> SendOnceAsync(SyncTarget target, Func<HttpRequestMessage> build, Func<string, BodyVerdict> checkBody, string token, CancellationToken cancellationToken)
     {
-        using (var lease = await limiters.For(target.Provider, target.ConnectionId).AcquireAsync(1, cancellationToken))
-        {
-            if (!lease.IsAcquired)
-            {
-                throw new ProviderDataException(ProviderFailureKind.RateLimited, "LifeOs's own rate limit queue is full.");
-            }
-        }
-
+        await limiters.AcquireAsync(target, cancellationToken);
         using var request = build();
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         target.CountRequest();

@@ -22,6 +22,13 @@ public sealed class SyncOptions
     /// <summary>Withings allows 120 requests per minute for the whole app (all users together).</summary>
     public int WithingsRequestsPerMinute { get; set; } = 120;
 
+    /// <summary>
+    /// Takes Withings' permits from a bucket in the database as well, so that all instances together stay within
+    /// <see cref="WithingsRequestsPerMinute"/>. Unset: on with a database server (several instances can share it),
+    /// off with SQLite (one process owns the file, and its own limiter suffices).
+    /// </summary>
+    public bool? SharedWithingsLimit { get; set; }
+
     /// <summary>Oura limits each access token (historically 5,000 requests per 5 minutes); LifeOs stays under this per connection.</summary>
     public int OuraRequestsPerMinutePerConnection { get; set; } = 1000;
 

@@ -25,6 +25,7 @@ public static class SyncServiceCollectionExtensions
         services.AddScoped<OuraDataClient>();
         services.AddScoped<WithingsDataClient>();
         services.AddScoped<SyncDataTypes>();
+        services.AddSingleton<SharedRateLimit>();
         services.AddSingleton<ProviderRateLimiters>();
         services.AddSingleton<SyncResilience>();
         services.AddScoped<SyncService>();

@@ -257,14 +257,15 @@ public sealed class MigrationTests
     }
 
     [Fact]
-    public void DataDirectory_Missing_IsCreatedWithKeysAndBackups()
+    public void DataDirectory_Missing_IsCreatedWithBackups_AndNoKeysFolder()
     {
         var root = Path.Combine(Path.GetTempPath(), $"lifeos-new-{Guid.NewGuid():N}", "nested");
         try
         {
             new DataDirectory(root).EnsureWritable();
-            Assert.True(Directory.Exists(Path.Combine(root, "keys")));
             Assert.True(Directory.Exists(Path.Combine(root, "backups")));
+            // The key ring is in the database; keys/ is only read where an older install left one.
+            Assert.False(Directory.Exists(Path.Combine(root, "keys")));
         }
         finally
         {

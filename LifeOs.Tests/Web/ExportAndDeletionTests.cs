@@ -68,6 +68,8 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         ["Invitations"] = "links administrators make for others to join (only a hash of each), not a user's data",
         ["BackgroundWork"] = "progress of work running now (a time zone change, an import); what it did is in the data itself",
         ["ProviderNotifications"] = "providers' \"new data\" deliveries (ids and windows only), kept 30 days; the data they led to is in health/samples.csv and the runs in sync-history.json",
+        ["DataProtectionKeys"] = "the server's key ring (it decrypts everyone's cookies and tokens): a secret, and no user's",
+        ["SharedRateBuckets"] = "the app's remaining Withings permits, shared by its instances; no user's",
     };
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;

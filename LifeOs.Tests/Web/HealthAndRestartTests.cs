@@ -90,7 +90,7 @@ public sealed class HealthAndRestartTests
                 Assert.True(saved.Succeeded);
             }
 
-            Assert.NotEmpty(Directory.GetFiles(Path.Combine(dataDirectory, "keys"), "*.xml"));
+            Assert.False(Directory.Exists(Path.Combine(dataDirectory, "keys")));
 
             await using var second = new LifeOsAppFactory(dataDirectory: dataDirectory);
             using var http = second.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });

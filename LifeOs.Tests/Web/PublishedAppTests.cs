@@ -47,7 +47,7 @@ public sealed partial class PublishedAppTests
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(css.Groups[1].Value, UriKind.Relative), ct)).StatusCode);
 
             Assert.True(File.Exists(Path.Combine(dataDir, "lifeos.db")));
-            Assert.NotEmpty(Directory.GetFiles(Path.Combine(dataDir, "keys"), "*.xml"));
+            Assert.NotEmpty(StoredKeyRing.Read(dataDir));
             Assert.Contains("Applied migrations", app.Output, StringComparison.Ordinal);
 
             // The container's HEALTHCHECK command.

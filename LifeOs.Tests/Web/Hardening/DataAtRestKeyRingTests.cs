@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LifeOs.Tests.Web.Hardening;
 
 /// <summary>
-/// LifeOs:DataProtection:CertificatePath: the key ring in the data directory is encrypted with the certificate,
+/// LifeOs:DataProtection:CertificatePath: the key ring in the database is encrypted with the certificate,
 /// still opens after a restart with it, and no longer opens without it. Without the setting, keys are written as before.
 /// </summary>
 public sealed class DataAtRestKeyRingTests : IDisposable
@@ -45,7 +45,7 @@ public sealed class DataAtRestKeyRingTests : IDisposable
         ["LifeOs:DataProtection:CertificatePassword"] = PfxPassword,
     };
 
-    private string[] KeyFiles() => [.. Directory.GetFiles(Path.Combine(dataDirectory, "keys"), "*.xml").Select(File.ReadAllText)];
+    private string[] StoredKeys() => [.. StoredKeyRing.Read(dataDirectory).Values];
 
     private static async Task<string> RegisterAsync(LifeOsAppFactory app)
     {
@@ -73,7 +73,7 @@ public sealed class DataAtRestKeyRingTests : IDisposable
             cookie = await RegisterAsync(first);
         }
 
-        var keys = KeyFiles();
+        var keys = StoredKeys();
         Assert.NotEmpty(keys);
         Assert.All(keys, xml =>
         {
@@ -90,7 +90,7 @@ public sealed class DataAtRestKeyRingTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/settings")).StatusCode);
         }
 
-        // Why the certificate must be backed up with keys/: without it the same key ring opens nothing.
+        // Why the certificate must be backed up with the database: without it the same key ring opens nothing.
         await using var withoutCertificate = new LifeOsAppFactory(dataDirectory: dataDirectory);
         Assert.Equal(HttpStatusCode.Redirect, await SettingsWithCookieAsync(withoutCertificate, cookie));
     }
@@ -119,7 +119,7 @@ public sealed class DataAtRestKeyRingTests : IDisposable
             await RegisterAsync(app);
         }
 
-        var keys = KeyFiles();
+        var keys = StoredKeys();
         Assert.NotEmpty(keys);
         Assert.All(keys, xml =>
         {

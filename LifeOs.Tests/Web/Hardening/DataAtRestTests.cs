@@ -9,7 +9,7 @@ public sealed class DataAtRestTests
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public async Task TheDatabase_KeysAndBackups_AreForTheAppsUserOnly_EvenWhenAnOlderInstallLeftThemOpen()
+    public async Task TheDatabase_AndBackups_AreForTheAppsUserOnly_EvenWhenAnOlderInstallLeftThemOpen()
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes");
         var dataDirectory = TempDirectory.Create("lifeos-at-rest");
@@ -32,16 +32,13 @@ public sealed class DataAtRestTests
             using var again = second.CreateTestClient();
             await again.LoginAsync("private@example.com");
 
-            foreach (var directory in new[] { dataDirectory, Path.Combine(dataDirectory, "keys"), Path.Combine(dataDirectory, "backups") })
+            foreach (var directory in new[] { dataDirectory, Path.Combine(dataDirectory, "backups") })
             {
                 Assert.Equal(OwnerOnlyDirectory, File.GetUnixFileMode(directory));
             }
 
-            var files = Directory.EnumerateFiles(Path.Combine(dataDirectory, "keys"))
-                .Append(Path.Combine(dataDirectory, "lifeos.db"))
-                .ToList();
-            Assert.Contains(files, f => f.EndsWith(".xml", StringComparison.Ordinal));
-            Assert.All(files, f => Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(f)));
+            // The key ring is in lifeos.db.
+            Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(Path.Combine(dataDirectory, "lifeos.db")));
         }
         finally
         {

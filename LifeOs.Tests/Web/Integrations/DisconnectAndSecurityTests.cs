@@ -176,11 +176,8 @@ public sealed class DisconnectAndSecurityTests
                 userId = await UserIdAsync(first.App, "keys@example.com");
             }
 
-            // Restored from a backup of lifeos.db alone, without keys/.
-            foreach (var key in Directory.GetFiles(Path.Combine(dataDirectory, "keys")))
-            {
-                File.Delete(key);
-            }
+            // The key ring is gone (say, the database was copied without its DataProtectionKeys table).
+            StoredKeyRing.Clear(dataDirectory);
 
             await using var second = new LifeOsAppFactory(dataDirectory: dataDirectory);
             await using var scope = second.Services.CreateAsyncScope();

@@ -1085,6 +1085,23 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                     b.ToTable("ReminderSettings", (string)null);
                 });
 
+            modelBuilder.Entity("LifeOs.Core.Sync.SharedRateBucket", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RefilledAtUnixMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Tokens")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("SharedRateBuckets", (string)null);
+                });
+
             modelBuilder.Entity("LifeOs.Core.Sync.SyncCursor", b =>
                 {
                     b.Property<long>("ConnectionId")
@@ -1304,6 +1321,23 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                     b.HasIndex("UserId", "Kind", "Status");
 
                     b.ToTable("BackgroundWork", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
