@@ -47,22 +47,6 @@ public sealed class DataAtRestKeyRingTests : IDisposable
 
     private string[] StoredKeys() => [.. StoredKeyRing.Read(dataDirectory).Values];
 
-    private static async Task<string> RegisterAsync(LifeOsAppFactory app)
-    {
-        using var client = app.CreateTestClient();
-        var registered = await client.RegisterAsync("keys@example.com");
-        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
-        return string.Join("; ", registered.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Where(c => c.StartsWith("LifeOs.Auth", StringComparison.Ordinal)));
-    }
-
-    private static async Task<HttpStatusCode> SettingsWithCookieAsync(LifeOsAppFactory app, string cookie)
-    {
-        using var http = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/settings");
-        request.Headers.Add("Cookie", cookie);
-        return (await http.SendAsync(request, TestContext.Current.CancellationToken)).StatusCode;
-    }
-
     [Fact]
     public async Task WithACertificate_KeysAreEncrypted_AndSignInSurvivesARestart_ButNotTheCertificatesLoss()
     {
@@ -70,7 +54,7 @@ public sealed class DataAtRestKeyRingTests : IDisposable
         string cookie;
         await using (var first = new LifeOsAppFactory(WithCertificate(pfx), dataDirectory))
         {
-            cookie = await RegisterAsync(first);
+            cookie = await AuthCookie.RegisterAsync(first, "keys@example.com");
         }
 
         var keys = StoredKeys();
@@ -84,7 +68,7 @@ public sealed class DataAtRestKeyRingTests : IDisposable
 
         await using (var restarted = new LifeOsAppFactory(WithCertificate(pfx), dataDirectory))
         {
-            Assert.Equal(HttpStatusCode.OK, await SettingsWithCookieAsync(restarted, cookie));
+            Assert.Equal(HttpStatusCode.OK, await AuthCookie.GetWithCookieAsync(restarted, cookie));
             using var client = restarted.CreateTestClient();
             Assert.Equal(HttpStatusCode.Redirect, (await client.LoginAsync("keys@example.com")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/settings")).StatusCode);
@@ -92,7 +76,7 @@ public sealed class DataAtRestKeyRingTests : IDisposable
 
         // Why the certificate must be backed up with the database: without it the same key ring opens nothing.
         await using var withoutCertificate = new LifeOsAppFactory(dataDirectory: dataDirectory);
-        Assert.Equal(HttpStatusCode.Redirect, await SettingsWithCookieAsync(withoutCertificate, cookie));
+        Assert.Equal(HttpStatusCode.Redirect, await AuthCookie.GetWithCookieAsync(withoutCertificate, cookie));
     }
 
     [Fact]
@@ -102,13 +86,13 @@ public sealed class DataAtRestKeyRingTests : IDisposable
         string cookie;
         await using (var first = new LifeOsAppFactory(WithCertificate(old), dataDirectory))
         {
-            cookie = await RegisterAsync(first);
+            cookie = await AuthCookie.RegisterAsync(first, "keys@example.com");
         }
 
         var rotated = WithCertificate(CreatePfx("new.pfx"));
         rotated["LifeOs:DataProtection:PreviousCertificatePaths"] = old;
         await using var restarted = new LifeOsAppFactory(rotated, dataDirectory);
-        Assert.Equal(HttpStatusCode.OK, await SettingsWithCookieAsync(restarted, cookie));
+        Assert.Equal(HttpStatusCode.OK, await AuthCookie.GetWithCookieAsync(restarted, cookie));
     }
 
     [Fact]
@@ -116,7 +100,7 @@ public sealed class DataAtRestKeyRingTests : IDisposable
     {
         await using (var app = new LifeOsAppFactory(dataDirectory: dataDirectory))
         {
-            await RegisterAsync(app);
+            await AuthCookie.RegisterAsync(app, "keys@example.com");
         }
 
         var keys = StoredKeys();
