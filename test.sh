@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every LifeOs test on a fresh machine: installs Debian's chromium for the browser tests (and
-# Node.js for the web build) if missing, restores NuGet packages, builds, tests, and prints "N passed, N failed".
+# Runs every LifeOs test on a fresh machine: installs Debian's chromium for the browser tests, Debian's postgresql
+# for the PostgreSQL tests (and Node.js for the web build) if missing, restores NuGet packages, builds, tests, and
+# prints "N passed, N failed". The tests start their own throwaway PostgreSQL cluster in a temporary directory on a
+# free port (LifeOs.Tests/TestSupport/PostgresServer.cs); LIFEOS_TEST_POSTGRES names an existing server instead.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -15,6 +17,19 @@ if ! command -v chromium >/dev/null 2>&1 && [ -z "${LIFEOS_CHROMIUM:-}" ]; then
         $SUDO dpkg --configure -a >/dev/null 2>&1 || true
     done
     command -v chromium >/dev/null 2>&1 || { echo "Could not install chromium; set LIFEOS_CHROMIUM to a Chromium binary."; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+if [ -z "${LIFEOS_TEST_POSTGRES:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    echo "Installing Debian's postgresql for the PostgreSQL tests..."
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    for attempt in 1 2; do
+        # The package's own cluster is not needed (the tests make theirs), so it is not started at install.
+        if $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q postgresql >/dev/null; then break; fi
+        echo "postgresql install attempt $attempt failed"
+        $SUDO dpkg --configure -a >/dev/null 2>&1 || true
+    done
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "Could not install postgresql; set LIFEOS_TEST_POSTGRES to a server's connection string."; echo "0 passed, 1 failed"; exit 1; }
 fi
 
 # The web build runs `npm ci` for its browser libraries (ECharts); Node comes with these machines, but

@@ -34,21 +34,27 @@ public static class CoreServiceCollectionExtensions
         var dataDirectory = new DataDirectory(Path.Combine(contentRoot, string.IsNullOrWhiteSpace(options.DataDirectory) ? "data" : options.DataDirectory));
         services.AddSingleton(dataDirectory);
 
-        var connectionString = string.IsNullOrWhiteSpace(options.ConnectionString)
-            ? $"Data Source={dataDirectory.DatabasePath};Pooling=True"
-            : options.ConnectionString;
         // The database model depends on Identity's schema version (version 3 has passkeys), so whoever hosts Core
         // (the app, the benchmarks' seeding, dotnet ef) builds the one model the migrations were made from.
         services.Configure<IdentityOptions>(o => o.Stores.SchemaVersion = LifeOsDbContext.IdentitySchemaVersion);
         services.AddSingleton<SqlitePragmaInterceptor>();
         services.AddSingleton<WriteLockMonitor>();
         services.AddSingleton<WriteLockCommandMonitor>();
-        services.AddDbContext<LifeOsDbContext>((sp, db) => db
-            .UseSqlite(connectionString)
-            .AddInterceptors(
-                sp.GetRequiredService<SqlitePragmaInterceptor>(),
-                sp.GetRequiredService<WriteLockMonitor>(),
-                sp.GetRequiredService<WriteLockCommandMonitor>()));
+        if (options.Database.ParsedProvider() == DatabaseProvider.PostgreSql)
+        {
+            var postgres = options.Database.ConnectionString!;
+            services.AddDbContext<LifeOsDbContext, PostgresLifeOsDbContext>(db => db.UseNpgsql(postgres));
+        }
+        else
+        {
+            var connectionString = FirstSet(options.Database.ConnectionString, options.ConnectionString) ?? $"Data Source={dataDirectory.DatabasePath};Pooling=True";
+            services.AddDbContext<LifeOsDbContext>((sp, db) => db
+                .UseSqlite(connectionString)
+                .AddInterceptors(
+                    sp.GetRequiredService<SqlitePragmaInterceptor>(),
+                    sp.GetRequiredService<WriteLockMonitor>(),
+                    sp.GetRequiredService<WriteLockCommandMonitor>()));
+        }
 
         services.AddScoped<DatabaseMigrator>();
         services.AddAudit(configuration);
@@ -80,4 +86,6 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<Journal.IWeeklyReviewFactsProvider, Goals.GoalWeekFacts>();
         return dataDirectory;
     }
+
+    private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 }

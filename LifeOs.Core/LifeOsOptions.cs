@@ -44,8 +44,39 @@ public sealed class LifeOsOptions
         : System.Net.IPAddress.TryParse(value, out var address) ? new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
         : null;
 
-    /// <summary>Optional full connection string; by default the SQLite file in the data directory.</summary>
+    /// <summary>
+    /// Optional full SQLite connection string; by default the file in the data directory. The older key:
+    /// <see cref="DatabaseOptions.ConnectionString"/> wins when both are set.
+    /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>The <c>LifeOs:Database</c> section: which engine holds the data.</summary>
+    public DatabaseOptions Database { get; set; } = new();
+}
+
+/// <summary>The <c>LifeOs:Database</c> section.</summary>
+public sealed class DatabaseOptions
+{
+    /// <summary><c>Sqlite</c> (the default: one file in the data directory) or <c>PostgreSQL</c> (several instances, larger installs).</summary>
+    public string Provider { get; set; } = nameof(DatabaseProvider.Sqlite);
+
+    /// <summary>Required for PostgreSQL (<c>Host=db;Database=lifeos;Username=lifeos;Password=…</c>); optional for SQLite.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The parsed <see cref="Provider"/>, or null when it names no known engine.</summary>
+    public DatabaseProvider? ParsedProvider() =>
+        Provider?.Trim().ToUpperInvariant() switch
+        {
+            "SQLITE" or "" or null => DatabaseProvider.Sqlite,
+            "POSTGRESQL" or "POSTGRES" or "NPGSQL" => DatabaseProvider.PostgreSql,
+            _ => null,
+        };
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSql,
 }
 
 public enum RegistrationMode
@@ -101,6 +132,16 @@ internal sealed class LifeOsOptionsValidator : IValidateOptions<LifeOsOptions>
         if (!string.IsNullOrWhiteSpace(options.Registration) && options.ConfiguredRegistration() is null)
         {
             failures.Add($"LifeOs:Registration (env LifeOs__Registration) is '{options.Registration}'; set 'Open' (anyone can create an account) or 'InviteOnly' (only with an invitation link), or leave it unset for invite-only once the first account exists.");
+        }
+
+        switch (options.Database.ParsedProvider())
+        {
+            case null:
+                failures.Add($"LifeOs:Database:Provider (env LifeOs__Database__Provider) is '{options.Database.Provider}'; set 'Sqlite' (the default, one file in the data directory) or 'PostgreSQL'.");
+                break;
+            case DatabaseProvider.PostgreSql when string.IsNullOrWhiteSpace(options.Database.ConnectionString):
+                failures.Add("LifeOs:Database:ConnectionString (env LifeOs__Database__ConnectionString) is required with PostgreSQL, e.g. 'Host=db;Database=lifeos;Username=lifeos;Password=secret'.");
+                break;
         }
 
         var badProxies = LifeOsOptions.SplitProxies(options.TrustedProxies).Where(p => LifeOsOptions.ParseProxy(p) is null).ToList();

@@ -15,7 +15,39 @@ namespace LifeOs.Core.Data;
 public sealed class DatabaseMigrator(LifeOsDbContext db, DataDirectory dataDirectory, TimeProvider time, ILogger<DatabaseMigrator> logger)
 {
     /// <returns>The backup file written, or null when none was needed.</returns>
+    /// <exception cref="StartupException">PostgreSQL cannot be reached or refuses the configured credentials.</exception>
     public async Task<string?> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await MigrateCoreAsync(cancellationToken);
+        }
+        catch (Npgsql.NpgsqlException ex) when (!IsSqlite)
+        {
+            throw new StartupException(PostgresProblem(ex), ex);
+        }
+    }
+
+    /// <summary>
+    /// What the operator should fix, in words, for a failure to open or use the PostgreSQL database. (A missing database
+    /// is created by the migration when the user may create databases; when not, PostgreSQL's own refusal is shown.)
+    /// </summary>
+    internal string PostgresProblem(Npgsql.NpgsqlException ex)
+    {
+        var where = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
+        var target = $"PostgreSQL at {where.Host}:{where.Port}, database '{where.Database}' as '{where.Username}'";
+        const string key = "LifeOs:Database:ConnectionString (env LifeOs__Database__ConnectionString)";
+        return ex switch
+        {
+            Npgsql.PostgresException { SqlState: "28P01" or "28000" } pg =>
+                $"{target} refused the credentials ({pg.MessageText}). Check the user name and password in {key}.",
+            Npgsql.PostgresException pg =>
+                $"{target} answered with an error ({pg.SqlState}: {pg.MessageText}).",
+            _ => $"{target} cannot be reached ({ex.InnerException?.Message ?? ex.Message}). Check that the server runs and that {key} names the right host and port.",
+        };
+    }
+
+    private async Task<string?> MigrateCoreAsync(CancellationToken cancellationToken)
     {
         var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
         var legacy = IsSqlite && applied.Exists(IsLegacy) && !applied.Contains(InitialMigration);

@@ -7,12 +7,27 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace LifeOs.Core.Data;
 
+/// <summary>
+/// The database on SQLite (the default). <see cref="PostgresLifeOsDbContext"/> is the same model on PostgreSQL: EF finds
+/// migrations by their exact context type, so each engine has its own migrations set and model snapshot.
+/// </summary>
 /// <remarks>
 /// It holds the DataProtection key ring too (<see cref="IDataProtectionKeyContext"/>), so every instance on one database
 /// reads and writes the same keys.
 /// </remarks>
-public class LifeOsDbContext(DbContextOptions<LifeOsDbContext> options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
+public class LifeOsDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionKeyContext
 {
+    public LifeOsDbContext(DbContextOptions<LifeOsDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For the engine-specific subclasses, whose options are typed by their own class.</summary>
+    protected LifeOsDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     /// <summary>The Identity schema the model and its migrations are built with (version 3 adds passkeys).</summary>
     public static readonly Version IdentitySchemaVersion = IdentitySchemaVersions.Version3;
 
