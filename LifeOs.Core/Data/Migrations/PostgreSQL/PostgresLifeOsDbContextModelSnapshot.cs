@@ -1116,6 +1116,23 @@ namespace LifeOs.Core.Data.Migrations.PostgreSQL
                     b.ToTable("ReminderSettings", (string)null);
                 });
 
+            modelBuilder.Entity("LifeOs.Core.Sync.SharedRateBucket", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("RefilledAtUnixMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("Tokens")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("SharedRateBuckets", (string)null);
+                });
+
             modelBuilder.Entity("LifeOs.Core.Sync.SyncCursor", b =>
                 {
                     b.Property<long>("ConnectionId")
@@ -1341,6 +1358,25 @@ namespace LifeOs.Core.Data.Migrations.PostgreSQL
                     b.HasIndex("UserId", "Kind", "Status");
 
                     b.ToTable("BackgroundWork", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
