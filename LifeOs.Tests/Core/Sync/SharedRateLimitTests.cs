@@ -18,8 +18,10 @@ public sealed class SharedRateLimitTests
 
     private static readonly Dictionary<string, string?> SharedOn = new() { ["Sync:SharedWithingsLimit"] = "true" };
 
-    [Fact]
-    public async Task TwoHostsOnOneDatabase_TakingPermitsConcurrently_NeverExceedTheLimitInAnyMinute()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TwoHostsOnOneDatabase_TakingPermitsConcurrently_NeverExceedTheLimitInAnyMinute(bool postgres)
     {
         var ct = TestContext.Current.CancellationToken;
         var dataDirectory = TempDirectory.Create("lifeos-shared-limit");
@@ -27,9 +29,15 @@ public sealed class SharedRateLimitTests
         {
             var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 4, 0, 0, TimeSpan.Zero));
             var start = time.GetUtcNow();
-            await using var one = new LifeOsAppFactory(SharedOn, dataDirectory, time);
-            await using var other = new LifeOsAppFactory(SharedOn, dataDirectory, time);
+            // On PostgreSQL (a database several instances share) the shared limit is on without being asked for.
+            var settings = postgres ? PostgresServer.AppSettings() : SharedOn;
+            await using var one = new LifeOsAppFactory(settings, dataDirectory, time);
+            await using var other = new LifeOsAppFactory(settings, dataDirectory, time);
             SharedRateLimit[] hosts = [one.Services.GetRequiredService<SharedRateLimit>(), other.Services.GetRequiredService<SharedRateLimit>()];
+            foreach (var host in hosts)
+            {
+                Assert.True(await host.IsEnabledAsync());
+            }
 
             // Two minutes, half a second at a time: each host asks twice at once, four callers for about one permit.
             var granted = new List<(TimeSpan At, int Host)>();

@@ -3,6 +3,7 @@ using LifeOs.Core.Connections;
 using LifeOs.Tests.TestSupport;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LifeOs.Tests.Web.Hardening;
@@ -62,19 +63,22 @@ public sealed class KeyRingInDatabaseTests : IDisposable
         Assert.Equal(files, KeyFiles());
     }
 
-    [Fact]
-    public async Task TwoInstancesOnOneDatabase_OpenEachOthersCookiesAndTokens()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TwoInstancesOnOneDatabase_OpenEachOthersCookiesAndTokens(bool postgres)
     {
-        await using var one = new LifeOsAppFactory(dataDirectory: dataDirectory);
+        var settings = postgres ? PostgresServer.AppSettings() : null;
+        await using var one = new LifeOsAppFactory(settings, dataDirectory);
         var cookie = await AuthCookie.RegisterAsync(one, "everywhere@example.com");
         var protectedToken = one.Services.GetRequiredService<TokenProtector>().Protect("withings-access-token");
 
-        await using var other = new LifeOsAppFactory(dataDirectory: dataDirectory);
+        await using var other = new LifeOsAppFactory(settings, dataDirectory);
         Assert.Equal(HttpStatusCode.OK, await AuthCookie.GetWithCookieAsync(other, cookie));
         Assert.Equal("withings-access-token", other.Services.GetRequiredService<TokenProtector>().Unprotect(protectedToken));
         Assert.Equal(HttpStatusCode.OK, await AuthCookie.GetWithCookieAsync(one, await AuthCookie.RegisterAsync(other, "second@example.com")));
 
-        Assert.Single(StoredKeyRing.Read(dataDirectory));
+        Assert.Equal(1, await one.WithDbAsync(db => db.DataProtectionKeys.CountAsync()));
         Assert.False(Directory.Exists(Path.Combine(dataDirectory, "keys")));
     }
 }
