@@ -66,6 +66,12 @@ public sealed class AppleHealthImporter(HealthStore store, WorkoutStore workoutS
             return await report(state);
         }
 
+        Task<bool> HeartbeatAsync()
+        {
+            lastReport = time.GetTimestamp();
+            return report(state);
+        }
+
         while (reader.Next(out var item))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -77,9 +83,11 @@ public sealed class AppleHealthImporter(HealthStore store, WorkoutStore workoutS
             }
 
             Read(item, fresh, clock, synced, state, devices, hours, sleep, batch, workouts);
-            if (batch.Count + workouts.Count >= chunkRows || (fresh && time.GetElapsedTime(lastReport) >= ReportEvery))
+            if (batch.Count + workouts.Count >= chunkRows || time.GetElapsedTime(lastReport) >= ReportEvery)
             {
-                if (!await FlushAsync())
+                // A resumed import reads up to its cursor again without writing: it reports the saved state then (the
+                // work's heartbeat), so a long replay never looks stalled, and its cursor stays where it was.
+                if (!await (fresh ? FlushAsync() : HeartbeatAsync()))
                 {
                     return false;
                 }

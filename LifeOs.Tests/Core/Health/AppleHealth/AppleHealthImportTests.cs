@@ -300,6 +300,45 @@ public sealed class AppleHealthImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Progress_IsReportedAtLeastEverySecond_WhileReading_AndWhileAResumedImportReadsUpToItsCursor()
+    {
+        var ada = await PersonAsync("ada");
+        var path = Path.Combine(app.DataDirectory, "progress-export.xml");
+        await File.WriteAllTextAsync(path, Generated(days: 3).Xml(), Ct);
+        // Every look at this clock is a second later, as if each record took a second to read; chunks never fill.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(app.Time.GetUtcNow()) { AutoAdvanceAmount = TimeSpan.FromSeconds(1) };
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<LifeOs.Core.Data.LifeOsDbContext>();
+        var importer = new AppleHealthImporter(services.GetRequiredService<HealthStore>(), services.GetRequiredService<WorkoutStore>(), db, clock);
+        var userClock = await LifeOs.Core.UserClocks.ClockAsync(db, ada, app.Time, Ct);
+
+        async Task<List<(long Cursor, int Closing, DateTimeOffset At)>> RunAsync(AppleImportState state)
+        {
+            var reports = new List<(long, int, DateTimeOffset)>();
+            Assert.True(await importer.RunAsync(ada, path, state, userClock, new HashSet<ProviderKind>(), chunkRows: 1_000_000, _ => { },
+                s => { reports.Add((s.Cursor, s.ClosingChunksDone, clock.GetUtcNow())); return Task.FromResult(true); }, Ct));
+            return reports;
+        }
+
+        // Reading: the chunk never fills, yet the time passed makes a report (and a committed chunk) at least every two records.
+        var first = new AppleImportState();
+        var reading = await RunAsync(first);
+        var items = first.Read;
+        Assert.True(items > 200, $"{items} records");
+        Assert.InRange(reading.Count(r => r.Closing == 0), items / 2, items + 1);
+        Assert.All(reading.Zip(reading.Skip(1)), p => Assert.True(p.Second.Cursor >= p.First.Cursor));
+        Assert.Contains(reading, r => r.Closing > 0);
+
+        // Resuming after everything was read (stopped before the close): the replay up to the cursor reports too, without moving it.
+        var resumed = await RunAsync(new AppleImportState { Cursor = items, Read = items });
+        var replay = resumed.Where(r => r.Closing == 0).ToList();
+        Assert.InRange(replay.Count, items / 2, items + 1);
+        Assert.All(replay, r => Assert.Equal(items, r.Cursor));
+        Assert.Contains(resumed, r => r.Closing > 0);
+    }
+
+    [Fact]
     public async Task AnImportAndItsProgress_BelongToItsOwnerOnly()
     {
         var ada = await PersonAsync("ada");
