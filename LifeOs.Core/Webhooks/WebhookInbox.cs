@@ -59,7 +59,7 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, TimeProvid
     /// <summary>Oura data types with webhooks that LifeOs reads (heart rate has none: the nightly sync brings it).</summary>
     public static readonly IReadOnlySet<string> OuraDataTypes = new HashSet<string>(StringComparer.Ordinal)
     {
-        "daily_sleep", "sleep", "daily_readiness", "daily_activity", "daily_spo2",
+        "daily_sleep", "sleep", "daily_readiness", "daily_activity", "daily_spo2", "workout",
     };
 
     public static readonly IReadOnlyList<string> OuraEventTypes = ["create", "update", "delete"];
