@@ -245,7 +245,7 @@ public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore st
         var changed = await change();
         if (changed > 0)
         {
-            await audit.RecordAsync(kind, userId, string.Create(CultureInfo.InvariantCulture, $"{changed} measurement{(changed == 1 ? "" : "s")}: {string.Join(", ", metrics)}"));
+            await audit.RecordAsync(kind, userId, string.Create(CultureInfo.InvariantCulture, $"{changed} measurement{(changed == 1 ? "" : "s")}: {string.Join(", ", metrics)}"), actorUserId: userId);
         }
 
         return changed;

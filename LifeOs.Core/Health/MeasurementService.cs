@@ -80,7 +80,7 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
 
         await store.UpsertSamplesAsync(userId, [sample with { Source = existing.Source, SourceRecordId = existing.SourceRecordId }], cancellationToken);
         var metrics = sample.MetricCode == existing.MetricCode ? sample.MetricCode : $"{existing.MetricCode} → {sample.MetricCode}";
-        await audit.RecordAsync(Audit.AuditKind.MeasurementsEdited, userId, $"1 measurement: {metrics}");
+        await audit.RecordAsync(Audit.AuditKind.MeasurementsEdited, userId, $"1 measurement: {metrics}", actorUserId: userId);
         return new AddMeasurementResult(errors);
     }
 
