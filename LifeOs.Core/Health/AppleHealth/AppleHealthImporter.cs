@@ -314,18 +314,23 @@ public sealed class AppleHealthImporter(HealthStore store, WorkoutStore workoutS
         {
             var inputs = group.Select(g => g.Input).ToList();
             var result = await store.UpsertSamplesAsync(userId, inputs, cancellationToken);
-            var tally = state.For(group.Key);
-            var written = result.Inserted + result.Updated;
-            tally.Imported += written;
-            tally.Duplicates += inputs.Count - written - result.Rejected;
-            if (result.Rejected > 0)
-            {
-                tally.Reject(AppleSkip.OutOfRange, result.Rejected);
-            }
-
-            state.Written += written;
-            state.Skipped += inputs.Count - written;
+            Count(state, group.Key, inputs.Count, result.Inserted + result.Updated, result.Rejected);
         }
+    }
+
+    /// <summary>A written chunk on its summary line: new or changed are imported, refused are out of range, the rest already here.</summary>
+    private static void Count(AppleImportState state, string key, int sent, int written, int rejected)
+    {
+        var tally = state.For(key);
+        tally.Imported += written;
+        tally.Duplicates += sent - written - rejected;
+        if (rejected > 0)
+        {
+            tally.Reject(AppleSkip.OutOfRange, rejected);
+        }
+
+        state.Written += written;
+        state.Skipped += sent - written;
     }
 
     /// <summary>Writes the chunk's workouts, counted on their own line of the summary.</summary>
@@ -337,17 +342,7 @@ public sealed class AppleHealthImporter(HealthStore store, WorkoutStore workoutS
         }
 
         var result = await workoutStore.UpsertAsync(userId, workouts, cancellationToken);
-        var tally = state.For(WorkoutsKey);
-        var written = result.Inserted + result.Updated;
-        tally.Imported += written;
-        tally.Duplicates += workouts.Count - written - result.Rejected;
-        if (result.Rejected > 0)
-        {
-            tally.Reject(AppleSkip.OutOfRange, result.Rejected);
-        }
-
-        state.Written += written;
-        state.Skipped += workouts.Count - written;
+        Count(state, WorkoutsKey, workouts.Count, result.Inserted + result.Updated, result.Rejected);
     }
 
     /// <summary>Writes closing samples (one record id each) and says, per sample, whether it was new or changed.</summary>
