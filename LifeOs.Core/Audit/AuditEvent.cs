@@ -64,6 +64,12 @@ public enum AuditKind
     AdminCreatedInvitation,
     AdminRevokedInvitation,
     AccountDeleted,
+
+    // Fixing their measurements (appended: the list is append-only).
+    MeasurementsEdited,
+    MeasurementsDeleted,
+    MeasurementsExcluded,
+    MeasurementsIncluded,
 }
 
 public static class AuditKinds
@@ -102,6 +108,10 @@ public static class AuditKinds
         AuditKind.AdminCreatedInvitation => "Created an invitation",
         AuditKind.AdminRevokedInvitation => "Revoked an invitation",
         AuditKind.AccountDeleted => "An account was deleted by its owner",
+        AuditKind.MeasurementsEdited => "Edited a measurement",
+        AuditKind.MeasurementsDeleted => "Deleted measurements",
+        AuditKind.MeasurementsExcluded => "Excluded measurements from their days",
+        AuditKind.MeasurementsIncluded => "Included measurements again",
         _ => kind.ToString(),
     };
 }

@@ -4,15 +4,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LifeOs.Core.Health;
 
-/// <summary>Every sample and daily value of the user, as CSV, streamed row by row.</summary>
+/// <summary>Every sample (with whether the user excluded it from its day) and daily value of the user, as CSV, streamed row by row.</summary>
 internal sealed class HealthExporter(LifeOsDbContext db) : IUserDataExporter
 {
     public async Task ExportAsync(string userId, UserExportWriter writer, CancellationToken cancellationToken)
     {
         await writer.WriteCsvAsync("health/samples.csv",
-            ["metric", "unit", "source", "source_record_id", "start_utc", "end_utc", "local_date", "value"],
+            // "excluded" last, so readers of the older columns find them where they were.
+            ["metric", "unit", "source", "source_record_id", "start_utc", "end_utc", "local_date", "value", "excluded"],
             Rows(db.Samples.AsNoTracking().Where(s => s.UserId == userId).OrderBy(s => s.StartUtc).ThenBy(s => s.Id),
-                s => [s.MetricCode, UnitOf(s.MetricCode), s.Source.ToString(), s.SourceRecordId, s.StartUtc, s.EndUtc, s.LocalDate, s.Value]),
+                s => [s.MetricCode, UnitOf(s.MetricCode), s.Source.ToString(), s.SourceRecordId, s.StartUtc, s.EndUtc, s.LocalDate, s.Value, s.Excluded ? "true" : "false"]),
             cancellationToken);
         await writer.WriteCsvAsync("health/daily-values.csv",
             ["metric", "unit", "local_date", "value", "source", "sample_count"],

@@ -60,7 +60,7 @@ public sealed record MetricSource(SampleSource Source, int DaysWon);
 /// (user, time) and (user, metric, time) indexes serve; and the total is counted no further than
 /// <see cref="CountLimit"/> ("10,000+"), never over millions of rows per page.
 /// </remarks>
-public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore store, TimeProvider time)
+public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore store, TimeProvider time, Audit.AuditLog audit)
 {
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 200;
@@ -221,12 +221,35 @@ public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore st
     /// <summary>Deletes the user's typed-in and imported measurements among <paramref name="ids"/>; synced ones are left (exclude them instead).</summary>
     /// <returns>How many were deleted.</returns>
     public async Task<int> DeleteAsync(string userId, IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default) =>
-        ids.Count == 0 ? 0 : await store.DeleteByIdsAsync(userId, ids, EditableSources, cancellationToken);
+        ids.Count == 0 ? 0 : await AuditedAsync(db, audit, Audit.AuditKind.MeasurementsDeleted, userId, ids, EditableSources,
+            () => store.DeleteByIdsAsync(userId, ids, EditableSources, cancellationToken), cancellationToken);
 
     /// <summary>Leaves the user's measurements among <paramref name="ids"/> out of their days' values, or takes them back in.</summary>
     /// <returns>How many changed.</returns>
     public async Task<int> SetExcludedAsync(string userId, IReadOnlyCollection<long> ids, bool excluded, CancellationToken cancellationToken = default) =>
-        ids.Count == 0 ? 0 : await store.SetExcludedAsync(userId, ids, excluded, cancellationToken);
+        ids.Count == 0 ? 0 : await AuditedAsync(db, audit, excluded ? Audit.AuditKind.MeasurementsExcluded : Audit.AuditKind.MeasurementsIncluded, userId, ids, null,
+            () => store.SetExcludedAsync(userId, ids, excluded, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Runs a change to some of the user's measurements and, when it changed any, records it in the audit log: how many
+    /// and of which metrics (read before the change, among <paramref name="sources"/> when given), never a value.
+    /// </summary>
+    internal static async Task<int> AuditedAsync(
+        LifeOsDbContext db, Audit.AuditLog audit, Audit.AuditKind kind, string userId, IReadOnlyCollection<long> ids, IReadOnlyCollection<SampleSource>? sources,
+        Func<Task<int>> change, CancellationToken cancellationToken)
+    {
+        var (idList, sourceList) = (ids.ToArray(), (sources ?? Enum.GetValues<SampleSource>()).ToArray());
+        var metrics = await db.Samples.AsNoTracking()
+            .Where(s => s.UserId == userId && EF.Constant(idList).Contains(s.Id) && EF.Constant(sourceList).Contains(s.Source))
+            .Select(s => s.MetricCode).Distinct().OrderBy(c => c).Take(10).ToListAsync(cancellationToken);
+        var changed = await change();
+        if (changed > 0)
+        {
+            await audit.RecordAsync(kind, userId, string.Create(CultureInfo.InvariantCulture, $"{changed} measurement{(changed == 1 ? "" : "s")}: {string.Join(", ", metrics)}"), actorUserId: userId);
+        }
+
+        return changed;
+    }
 
     private static DateTime ToUtc(DateOnly day, TimeZoneInfo zone)
     {

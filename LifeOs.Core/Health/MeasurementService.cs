@@ -33,7 +33,7 @@ public sealed record MeasurementEntryContext(Accounts.UnitSystem UnitSystem, str
 }
 
 /// <summary>Measurements a person types in at /metrics: entered in their units and local time, stored canonical and UTC.</summary>
-public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, TimeProvider time)
+public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, TimeProvider time, Audit.AuditLog audit)
 {
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 200;
@@ -79,6 +79,8 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
         }
 
         await store.UpsertSamplesAsync(userId, [sample with { Source = existing.Source, SourceRecordId = existing.SourceRecordId }], cancellationToken);
+        var metrics = sample.MetricCode == existing.MetricCode ? sample.MetricCode : $"{existing.MetricCode} → {sample.MetricCode}";
+        await audit.RecordAsync(Audit.AuditKind.MeasurementsEdited, userId, $"1 measurement: {metrics}", actorUserId: userId);
         return new AddMeasurementResult(errors);
     }
 
@@ -179,7 +181,8 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
 
     /// <returns>False when the id is not one of this user's typed-in or imported measurements.</returns>
     public async Task<bool> DeleteAsync(string userId, long sampleId, CancellationToken cancellationToken = default) =>
-        await store.DeleteByIdsAsync(userId, [sampleId], MeasurementHistoryService.EditableSources, cancellationToken) == 1;
+        await MeasurementHistoryService.AuditedAsync(db, audit, Audit.AuditKind.MeasurementsDeleted, userId, [sampleId], MeasurementHistoryService.EditableSources,
+            () => store.DeleteByIdsAsync(userId, [sampleId], MeasurementHistoryService.EditableSources, cancellationToken), cancellationToken) == 1;
 
     private static double Round(double value) => Math.Round(value, 2);
 }

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace LifeOs.Core.Health;
 
 /// <summary>
-/// One workout a provider recorded (Oura's workout collection): a session with a start and an end, not a daily
+/// One workout a provider recorded (Oura's workout collection, Withings' workouts, an Apple Health export's): a session with a start and an end, not a daily
 /// value, so it is a row of its own rather than samples. Upserted by (user, source, source record id), so a re-sync
 /// of the same window changes nothing.
 /// </summary>
@@ -18,7 +18,7 @@ public class Workout
     /// <summary>The provider's id of the workout.</summary>
     public required string SourceRecordId { get; set; }
 
-    /// <summary>The provider's name for the activity ("cycling", "walking"), as sent.</summary>
+    /// <summary>The activity in Oura's style ("cycling", "strength_training"): Oura's as sent, Apple's and Withings' mapped to it.</summary>
     public required string Activity { get; set; }
 
     public DateTime StartUtc { get; set; }

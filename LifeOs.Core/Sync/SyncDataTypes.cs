@@ -14,7 +14,7 @@ public sealed record SyncDataType(
 
 /// <summary>
 /// What one window of one data type brought: how many provider records, the samples they map to, workouts (Oura's
-/// workout collection), and the record ids whose samples this window replaces (the losing device of a Withings
+/// workout collection, Withings' getworkouts), and the record ids whose samples this window replaces (the losing device of a Withings
 /// night), which the sync deletes.
 /// </summary>
 public sealed record SyncBatch(int Fetched, List<SampleInput> Samples, List<WorkoutInput>? Workouts = null, IReadOnlyCollection<string>? Superseded = null)
@@ -34,7 +34,7 @@ public sealed class SyncDataTypes(OuraDataClient oura, WithingsDataClient within
         "daily_readiness" => "Readiness",
         "daily_activity" => "Activity",
         "daily_spo2" => "Blood oxygen",
-        "workout" => "Workouts",
+        "workout" or "workouts" => "Workouts",
         "heartrate" => "Heart rate",
         "measures" => "Body and blood pressure",
         "activity" => "Activity",
@@ -70,6 +70,11 @@ public sealed class SyncDataTypes(OuraDataClient oura, WithingsDataClient within
             return (groups.Count, WithingsMapping.Measures(groups, zone).ToList());
         }),
         new("activity", Label("activity"), 180, async (t, from, to, ct) => Result(await withings.GetActivityAsync(t, from, to, ct), WithingsMapping.Activity)),
+        new("workouts", Label("workouts"), 180, async (t, from, to, ct) =>
+        {
+            var series = await withings.GetWorkoutsAsync(t, from, to, ct);
+            return new SyncBatch(series.Count, [], WithingsMapping.Workouts(series).ToList());
+        }),
         new("sleep_summary", Label("sleep_summary"), 180, async (t, from, to, ct) =>
         {
             var series = await withings.GetSleepSummaryAsync(t, from, to, ct);

@@ -40,7 +40,7 @@ public class ProviderNotification
 
     public NotificationStatus Status { get; set; }
 
-    /// <summary>The LifeOs data type to fetch (<see cref="Sync.SyncDataTypes"/>), or null when there is none.</summary>
+    /// <summary>The LifeOs data types to fetch (<see cref="Sync.SyncDataTypes"/>), comma-separated, or null when there is none.</summary>
     public string? DataType { get; set; }
 
     /// <summary>Oura's event type (create, update, delete); null for Withings.</summary>

@@ -43,19 +43,23 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, TimeProvid
 {
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
 
-    /// <summary>Withings categories (appli) LifeOs reads, and the data type that fetches each (withings.md §6).</summary>
+    /// <summary>
+    /// Withings categories (appli) LifeOs reads, and the data types that fetch each (withings.md §6), comma-separated in
+    /// <see cref="ProviderNotification.DataType"/>: 16 announces activity and workouts alike. ECG (54/55) is not
+    /// subscribed: its scope is unconfirmed, and its AFib result arrives with the measures (type 130) anyway.
+    /// </summary>
     public static readonly IReadOnlyDictionary<int, string> WithingsCategories = new Dictionary<int, string>
     {
         [1] = "measures",
         [4] = "measures",
-        [16] = "activity",
+        [16] = "activity,workouts",
         [44] = "sleep_summary",
     };
 
     /// <summary>Oura data types with webhooks that LifeOs reads (heart rate has none: the nightly sync brings it).</summary>
     public static readonly IReadOnlySet<string> OuraDataTypes = new HashSet<string>(StringComparer.Ordinal)
     {
-        "daily_sleep", "sleep", "daily_readiness", "daily_activity", "daily_spo2",
+        "daily_sleep", "sleep", "daily_readiness", "daily_activity", "daily_spo2", "workout",
     };
 
     public static readonly IReadOnlyList<string> OuraEventTypes = ["create", "update", "delete"];
@@ -286,9 +290,12 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, TimeProvid
                 continue;
             }
 
-            windows[n.DataType] = windows.TryGetValue(n.DataType, out var w)
-                ? (from < w.From ? from : w.From, to > w.To ? to : w.To)
-                : (from, to);
+            foreach (var dataType in n.DataType.Split(','))
+            {
+                windows[dataType] = windows.TryGetValue(dataType, out var w)
+                    ? (from < w.From ? from : w.From, to > w.To ? to : w.To)
+                    : (from, to);
+            }
         }
 
         var deleted = attached.Where(n => n.EventType == "delete" && n.ObjectId is not null).Select(n => n.ObjectId!).Distinct(StringComparer.Ordinal).ToList();

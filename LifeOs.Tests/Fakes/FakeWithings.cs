@@ -73,7 +73,7 @@ public sealed class FakeWithings(TimeProvider time) : FakeProviderServer(time)
         });
     }
 
-    /// <summary>Records served by getmeas ("measures"), getactivity ("activity") and getsummary ("sleep_summary"), faults and request counts.</summary>
+    /// <summary>Records served by getmeas ("measures"), getactivity ("activity"), getworkouts ("workouts") and getsummary ("sleep_summary"), faults and request counts.</summary>
     public FakeProviderData Data { get; } = new();
 
     /// <summary>Answers status 601 with wait_seconds (Withings' rate limit) for the next request of a type.</summary>
@@ -83,13 +83,15 @@ public sealed class FakeWithings(TimeProvider time) : FakeProviderServer(time)
     protected override void MapData(WebApplication app)
     {
         app.MapPost("/measure", (HttpRequest request) => DataAsync(request, "getmeas", "measures", "measuregrps", "user.metrics"));
-        app.MapPost("/v2/measure", (HttpRequest request) => DataAsync(request, "getactivity", "activity", "activities", "user.activity"));
+        app.MapPost("/v2/measure", async (HttpRequest request) => (await request.ReadFormAsync())["action"] == "getworkouts"
+            ? await DataAsync(request, "getworkouts", "workouts", "series", "user.activity")
+            : await DataAsync(request, "getactivity", "activity", "activities", "user.activity"));
         app.MapPost("/v2/sleep", (HttpRequest request) => DataAsync(request, "getsummary", "sleep_summary", "series", "user.activity"));
 
         MapNotify(app);
 
         // The smallest data call: proves an access token works (and, as at Withings, its first use ends the
-        // previous refresh token's grace period). Sync adds getmeas, getactivity and getsummary.
+        // previous refresh token's grace period). Sync adds getmeas, getactivity, getworkouts and getsummary.
         app.MapPost("/v2/user", async (HttpRequest request) =>
         {
             var form = await request.ReadFormAsync();

@@ -23,6 +23,11 @@ public static class TestDatabase
             .Options;
     }
 
+    /// <summary>The audit log of a service built by hand over <paramref name="db"/>: the server acting, default retention.</summary>
+    public static LifeOs.Core.Audit.AuditLog AuditLog(LifeOsDbContext db, TimeProvider time) =>
+        new(db, new LifeOs.Core.Audit.ServerAuditClient(), time, Microsoft.Extensions.Options.Options.Create(new LifeOs.Core.Audit.AuditOptions()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<LifeOs.Core.Audit.AuditLog>.Instance);
+
     public static SqliteConnection OpenInMemory()
     {
         var connection = new SqliteConnection("Data Source=:memory:");

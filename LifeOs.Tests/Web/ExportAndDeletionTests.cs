@@ -98,6 +98,8 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         var ids = await app.WithDbAsync(db => db.Users.ToDictionaryAsync(u => u.Email!, u => u.Id));
         var mySecrets = await SeedEverythingAsync(ids["me@example.com"], "mine");
         await SeedEverythingAsync(ids["other@example.com"], "theirs");
+        // A reading left out of its day (a guest on the scale): the export says so.
+        await app.WithDbAsync(db => db.Samples.Where(s => s.SourceRecordId == "rec-mine").ExecuteUpdateAsync(u => u.SetProperty(s => s.Excluded, true)));
 
         // Every exported table really holds rows now, so each marker below comes from its own table.
         foreach (var table in Exported.Keys)
@@ -145,7 +147,7 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         Assert.Equal(["Manual", "Import", "Withings", "Oura", "WithingsPhone", "Api", "AppleHealth"], body.GetProperty("order").EnumerateArray().Select(s => s.GetString()));
 
         Assert.Equal(
-            ["metric,unit,source,source_record_id,start_utc,end_utc,local_date,value", "weight,kg,Manual,rec-mine,2026-11-24T06:15:00Z,,2026-11-24,71.3"],
+            ["metric,unit,source,source_record_id,start_utc,end_utc,local_date,value,excluded", "weight,kg,Manual,rec-mine,2026-11-24T06:15:00Z,,2026-11-24,71.3,true"],
             files["health/samples.csv"].Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
         var goal = Assert.Single(JsonDocument.Parse(files["goals.json"]).RootElement.EnumerateArray());

@@ -78,6 +78,25 @@ public sealed partial class MetricsHttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheWorkoutsPage_ShowsAppleHealthWorkouts_ToTheirOwnerOnly()
+    {
+        var (owner, ownerId) = await SignedInAsync("runner@example.com");
+        var (other, _) = await SignedInAsync("other@example.com");
+        var start = new DateTime(2026, 11, 21, 17, 0, 0, DateTimeKind.Utc);
+        await WithAsync<WorkoutStore, WorkoutUpsertResult>(w => w.UpsertAsync(ownerId,
+            [new WorkoutInput(SampleSource.AppleHealth, "Watch|20261121T170000|2700|HKWorkoutActivityTypeTraditionalStrengthTraining", "strength_training", start, start.AddMinutes(45), new DateOnly(2026, 11, 21), 150, null)]));
+
+        var (_, page) = await owner.GetPageAsync("/metrics/workouts");
+        var row = page.QuerySelector("[data-testid=workouts-table] tbody tr")?.TextContent;
+        Assert.Contains("Strength training", row, StringComparison.Ordinal);
+        Assert.Contains("45 min", row, StringComparison.Ordinal);
+        Assert.Contains("Apple Health", row, StringComparison.Ordinal);
+
+        var (_, theirs) = await other.GetPageAsync("/metrics/workouts");
+        Assert.NotNull(theirs.QuerySelector("[data-testid=workouts-empty]"));
+    }
+
+    [Fact]
     public async Task AnotherUsersRecords_AreNotFound_OnFirstLoad()
     {
         var (owner, ownerId) = await SignedInAsync("owner@example.com");

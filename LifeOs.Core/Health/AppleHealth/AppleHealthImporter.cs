@@ -5,7 +5,8 @@ namespace LifeOs.Core.Health.AppleHealth;
 
 /// <summary>
 /// The import of one Apple Health export, resumable: a single streaming pass over the file, writing point records
-/// (heart rate, weight, blood pressure...) through <see cref="HealthStore.UpsertSamplesAsync"/> a chunk at a time, then
+/// (heart rate, weight, blood pressure...) through <see cref="HealthStore.UpsertSamplesAsync"/> and workouts through
+/// <see cref="WorkoutStore.UpsertAsync"/> a chunk at a time, then
 /// a closing phase for what can only be known once the whole file is read: summed metrics per hour and sleep per night.
 /// </summary>
 /// <remarks>
@@ -22,7 +23,7 @@ namespace LifeOs.Core.Health.AppleHealth;
 /// <para><b>Synced directly</b>: records Oura or Withings (Health Mate) wrote into Health are skipped while that provider
 /// is connected to LifeOs, which already has them from the source.</para>
 /// </remarks>
-public sealed class AppleHealthImporter(HealthStore store, Data.LifeOsDbContext db, TimeProvider time)
+public sealed class AppleHealthImporter(HealthStore store, WorkoutStore workoutStore, Data.LifeOsDbContext db, TimeProvider time)
 {
     /// <summary>How often progress is saved and reported at the least, whatever the chunk size (the page polls each second).</summary>
     public static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(1);
@@ -48,18 +49,27 @@ public sealed class AppleHealthImporter(HealthStore store, Data.LifeOsDbContext 
         var hours = new Dictionary<long, (double Sum, int Count)>();
         var sleep = new List<SleepPiece>();
         var batch = new List<(SampleInput Input, string Key)>(chunkRows);
+        var workouts = new List<WorkoutInput>();
         var lastReport = time.GetTimestamp();
         long index = 0;
 
         async Task<bool> FlushAsync()
         {
             await WriteAsync(userId, batch, state, cancellationToken);
+            await WriteWorkoutsAsync(userId, workouts, state, cancellationToken);
             batch.Clear();
+            workouts.Clear();
             state.Cursor = index;
             state.BytesRead = reader.Position;
             save(state);
             lastReport = time.GetTimestamp();
             return await report(state);
+        }
+
+        Task<bool> HeartbeatAsync()
+        {
+            lastReport = time.GetTimestamp();
+            return report(state);
         }
 
         while (reader.Next(out var item))
@@ -72,10 +82,12 @@ public sealed class AppleHealthImporter(HealthStore store, Data.LifeOsDbContext 
                 state.Read++;
             }
 
-            Read(item, fresh, clock, synced, state, devices, hours, sleep, batch);
-            if (batch.Count >= chunkRows || (fresh && time.GetElapsedTime(lastReport) >= ReportEvery))
+            Read(item, fresh, clock, synced, state, devices, hours, sleep, batch, workouts);
+            if (batch.Count + workouts.Count >= chunkRows || time.GetElapsedTime(lastReport) >= ReportEvery)
             {
-                if (!await FlushAsync())
+                // A resumed import reads up to its cursor again without writing: it reports the saved state then (the
+                // work's heartbeat), so a long replay never looks stalled, and its cursor stays where it was.
+                if (!await (fresh ? FlushAsync() : HeartbeatAsync()))
                 {
                     return false;
                 }
@@ -140,7 +152,8 @@ public sealed class AppleHealthImporter(HealthStore store, Data.LifeOsDbContext 
 
     private static void Read(
         AppleItem item, bool fresh, UserClock clock, IReadOnlySet<Connections.ProviderKind> synced, AppleImportState state,
-        Dictionary<string, int> devices, Dictionary<long, (double Sum, int Count)> hours, List<SleepPiece> sleep, List<(SampleInput, string)> batch)
+        Dictionary<string, int> devices, Dictionary<long, (double Sum, int Count)> hours, List<SleepPiece> sleep, List<(SampleInput, string)> batch,
+        List<WorkoutInput> workouts)
     {
         void Reject(string key, string reason)
         {
@@ -151,25 +164,22 @@ public sealed class AppleHealthImporter(HealthStore store, Data.LifeOsDbContext 
             }
         }
 
-        switch (item.Kind)
+        if (item.Kind == AppleItemKind.ActivitySummary)
         {
-            case AppleItemKind.Workout:
-                Reject(WorkoutsKey, "not imported yet");
-                return;
-            case AppleItemKind.ActivitySummary:
-                Reject(SummariesKey, AppleSkip.NotMapped);
-                return;
+            Reject(SummariesKey, AppleSkip.NotMapped);
+            return;
         }
 
-        var isSleep = item.Type == AppleHealthMapping.SleepType;
+        var isWorkout = item.Kind == AppleItemKind.Workout;
+        var isSleep = !isWorkout && item.Type == AppleHealthMapping.SleepType;
         string? code = null;
-        if (!isSleep && !AppleHealthMapping.Quantities.TryGetValue(item.Type, out code))
+        if (!isWorkout && !isSleep && !AppleHealthMapping.Quantities.TryGetValue(item.Type, out code))
         {
             Reject(item.Type.Length == 0 ? "(no type)" : item.Type, AppleSkip.NotMapped);
             return;
         }
 
-        var key = code ?? SleepKey;
+        var key = isWorkout ? WorkoutsKey : code ?? SleepKey;
         if (SyncedDirectly(item.SourceName, synced))
         {
             Reject(key, AppleSkip.SyncedDirectly);
@@ -191,6 +201,22 @@ public sealed class AppleHealthImporter(HealthStore store, Data.LifeOsDbContext 
         if ((Near(start, clock) && RecordDates.Problem(start, clock) is not null) || (Near(end, clock) && RecordDates.Problem(end, clock) is not null))
         {
             Reject(key, AppleSkip.FutureDate);
+            return;
+        }
+
+        if (isWorkout)
+        {
+            // Written with the chunk of point records it falls in, so the cursor covers it like them.
+            var workout = fresh ? ToWorkout(item, start, end) : null;
+            if (workout is not null)
+            {
+                workouts.Add(workout);
+            }
+            else
+            {
+                Reject(key, AppleSkip.UnknownUnit);
+            }
+
             return;
         }
 
@@ -240,6 +266,35 @@ public sealed class AppleHealthImporter(HealthStore store, Data.LifeOsDbContext 
         }
     }
 
+    /// <summary>
+    /// A workout in LifeOs' units (kcal, metres), on the local day of its own offset; null when its energy or distance
+    /// is in a unit LifeOs does not read. Its id is the device, start, length and type, so a later export re-states it.
+    /// </summary>
+    private static WorkoutInput? ToWorkout(AppleItem item, DateTime start, DateTime end)
+    {
+        static bool TryTotal(string metric, string? value, string? unit, out double? total)
+        {
+            total = null;
+            if (value is null)
+            {
+                return true;
+            }
+
+            var (converted, problem) = AppleHealthMapping.ToCanonical(metric, unit, value);
+            total = converted;
+            return problem is null;
+        }
+
+        if (!TryTotal(MetricCatalogue.ActiveCalories, item.Energy, item.EnergyUnit, out var calories) || !TryTotal(MetricCatalogue.Distance, item.Distance, item.DistanceUnit, out var distance))
+        {
+            return null;
+        }
+
+        var id = string.Create(CultureInfo.InvariantCulture, $"{item.SourceName}|{start:yyyyMMdd'T'HHmmss}|{(long)(end - start).TotalSeconds}|{item.Type}");
+        var day = DateOnly.ParseExact(item.StartDate.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return new WorkoutInput(SampleSource.AppleHealth, id, AppleHealthMapping.Activity(item.Type), start, end, day, calories, distance);
+    }
+
     private static bool Near(DateTime utc, UserClock clock) =>
         utc.Year <= RecordDates.Earliest.Year || utc >= clock.Now.UtcDateTime.AddDays(-2);
 
@@ -259,18 +314,35 @@ public sealed class AppleHealthImporter(HealthStore store, Data.LifeOsDbContext 
         {
             var inputs = group.Select(g => g.Input).ToList();
             var result = await store.UpsertSamplesAsync(userId, inputs, cancellationToken);
-            var tally = state.For(group.Key);
-            var written = result.Inserted + result.Updated;
-            tally.Imported += written;
-            tally.Duplicates += inputs.Count - written - result.Rejected;
-            if (result.Rejected > 0)
-            {
-                tally.Reject(AppleSkip.OutOfRange, result.Rejected);
-            }
-
-            state.Written += written;
-            state.Skipped += inputs.Count - written;
+            Count(state, group.Key, inputs.Count, result.Inserted + result.Updated, result.Rejected);
         }
+    }
+
+    /// <summary>A written chunk on its summary line: new or changed are imported, refused are out of range, the rest already here.</summary>
+    private static void Count(AppleImportState state, string key, int sent, int written, int rejected)
+    {
+        var tally = state.For(key);
+        tally.Imported += written;
+        tally.Duplicates += sent - written - rejected;
+        if (rejected > 0)
+        {
+            tally.Reject(AppleSkip.OutOfRange, rejected);
+        }
+
+        state.Written += written;
+        state.Skipped += sent - written;
+    }
+
+    /// <summary>Writes the chunk's workouts, counted on their own line of the summary.</summary>
+    private async Task WriteWorkoutsAsync(string userId, List<WorkoutInput> workouts, AppleImportState state, CancellationToken cancellationToken)
+    {
+        if (workouts.Count == 0)
+        {
+            return;
+        }
+
+        var result = await workoutStore.UpsertAsync(userId, workouts, cancellationToken);
+        Count(state, WorkoutsKey, workouts.Count, result.Inserted + result.Updated, result.Rejected);
     }
 
     /// <summary>Writes closing samples (one record id each) and says, per sample, whether it was new or changed.</summary>

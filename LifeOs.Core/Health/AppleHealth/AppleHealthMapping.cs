@@ -49,6 +49,49 @@ public static class AppleHealthMapping
         ["HKQuantityTypeIdentifierVO2Max"] = MetricCatalogue.Vo2Max,
     };
 
+    private const string WorkoutPrefix = "HKWorkoutActivityType";
+
+    /// <summary>Apple's workout types whose name differs from the one Oura uses for the same activity.</summary>
+    private static readonly Dictionary<string, string> Activities = new(StringComparer.Ordinal)
+    {
+        ["TraditionalStrengthTraining"] = "strength_training",
+        ["FunctionalStrengthTraining"] = "strength_training",
+        ["HighIntensityIntervalTraining"] = "hiit",
+        ["MixedCardio"] = "cardio",
+        ["Other"] = "workout",
+    };
+
+    /// <summary>
+    /// A workout type (<c>HKWorkoutActivityTypeRunning</c>) as the lower-case, underscored activity name Oura's workouts
+    /// use (<c>running</c>, <c>strength_training</c>), so the workouts page names both the same way.
+    /// </summary>
+    public static string Activity(string workoutType)
+    {
+        var name = workoutType.StartsWith(WorkoutPrefix, StringComparison.Ordinal) ? workoutType[WorkoutPrefix.Length..] : workoutType;
+        if (name.Length == 0)
+        {
+            return "workout";
+        }
+
+        if (Activities.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        var words = new System.Text.StringBuilder(name.Length + 8);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && words.Length > 0)
+            {
+                words.Append('_');
+            }
+
+            words.Append(char.ToLowerInvariant(c));
+        }
+
+        return words.ToString();
+    }
+
     /// <summary>Sleep analysis values → the stage they are. Older exports say plain "Asleep".</summary>
     public static SleepStage? Stage(string? value) => value switch
     {

@@ -23,6 +23,16 @@ public sealed class AppleItem
 
     /// <summary>The start of the correlation (blood pressure) this record belongs to, or null for a record of its own.</summary>
     public string? CorrelationStart { get; internal set; }
+
+    /// <summary>A workout's energy and its unit: <c>totalEnergyBurned</c>, or (newer exports) its active-energy <c>WorkoutStatistics</c>.</summary>
+    public string? Energy { get; internal set; }
+
+    public string? EnergyUnit { get; internal set; }
+
+    /// <summary>A workout's distance and its unit: <c>totalDistance</c>, or (newer exports) its distance <c>WorkoutStatistics</c>.</summary>
+    public string? Distance { get; internal set; }
+
+    public string? DistanceUnit { get; internal set; }
 }
 
 /// <summary>Why a file cannot be imported, in words for people.</summary>
@@ -141,6 +151,7 @@ public sealed class AppleHealthReader : IDisposable
                         Fill(AppleItemKind.Workout);
                         item.Type = reader.GetAttribute("workoutActivityType") ?? "";
                         item.CorrelationStart = correlation;
+                        ReadWorkoutTotals();
                         return true;
                     case "ActivitySummary":
                         Fill(AppleItemKind.ActivitySummary);
@@ -167,6 +178,7 @@ public sealed class AppleHealthReader : IDisposable
         item.Type = "";
         item.SourceName = "";
         item.Unit = item.Value = item.StartDate = item.EndDate = null;
+        item.Energy = item.EnergyUnit = item.Distance = item.DistanceUnit = null;
         item.CorrelationStart = correlation;
         if (!reader.MoveToFirstAttribute())
         {
@@ -200,6 +212,41 @@ public sealed class AppleHealthReader : IDisposable
         while (reader.MoveToNextAttribute());
 
         reader.MoveToElement();
+    }
+
+    /// <summary>
+    /// A workout's totals: its attributes in older exports; in newer ones (iOS 16 on) its <c>WorkoutStatistics</c>
+    /// children, read here to the workout's end tag (they are small: statistics, events, metadata, a route's file name).
+    /// </summary>
+    private void ReadWorkoutTotals()
+    {
+        item.Energy = reader.GetAttribute("totalEnergyBurned");
+        item.EnergyUnit = reader.GetAttribute("totalEnergyBurnedUnit");
+        item.Distance = reader.GetAttribute("totalDistance");
+        item.DistanceUnit = reader.GetAttribute("totalDistanceUnit");
+        if (reader.IsEmptyElement)
+        {
+            return;
+        }
+
+        var depth = reader.Depth;
+        while (reader.Read() && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
+        {
+            if (reader.NodeType != XmlNodeType.Element || reader.LocalName != "WorkoutStatistics")
+            {
+                continue;
+            }
+
+            var type = reader.GetAttribute("type") ?? "";
+            if (item.Energy is null && type == "HKQuantityTypeIdentifierActiveEnergyBurned")
+            {
+                (item.Energy, item.EnergyUnit) = (reader.GetAttribute("sum"), reader.GetAttribute("unit"));
+            }
+            else if (item.Distance is null && type.StartsWith("HKQuantityTypeIdentifierDistance", StringComparison.Ordinal))
+            {
+                (item.Distance, item.DistanceUnit) = (reader.GetAttribute("sum"), reader.GetAttribute("unit"));
+            }
+        }
     }
 
     private void ExpectHealthData()

@@ -105,6 +105,10 @@ public sealed class WithingsDataClient(ProviderHttp http, IOptions<ProvidersOpti
         PagesAsync<WithingsActivityBody, WithingsActivity>(target, "/v2/measure", "getactivity", from, to,
             "steps,distance,calories,totalcalories", b => (b.Activities, b.More, b.Offset), cancellationToken);
 
+    public Task<List<WithingsWorkout>> GetWorkoutsAsync(SyncTarget target, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        PagesAsync<WithingsWorkoutBody, WithingsWorkout>(target, "/v2/measure", "getworkouts", from, to,
+            "calories,distance", b => (b.Series, b.More, b.Offset), cancellationToken);
+
     public Task<List<WithingsSleepSummary>> GetSleepSummaryAsync(SyncTarget target, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
         PagesAsync<WithingsSleepBody, WithingsSleepSummary>(target, "/v2/sleep", "getsummary", from, to,
             "total_sleep_time,lightsleepduration,deepsleepduration,remsleepduration,wakeupduration,sleep_efficiency,sleep_latency,hr_average,hr_min,rr_average,sleep_score",
@@ -268,6 +272,29 @@ public static class WithingsMapping
             }
         }
     }
+
+    /// <summary>
+    /// Workout categories (withings.md §4.6, aiowithings' <c>WorkoutCategory</c>) as the activity names Oura's workouts
+    /// use, so the workouts page names both alike; a category not listed is a plain "workout".
+    /// </summary>
+    public static readonly IReadOnlyDictionary<int, string> WorkoutActivities = new Dictionary<int, string>
+    {
+        [1] = "walking",
+        [2] = "running",
+        [6] = "cycling",
+        [7] = "swimming",
+        [16] = "strength_training",
+        [28] = "yoga",
+        [36] = "workout",
+        [307] = "indoor_running",
+    };
+
+    /// <summary>Workouts as the Workout table keeps them: Withings' series id, kcal and metres as sent, the day Withings gives (the user's local day).</summary>
+    public static IEnumerable<WorkoutInput> Workouts(IEnumerable<WithingsWorkout> series) =>
+        from w in series
+        select new WorkoutInput(Source, w.Id.ToString(CultureInfo.InvariantCulture), WorkoutActivities.GetValueOrDefault(w.Category, "workout"),
+            DateTimeOffset.FromUnixTimeSeconds(w.StartDate).UtcDateTime, DateTimeOffset.FromUnixTimeSeconds(w.EndDate).UtcDateTime, w.Date,
+            w.Data?.Calories, w.Data?.Distance);
 
     /// <summary>Withings' sleep-summary model of a sleep mat (Sleep Analyzer), which measures a night best.</summary>
     public const int SleepMatModel = 32;

@@ -31,7 +31,7 @@ public sealed class MeasurementHistoryServiceTests : IDisposable
         db.ChangeTracker.Clear();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 11, 30, 0, TimeSpan.Zero));
         store = new HealthStore(db, time, new SourcePriorityService(db));
-        history = new MeasurementHistoryService(db, store, time);
+        history = new MeasurementHistoryService(db, store, time, TestDatabase.AuditLog(db, time));
         outliers = new OutlierService(db, time);
     }
 
@@ -158,6 +158,10 @@ public sealed class MeasurementHistoryServiceTests : IDisposable
             var daily = await db.DailyValues.SingleOrDefaultAsync(d => d.UserId == "ada" && d.MetricCode == MetricCatalogue.Weight && d.LocalDate == day, Ct);
             Assert.Equal(left > 0, daily is not null);
         }
+
+        // Audited for Ada alone: how many and which metric, no value.
+        var audit = await db.AuditEvents.AsNoTracking().Select(e => new { e.Kind, e.UserId, e.Detail }).SingleAsync(Ct);
+        Assert.Equal((LifeOs.Core.Audit.AuditKind.MeasurementsDeleted, "ada", $"{deleted} measurements: weight"), (audit.Kind, audit.UserId, audit.Detail));
     }
 
     [Fact]
@@ -185,6 +189,13 @@ public sealed class MeasurementHistoryServiceTests : IDisposable
 
         Assert.Equal(1, await history.SetExcludedAsync("ada", [guest], excluded: false, Ct));
         Assert.Equal(95.1, await DailyAsync("ada"));
+
+        // Audited: one exclusion and one inclusion, Ada's, with the metric and the count; nothing for Bob's id or no change.
+        Assert.Equal(0, await history.SetExcludedAsync("ada", [guest, bob], excluded: false, Ct));
+        var audit = await db.AuditEvents.AsNoTracking().OrderBy(e => e.Id).Select(e => new { e.Kind, e.UserId, e.Detail }).ToListAsync(Ct);
+        Assert.Equal(
+            [(LifeOs.Core.Audit.AuditKind.MeasurementsExcluded, "ada", "1 measurement: weight"), (LifeOs.Core.Audit.AuditKind.MeasurementsIncluded, "ada", "1 measurement: weight")],
+            audit.Select(e => (e.Kind, e.UserId, e.Detail)));
     }
 
     [Fact]

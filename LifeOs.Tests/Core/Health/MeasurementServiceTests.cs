@@ -29,7 +29,7 @@ public sealed class MeasurementServiceTests : IDisposable
         // 25 Nov 2026 11:30 UTC: already 26 Nov (00:30) in Auckland, still 25 Nov (06:30) in New York.
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 11, 30, 0, TimeSpan.Zero));
         store = new HealthStore(db, time, new SourcePriorityService(db));
-        measurements = new MeasurementService(db, store, time);
+        measurements = new MeasurementService(db, store, time, TestDatabase.AuditLog(db, time));
     }
 
     public void Dispose()
@@ -90,6 +90,25 @@ public sealed class MeasurementServiceTests : IDisposable
         Assert.Equal(new DateTime(2026, 11, 7, 3, 0, 0), first.Rows[0].LocalTime);
         Assert.Equal(0, (await measurements.ListAsync("bob", new MeasurementQuery(1, 3, MetricCatalogue.Steps), Ct)).Total);
         Assert.Equal([55], (await measurements.ListAsync("ada", new MeasurementQuery(), Ct)).Rows.Select(r => r.DisplayValue));
+    }
+
+    [Fact]
+    public async Task EditAndDelete_AreAudited_WithTheMetricsAndCounts_NeverTheValues()
+    {
+        var at = new DateTime(2026, 11, 20, 8, 0, 0);
+        Assert.True((await measurements.AddAsync("ada", MetricCatalogue.Weight, 81.37, at, Ct)).Succeeded);
+        var id = await db.Samples.Where(s => s.UserId == "ada").Select(s => s.Id).SingleAsync(Ct);
+
+        Assert.True((await measurements.UpdateAsync("ada", id, MetricCatalogue.Weight, 79.64, at, Ct))!.Succeeded);
+        Assert.Null(await measurements.UpdateAsync("bob", id, MetricCatalogue.Weight, 12.5, at, Ct));
+        Assert.False(await measurements.DeleteAsync("bob", id, Ct));
+        Assert.True(await measurements.DeleteAsync("ada", id, Ct));
+
+        var events = await db.AuditEvents.AsNoTracking().OrderBy(e => e.Id).Select(e => new { e.Kind, e.UserId, e.Detail }).ToListAsync(Ct);
+        Assert.Equal(
+            [(LifeOs.Core.Audit.AuditKind.MeasurementsEdited, "ada", "1 measurement: weight"), (LifeOs.Core.Audit.AuditKind.MeasurementsDeleted, "ada", "1 measurement: weight")],
+            events.Select(e => (e.Kind, e.UserId, e.Detail)));
+        Assert.DoesNotContain(events, e => e.Detail!.Contains("81", StringComparison.Ordinal) || e.Detail.Contains("79", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -255,6 +255,54 @@ public sealed class ProviderValuesTests
     }
 
     [Fact]
+    public async Task Sync_WithingsWorkouts_StoredPerUser_WithReadableActivities_IdempotentOnResync()
+    {
+        await using var h = await SyncHarness.StartAsync();
+        // getworkouts series in withings.md §4.6's shape (aiowithings' fixture): epochs, the local date, data fields asked for.
+        static object Series(long id, int category, DateTimeOffset start, int minutes, double? calories, double? distance) => new
+        {
+            id, category, timezone = "Europe/Paris", model = 93, attrib = 0, startdate = start.ToUnixTimeSeconds(), enddate = start.AddMinutes(minutes).ToUnixTimeSeconds(),
+            date = start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), modified = start.AddHours(2).ToUnixTimeSeconds(), deviceid = "b81d44e0c2",
+            data = new { calories, distance, intensity = 50, hr_average = 131, steps = 0, elevation = 12, pause_duration = 0 },
+        };
+        var evening = new DateTimeOffset(2026, 11, 23, 17, 30, 0, TimeSpan.FromHours(1));
+        h.Withings.Data.Add("workouts", new(SyncHarness.AdaWithings, Nov23, null, Series(9100000001, 6, evening, 62, 412.5, 18350)));
+        var morning = new DateTimeOffset(2026, 11, 24, 7, 0, 0, TimeSpan.FromHours(1));
+        h.Withings.Data.Add("workouts", new(SyncHarness.AdaWithings, Nov24, null, Series(9100000002, 16, morning, 40, 180, null)));
+        // A category LifeOs has no name for, and one that ends before it starts (refused, counted).
+        h.Withings.Data.Add("workouts", new(SyncHarness.AdaWithings, Nov24, null, Series(9100000003, 191, morning.AddHours(3), 30, 150, null)));
+        h.Withings.Data.Add("workouts", new(SyncHarness.AdaWithings, Nov24, null, Series(9100000004, 2, morning.AddHours(5), -10, 100, 1000)));
+        h.Withings.Data.Add("workouts", new(SyncHarness.BoWithings, Nov24, null, Series(9200000001, 1, morning, 45, 90, 3000)));
+
+        var first = await h.SyncAsync(h.AdaId, ProviderKind.Withings);
+        Assert.Equal(SyncRunStatus.Succeeded, first.Status);
+        Assert.Equal(SyncRunStatus.Succeeded, (await h.SyncAsync(h.BoId, ProviderKind.Withings)).Status);
+
+        var ada = await h.App.WithDbAsync(db => db.Set<Workout>().Where(w => w.UserId == h.AdaId).OrderBy(w => w.StartUtc).ToListAsync());
+        Assert.Equal(
+            [
+                ("9100000001", "cycling", new DateTime(2026, 11, 23, 16, 30, 0, DateTimeKind.Utc), TimeSpan.FromMinutes(62), Nov23, (double?)412.5, (double?)18350),
+                ("9100000002", "strength_training", new DateTime(2026, 11, 24, 6, 0, 0, DateTimeKind.Utc), TimeSpan.FromMinutes(40), Nov24, 180, null),
+                ("9100000003", "workout", new DateTime(2026, 11, 24, 9, 0, 0, DateTimeKind.Utc), TimeSpan.FromMinutes(30), Nov24, 150, null),
+            ],
+            ada.Select(w => (w.SourceRecordId, w.Activity, w.StartUtc, w.EndUtc - w.StartUtc, w.LocalDate, w.Calories, w.DistanceMeters)));
+        Assert.All(ada, w => Assert.Equal(SampleSource.Withings, w.Source));
+        var counts = JsonSerializer.Deserialize<Dictionary<string, SyncTypeResult>>(first.CountsJson, Json)!;
+        Assert.Equal((4, 3, 1), (counts["workouts"].Fetched, counts["workouts"].Written, counts["workouts"].Rejected));
+        Assert.Equal("walking", Assert.Single(await h.WithAsync<IReadOnlyList<WorkoutView>, WorkoutStore>(w => w.ListAsync(h.BoId))).Activity);
+
+        // Again: nothing new, nothing changed.
+        var updatedAt = ada.Select(w => w.UpdatedAt).ToList();
+        var again = await h.SyncAsync(h.AdaId, ProviderKind.Withings);
+        Assert.Equal(0, JsonSerializer.Deserialize<Dictionary<string, SyncTypeResult>>(again.CountsJson, Json)!["workouts"].Written);
+        Assert.Equal(updatedAt, await h.App.WithDbAsync(db => db.Set<Workout>().Where(w => w.UserId == h.AdaId).OrderBy(w => w.StartUtc).Select(w => w.UpdatedAt).ToListAsync()));
+
+        var (_, page) = await h.Ada.GetPageAsync("/metrics/workouts");
+        Assert.Equal(["Workout", "Strength training", "Cycling"], page.QuerySelectorAll("[data-testid=workout-activity]").Select(c => c.TextContent.Trim()).ToList());
+        Assert.DoesNotContain("Walking", page.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Catalogue_AbsoluteTemperatures_ConvertToFahrenheitWithOffset_DeviationsWithout()
     {
         var body = MetricCatalogue.Get(MetricCatalogue.BodyTemperature).DisplayFor(UnitSystem.Imperial);

@@ -20,7 +20,7 @@ public sealed class LiveUpdatesPageTests
         Assert.Equal("Live updates: on · no notification yet", page.QuerySelector("[data-testid=integration-oura-live]")!.TextContent.Trim());
 
         (_, page) = await h.Sync.Ada.GetPageAsync("/admin");
-        Assert.Contains("15 active", page.QuerySelector("[data-testid=admin-live-oura]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("18 active", page.QuerySelector("[data-testid=admin-live-oura]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("8 active", page.QuerySelector("[data-testid=admin-live-withings]")!.TextContent, StringComparison.Ordinal);
         Assert.NotNull(page.QuerySelector("[data-testid=admin-live-updates-check]"));
     }

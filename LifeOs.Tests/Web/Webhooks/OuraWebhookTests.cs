@@ -25,14 +25,14 @@ public sealed class OuraWebhookTests
         await using var h = await WebhookHarness.StartAsync();
 
         var subscriptions = h.Sync.Oura.Subscriptions.Values.ToList();
-        Assert.Equal(15, subscriptions.Count);
+        Assert.Equal(18, subscriptions.Count);
         Assert.All(subscriptions, s => Assert.Equal($"{WebhookHarness.PublicBaseUrl}/webhooks/oura", s.CallbackUrl));
-        Assert.Equal(["daily_activity", "daily_readiness", "daily_sleep", "daily_spo2", "sleep"], subscriptions.Select(s => s.DataType).Distinct().Order());
+        Assert.Equal(["daily_activity", "daily_readiness", "daily_sleep", "daily_spo2", "sleep", "workout"], subscriptions.Select(s => s.DataType).Distinct().Order());
         Assert.Equal(["create", "delete", "update"], subscriptions.Select(s => s.EventType).Distinct().Order());
 
         // Checking again changes nothing.
         await h.SubscribeAllAsync();
-        Assert.Equal(15, h.Sync.Oura.Subscriptions.Count);
+        Assert.Equal(18, h.Sync.Oura.Subscriptions.Count);
         Assert.All(h.Sync.Oura.Subscriptions.Values, s => Assert.Equal(0, s.Renewals));
     }
 
@@ -108,6 +108,33 @@ public sealed class OuraWebhookTests
     }
 
     [Fact]
+    public async Task WorkoutNotifications_StoreANewWorkout_AndRemoveADeletedOne()
+    {
+        await using var h = await WebhookHarness.StartAsync();
+        var today = new DateOnly(2026, 11, 25);
+        h.Sync.Oura.Data.Add("workout", new FakeRecord(SyncHarness.AdaOura, today, null, new
+        {
+            id = "wo-1125", activity = "running", calories = 310.0, distance = 5200.0, day = "2026-11-25",
+            start_datetime = "2026-11-25T07:00:00+01:00", end_datetime = "2026-11-25T07:35:00+01:00", intensity = "moderate", label = (string?)null, source = "confirmed",
+        }));
+        var sleepBefore = h.Sync.Oura.Data.Requests("sleep");
+        Task<List<Workout>> AdasAsync() => h.App.WithDbAsync(db => db.Set<Workout>().Where(w => w.UserId == h.Sync.AdaId && w.SourceRecordId == "wo-1125").ToListAsync(Ct));
+
+        Assert.Equal(HttpStatusCode.OK, await h.Sync.Oura.NotifyAsync("create", "workout", "wo-1125", SyncHarness.AdaOura, Now));
+        Assert.Equal("workout", Assert.Single(await h.NotificationsAsync()).DataType);
+        Assert.Equal(SyncRunStatus.Succeeded, Assert.Single(await h.RunQueuedAsync()).Status);
+        var stored = Assert.Single(await AdasAsync());
+        Assert.Equal(("running", 5200.0), (stored.Activity, stored.DistanceMeters));
+        Assert.Equal(sleepBefore, h.Sync.Oura.Data.Requests("sleep"));
+
+        // Deleted in the Oura app: gone from the API, and the delete event removes it here.
+        h.Sync.Oura.Data.Records["workout"].RemoveAll(r => r.Body.ToString()!.Contains("wo-1125", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, await h.Sync.Oura.NotifyAsync("delete", "workout", "wo-1125", SyncHarness.AdaOura, Now.AddMinutes(5)));
+        Assert.Equal(SyncRunStatus.Succeeded, Assert.Single(await h.RunQueuedAsync()).Status);
+        Assert.Empty(await AdasAsync());
+    }
+
+    [Fact]
     public async Task BadSignature_UnknownUser_AndMalformedBodies_ChangeNothing()
     {
         await using var h = await WebhookHarness.StartAsync();
@@ -143,7 +170,7 @@ public sealed class OuraWebhookTests
         Assert.All(all.Skip(2), s => Assert.Equal(0, s.Renewals));
         var status = await h.Sync.WithAsync<SubscriptionStatus?, WebhookSubscriptions>(s => s.GetStatusAsync(ProviderKind.Oura, Ct));
         Assert.Equal(2, status!.Renewed);
-        Assert.Equal(15, status.Active);
+        Assert.Equal(18, status.Active);
 
         // Ninety days on, every one is renewed before it lapses.
         h.Sync.Inner.Time.Advance(TimeSpan.FromDays(85));

@@ -152,6 +152,33 @@ public sealed class WithingsWebhookTests
     }
 
     [Fact]
+    public async Task AnActivityNotification_FetchesActivityAndWorkouts_AndStoresTheNewWorkout()
+    {
+        await using var h = await WebhookHarness.StartAsync();
+        var start = WeighInAt.AddHours(-2);
+        h.Sync.Withings.Data.Add("workouts", new FakeRecord(SyncHarness.AdaWithings, new DateOnly(2026, 11, 25), null, new
+        {
+            id = 9100000042L, category = 2, timezone = "Europe/Berlin", model = 93, attrib = 0, startdate = start.ToUnixTimeSeconds(),
+            enddate = start.AddMinutes(35).ToUnixTimeSeconds(), date = "2026-11-25", modified = WeighInAt.ToUnixTimeSeconds(), deviceid = "b81d44e0c2",
+            data = new { calories = 320.0, distance = 6100.0, hr_average = 148 },
+        }));
+        var measuresBefore = h.Sync.Withings.Data.Requests("measures");
+        var sleepBefore = h.Sync.Withings.Data.Requests("sleep_summary");
+
+        await h.Sync.Withings.NotifyAsync(SyncHarness.AdaWithings, 16, start, start.AddMinutes(35));
+
+        Assert.Equal("activity,workouts", Assert.Single(await h.NotificationsAsync()).DataType);
+        var run = Assert.Single(await h.RunQueuedAsync());
+        Assert.Equal(SyncRunStatus.Succeeded, run.Status);
+        Assert.Contains("\"activity\"", run.CountsJson, StringComparison.Ordinal);
+        Assert.Contains("\"workouts\"", run.CountsJson, StringComparison.Ordinal);
+        Assert.Equal((measuresBefore, sleepBefore), (h.Sync.Withings.Data.Requests("measures"), h.Sync.Withings.Data.Requests("sleep_summary")));
+        var workout = await h.App.WithDbAsync(db => db.Set<Workout>().SingleAsync(w => w.SourceRecordId == "9100000042", Ct));
+        Assert.Equal((h.Sync.AdaId, SampleSource.Withings, "running", 6100.0), (workout.UserId, workout.Source, workout.Activity, workout.DistanceMeters));
+        Assert.Equal(NotificationStatus.Processed, Assert.Single(await h.NotificationsAsync()).Status);
+    }
+
+    [Fact]
     public async Task UnknownUser_MalformedBodies_AndAWrongSecret_ChangeNothing()
     {
         await using var h = await WebhookHarness.StartAsync();

@@ -72,6 +72,25 @@ public sealed record WithingsSleepData(
     [property: JsonPropertyName("rr_average")] double? RrAverage,
     [property: JsonPropertyName("sleep_score")] double? SleepScore);
 
+public sealed record WithingsWorkoutBody(
+    [property: JsonPropertyName("series")] List<WithingsWorkout> Series,
+    [property: JsonPropertyName("more")] JsonElement More,
+    [property: JsonPropertyName("offset")] int Offset);
+
+/// <summary>One getworkouts series item (withings.md §4.6); its data holds only the fields asked for with data_fields.</summary>
+public sealed record WithingsWorkout(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("category")] int Category,
+    [property: JsonPropertyName("timezone")] string? Timezone,
+    [property: JsonPropertyName("startdate")] long StartDate,
+    [property: JsonPropertyName("enddate")] long EndDate,
+    [property: JsonPropertyName("date")] DateOnly Date,
+    [property: JsonPropertyName("data")] WithingsWorkoutData? Data);
+
+public sealed record WithingsWorkoutData(
+    [property: JsonPropertyName("calories")] double? Calories,
+    [property: JsonPropertyName("distance")] double? Distance);
+
 internal static class WithingsJson
 {
     /// <summary>"more" is 0/1 on getmeas and a boolean on the v2 services.</summary>

@@ -56,11 +56,35 @@ public sealed class AppleExportFixture
         return this;
     }
 
-    public AppleExportFixture Workout(string source, string start, string end)
+    /// <summary>A workout as iOS 16 and later export it: its totals in <c>WorkoutStatistics</c> children, beside events, metadata and a route.</summary>
+    public AppleExportFixture Workout(string source, string type, string start, string end, (string Sum, string Unit)? energy = null, (string Type, string Sum, string Unit)? distance = null)
     {
-        body.Append(CultureInfo.InvariantCulture, $""" <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="30" durationUnit="min" sourceName="{source}" startDate="{start}" endDate="{end}">""").Append('\n');
-        body.Append("""  <WorkoutStatistics type="HKQuantityTypeIdentifierDistanceWalkingRunning" startDate="x" endDate="x" sum="5.1" unit="km"/>""").Append('\n');
+        body.Append(CultureInfo.InvariantCulture, $""" <Workout workoutActivityType="HKWorkoutActivityType{type}" duration="30" durationUnit="min" sourceName="{source}" sourceVersion="10.1" creationDate="{end}" startDate="{start}" endDate="{end}">""").Append('\n');
+        body.Append("""  <MetadataEntry key="HKIndoorWorkout" value="0"/>""").Append('\n');
+        body.Append(CultureInfo.InvariantCulture, $"""  <WorkoutEvent type="HKWorkoutEventTypeSegment" date="{start}" duration="10" durationUnit="min"/>""").Append('\n');
+        body.Append(CultureInfo.InvariantCulture, $"""  <WorkoutStatistics type="HKQuantityTypeIdentifierHeartRate" startDate="{start}" endDate="{end}" average="141" minimum="98" maximum="171" unit="count/min"/>""").Append('\n');
+        if (energy is { } e)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"""  <WorkoutStatistics type="HKQuantityTypeIdentifierActiveEnergyBurned" startDate="{start}" endDate="{end}" sum="{e.Sum}" unit="{e.Unit}"/>""").Append('\n');
+            body.Append(CultureInfo.InvariantCulture, $"""  <WorkoutStatistics type="HKQuantityTypeIdentifierBasalEnergyBurned" startDate="{start}" endDate="{end}" sum="35" unit="Cal"/>""").Append('\n');
+        }
+
+        if (distance is { } d)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"""  <WorkoutStatistics type="HKQuantityTypeIdentifier{d.Type}" startDate="{start}" endDate="{end}" sum="{d.Sum}" unit="{d.Unit}"/>""").Append('\n');
+        }
+
+        body.Append(CultureInfo.InvariantCulture, $"""  <WorkoutRoute sourceName="{source}" startDate="{start}" endDate="{end}">""").Append('\n');
+        body.Append("""   <FileReference path="/workout-routes/route_2026-11-20_5.00pm.gpx"/>""").Append('\n');
+        body.Append("  </WorkoutRoute>\n");
         body.Append(" </Workout>\n");
+        return this;
+    }
+
+    /// <summary>A workout as older exports write it: its totals as attributes, no children.</summary>
+    public AppleExportFixture OlderWorkout(string source, string type, string start, string end, string energy, string energyUnit, string distance, string distanceUnit)
+    {
+        body.Append(CultureInfo.InvariantCulture, $""" <Workout workoutActivityType="HKWorkoutActivityType{type}" duration="60" durationUnit="min" totalDistance="{distance}" totalDistanceUnit="{distanceUnit}" totalEnergyBurned="{energy}" totalEnergyBurnedUnit="{energyUnit}" sourceName="{source}" creationDate="{end}" startDate="{start}" endDate="{end}"/>""").Append('\n');
         return this;
     }
 
@@ -128,5 +152,10 @@ public sealed class AppleExportFixture
         .Sleep("Ada’s Apple Watch", "2026-11-21 03:00:00 +0100", "2026-11-21 03:15:00 +0100", "Awake")
         .Sleep("Ada’s Apple Watch", "2026-11-21 03:15:00 +0100", "2026-11-21 06:00:00 +0100", "AsleepCore")
         .Sleep("Oura", "2026-11-20 23:10:00 +0100", "2026-11-21 06:10:00 +0100", "AsleepDeep")
-        .Workout("Ada’s Apple Watch", "2026-11-20 17:00:00 +0100", "2026-11-20 17:30:00 +0100");
+        // Workouts: both export shapes, kJ and Cal, km and mi, a local evening that is the next day in UTC, and one
+        // Oura wrote into Health (skipped while Oura is connected).
+        .Workout("Ada’s Apple Watch", "Running", "2026-11-20 17:00:00 +0100", "2026-11-20 17:30:00 +0100", ("1046", "kJ"), ("DistanceWalkingRunning", "5.1", "km"))
+        .Workout("Ada’s Apple Watch", "TraditionalStrengthTraining", "2026-11-21 18:00:00 +0100", "2026-11-21 18:45:00 +0100", ("150", "Cal"))
+        .OlderWorkout("Ada’s iPhone", "Cycling", "2026-11-19 20:00:00 -0500", "2026-11-19 21:00:00 -0500", "400", "kcal", "10", "mi")
+        .Workout("Oura", "Walking", "2026-11-20 12:00:00 +0100", "2026-11-20 12:40:00 +0100", ("120", "kcal"), ("DistanceWalkingRunning", "3.2", "km"));
 }

@@ -69,6 +69,10 @@ public sealed class AppleHealthImportTests : IAsyncLifetime
     private Task<List<Sample>> SamplesAsync(string userId) =>
         app.WithDbAsync(db => db.Samples.AsNoTracking().Where(s => s.UserId == userId).OrderBy(s => s.MetricCode).ThenBy(s => s.StartUtc).ThenBy(s => s.SourceRecordId).ToListAsync(Ct));
 
+    private Task<List<(long Id, string Activity, DateTime UpdatedAt)>> WorkoutsAsync(string userId) =>
+        app.WithDbAsync(async db => (await db.Set<Workout>().AsNoTracking().Where(w => w.UserId == userId).OrderBy(w => w.Id).ToListAsync(Ct))
+            .Select(w => (w.Id, w.Activity, w.UpdatedAt)).ToList());
+
     private Task<List<DailyValue>> DailyAsync(string userId) =>
         app.WithDbAsync(db => db.DailyValues.AsNoTracking().Where(d => d.UserId == userId).OrderBy(d => d.MetricCode).ThenBy(d => d.LocalDate).ToListAsync(Ct));
 
@@ -125,6 +129,19 @@ public sealed class AppleHealthImportTests : IAsyncLifetime
         Assert.Equal(87.1, night[MetricCatalogue.SleepEfficiency].Value);
         Assert.Equal(Utc(11, 20, 21, 45), night[MetricCatalogue.SleepDuration].StartUtc);
 
+        // Workouts, both export shapes: readable activity, kcal from kJ and Cal, metres from km and mi, the local day of
+        // the workout's own offset; the one Oura wrote into Health is Oura's to sync.
+        var workouts = await app.WithDbAsync(db => db.Set<Workout>().AsNoTracking().Where(w => w.UserId == ada).OrderBy(w => w.StartUtc).ToListAsync(Ct));
+        Assert.Equal(
+            [
+                ("cycling", Utc(11, 20, 1), Utc(11, 20, 2), new DateOnly(2026, 11, 19), (double?)400, (double?)16_093.44),
+                ("running", Utc(11, 20, 16), Utc(11, 20, 16, 30), new DateOnly(2026, 11, 20), 250, 5_100),
+                ("strength_training", Utc(11, 21, 17), Utc(11, 21, 17, 45), new DateOnly(2026, 11, 21), 150, null),
+            ],
+            workouts.Select(w => (w.Activity, w.StartUtc, w.EndUtc, w.LocalDate, w.Calories is { } c ? Math.Round(c, 4) : (double?)null, w.DistanceMeters is { } m ? Math.Round(m, 4) : (double?)null)));
+        Assert.All(workouts, w => Assert.Equal(SampleSource.AppleHealth, w.Source));
+        Assert.Equal("Ada’s Apple Watch|20261120T160000|1800|HKWorkoutActivityTypeRunning", workouts[1].SourceRecordId);
+
         var daily = (await DailyAsync(ada)).ToDictionary(d => (d.MetricCode, d.LocalDate));
         Assert.Equal(1800, daily[(MetricCatalogue.Steps, new DateOnly(2026, 11, 20))].Value);
         Assert.Equal(24_300, daily[(MetricCatalogue.SleepDuration, new DateOnly(2026, 11, 21))].Value);
@@ -140,10 +157,11 @@ public sealed class AppleHealthImportTests : IAsyncLifetime
         Assert.Equal(1, summary[MetricCatalogue.Weight].Rejected[AppleSkip.UnknownUnit]);
         Assert.Equal(1, summary[MetricCatalogue.Systolic].Duplicates);
         Assert.Equal(1, summary["HKQuantityTypeIdentifierDietaryWater"].Rejected[AppleSkip.NotMapped]);
-        Assert.Equal(1, summary[AppleHealthImporter.WorkoutsKey].Rejected["not imported yet"]);
+        Assert.Equal(3, summary[AppleHealthImporter.WorkoutsKey].Imported);
+        Assert.Equal(1, summary[AppleHealthImporter.WorkoutsKey].Rejected[AppleSkip.SyncedDirectly]);
         Assert.Equal(1, summary[AppleHealthImporter.SleepKey].Imported);
         Assert.Equal(1, summary[AppleHealthImporter.SleepKey].Rejected[AppleSkip.SyncedDirectly]);
-        Assert.Equal(43, view.State.Read);
+        Assert.Equal(46, view.State.Read);
         Assert.Contains("records imported from export.zip", view.Work.Result, StringComparison.Ordinal);
 
         // The upload is gone once imported; the summary stays.
@@ -157,6 +175,7 @@ public sealed class AppleHealthImportTests : IAsyncLifetime
         var file = AppleExportFixture.RealShaped().Zip();
         await ImportAsync(ada, file);
         var before = await SamplesAsync(ada);
+        var workoutsBefore = await WorkoutsAsync(ada);
 
         var again = await ImportAsync(ada, file);
 
@@ -166,6 +185,9 @@ public sealed class AppleHealthImportTests : IAsyncLifetime
         Assert.All(again.State.Metrics.Values, m => Assert.Equal(0, m.Imported));
         Assert.Equal(3, again.State.Metrics[MetricCatalogue.Steps].Duplicates);
         Assert.Equal(1, again.State.Metrics[AppleHealthImporter.SleepKey].Duplicates);
+        Assert.Equal(4, workoutsBefore.Count);
+        Assert.Equal(workoutsBefore, await WorkoutsAsync(ada));
+        Assert.Equal(4, again.State.Metrics[AppleHealthImporter.WorkoutsKey].Duplicates);
     }
 
     [Fact]
@@ -275,6 +297,45 @@ public sealed class AppleHealthImportTests : IAsyncLifetime
         Assert.Equal(
             uninterrupted.State.Metrics.OrderBy(m => m.Key).Select(m => (m.Key, m.Value.Imported, m.Value.Duplicates, m.Value.RejectedTotal)),
             resumed.State.Metrics.OrderBy(m => m.Key).Select(m => (m.Key, m.Value.Imported, m.Value.Duplicates, m.Value.RejectedTotal)));
+    }
+
+    [Fact]
+    public async Task Progress_IsReportedAtLeastEverySecond_WhileReading_AndWhileAResumedImportReadsUpToItsCursor()
+    {
+        var ada = await PersonAsync("ada");
+        var path = Path.Combine(app.DataDirectory, "progress-export.xml");
+        await File.WriteAllTextAsync(path, Generated(days: 3).Xml(), Ct);
+        // Every look at this clock is a second later, as if each record took a second to read; chunks never fill.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(app.Time.GetUtcNow()) { AutoAdvanceAmount = TimeSpan.FromSeconds(1) };
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<LifeOs.Core.Data.LifeOsDbContext>();
+        var importer = new AppleHealthImporter(services.GetRequiredService<HealthStore>(), services.GetRequiredService<WorkoutStore>(), db, clock);
+        var userClock = await LifeOs.Core.UserClocks.ClockAsync(db, ada, app.Time, Ct);
+
+        async Task<List<(long Cursor, int Closing, DateTimeOffset At)>> RunAsync(AppleImportState state)
+        {
+            var reports = new List<(long, int, DateTimeOffset)>();
+            Assert.True(await importer.RunAsync(ada, path, state, userClock, new HashSet<ProviderKind>(), chunkRows: 1_000_000, _ => { },
+                s => { reports.Add((s.Cursor, s.ClosingChunksDone, clock.GetUtcNow())); return Task.FromResult(true); }, Ct));
+            return reports;
+        }
+
+        // Reading: the chunk never fills, yet the time passed makes a report (and a committed chunk) at least every two records.
+        var first = new AppleImportState();
+        var reading = await RunAsync(first);
+        var items = first.Read;
+        Assert.True(items > 200, $"{items} records");
+        Assert.InRange(reading.Count(r => r.Closing == 0), items / 2, items + 1);
+        Assert.All(reading.Zip(reading.Skip(1)), p => Assert.True(p.Second.Cursor >= p.First.Cursor));
+        Assert.Contains(reading, r => r.Closing > 0);
+
+        // Resuming after everything was read (stopped before the close): the replay up to the cursor reports too, without moving it.
+        var resumed = await RunAsync(new AppleImportState { Cursor = items, Read = items });
+        var replay = resumed.Where(r => r.Closing == 0).ToList();
+        Assert.InRange(replay.Count, items / 2, items + 1);
+        Assert.All(replay, r => Assert.Equal(items, r.Cursor));
+        Assert.Contains(resumed, r => r.Closing > 0);
     }
 
     [Fact]
