@@ -13,7 +13,7 @@ namespace LifeOs.Core.Webhooks;
 /// <summary>What an endpoint answers for a delivery; the provider only learns "received" or "not for us".</summary>
 public enum ReceiptOutcome
 {
-    /// <summary>Recorded; a targeted sync is queued (or will be after the connection's current run).</summary>
+    /// <summary>Recorded; the dispatcher queues a targeted sync (or it waits for the connection's current run).</summary>
     Accepted,
 
     /// <summary>Seen before: recorded once, nothing more happens.</summary>
@@ -34,12 +34,13 @@ public enum ReceiptOutcome
 
 /// <summary>
 /// Records provider notifications and turns them into targeted sync runs. An endpoint calls <c>Receive…</c>, which
-/// does a few small writes and returns: the fetching happens in the queued run (<see cref="SyncService"/>, on Quartz).
-/// Notifications for a connection that already has a run queued or running wait as <see cref="NotificationStatus.Received"/>
-/// (or join a queued targeted run); <see cref="SyncService"/> dispatches them when that run ends, so a burst becomes a
-/// few runs, not hundreds. Nothing from a notification is logged beyond ids.
+/// records the delivery (one INSERT) and returns; <see cref="WebhookDispatcher"/> then gives it a run off the request
+/// path, and the fetching happens in that run (<see cref="SyncService"/>, on Quartz). Notifications for a connection
+/// that already has a run queued or running wait as <see cref="NotificationStatus.Received"/> (or join a queued
+/// targeted run); <see cref="SyncService"/> dispatches them when that run ends, so a burst becomes a few runs, not
+/// hundreds. Nothing from a notification is logged beyond ids.
 /// </summary>
-public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, TimeProvider time, ILogger<WebhookInbox> logger)
+public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDispatcher dispatcher, TimeProvider time, ILogger<WebhookInbox> logger)
 {
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
 
@@ -367,7 +368,8 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, TimeProvid
             return ReceiptOutcome.Ignored;
         }
 
-        await DispatchAsync(connectionId, cancellationToken);
+        // The run is the dispatcher's business, after the answer: a delivery costs one write.
+        dispatcher.Received(connectionId);
         return ReceiptOutcome.Accepted;
     }
 
