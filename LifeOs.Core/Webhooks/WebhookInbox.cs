@@ -100,8 +100,7 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDis
             return ReceiptOutcome.Malformed;
         }
 
-        var connection = await FindConnectionAsync(ProviderKind.Withings, userId, cancellationToken);
-        if (connection is null)
+        if (await FindConnectionAsync(ProviderKind.Withings, userId, cancellationToken) is not { } connectionId)
         {
             logger.LogInformation("A Withings notification for a user no connection has was ignored");
             return ReceiptOutcome.UnknownUser;
@@ -116,7 +115,7 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDis
             Provider = ProviderKind.Withings,
             ReceivedAt = now,
             DedupKey = string.Join('|', userId, appli, start, end),
-            ConnectionId = connection.Id,
+            ConnectionId = connectionId,
             Status = dataType is null ? NotificationStatus.Ignored : NotificationStatus.Received,
             DataType = dataType,
             // Epochs are instants; a day of padding each side covers every zone's local day.
@@ -125,7 +124,7 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDis
             Error = dataType is null ? $"Category {appli} is not one LifeOs reads." : null,
             ProcessedAt = dataType is null ? now : null,
         };
-        return await RecordAsync(notification, connection.Id, cancellationToken);
+        return await RecordAsync(notification, connectionId, cancellationToken);
     }
 
     /// <summary>
@@ -162,8 +161,7 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDis
             return ReceiptOutcome.Malformed;
         }
 
-        var connection = await FindConnectionAsync(ProviderKind.Oura, userId, cancellationToken);
-        if (connection is null)
+        if (await FindConnectionAsync(ProviderKind.Oura, userId, cancellationToken) is not { } connectionId)
         {
             logger.LogInformation("An Oura notification for a user no connection has was ignored");
             return ReceiptOutcome.UnknownUser;
@@ -179,7 +177,7 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDis
             Provider = ProviderKind.Oura,
             ReceivedAt = now,
             DedupKey = string.Join('|', eventType, dataType, objectId, eventTimeText),
-            ConnectionId = connection.Id,
+            ConnectionId = connectionId,
             Status = known ? NotificationStatus.Received : NotificationStatus.Ignored,
             DataType = known ? dataType : null,
             EventType = eventType,
@@ -189,7 +187,7 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDis
             Error = known ? null : "A data type LifeOs does not read.",
             ProcessedAt = known ? null : now,
         };
-        return await RecordAsync(notification, connection.Id, cancellationToken);
+        return await RecordAsync(notification, connectionId, cancellationToken);
     }
 
     public static bool OuraSignatureMatches(byte[] body, string? signature, string? timestamp, string? clientSecret)
@@ -348,22 +346,26 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDis
         return pruned;
     }
 
-    private async Task<ReceiptOutcome> RecordAsync(ProviderNotification notification, long connectionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// One statement: the unique (provider, dedup key) index turns a repeated delivery into no row. A failed
+    /// SaveChanges would cost an exception and two error entries with a stack trace in the log for every retry.
+    /// </summary>
+    private async Task<ReceiptOutcome> RecordAsync(ProviderNotification n, long connectionId, CancellationToken cancellationToken)
     {
-        db.ProviderNotifications.Add(notification);
-        try
+        var (provider, status) = (n.Provider.ToString(), n.Status.ToString());
+        var recorded = await db.Database.SqlQuery<long>($"""
+            INSERT INTO "ProviderNotifications" ("Provider", "ReceivedAt", "DedupKey", "ConnectionId", "Status", "DataType", "EventType", "ObjectId", "WindowFrom", "WindowTo", "Error", "ProcessedAt")
+            VALUES ({provider}, {n.ReceivedAt}, {n.DedupKey}, {connectionId}, {status}, {n.DataType}, {n.EventType}, {n.ObjectId}, {n.WindowFrom}, {n.WindowTo}, {n.Error}, {n.ProcessedAt})
+            ON CONFLICT ("Provider", "DedupKey") DO NOTHING
+            RETURNING "Id" AS "Value"
+            """).ToListAsync(cancellationToken);
+        if (recorded.Count == 0)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // The unique (provider, dedup key) index: delivered before.
-            db.Entry(notification).State = EntityState.Detached;
             return ReceiptOutcome.Duplicate;
         }
 
-        logger.LogInformation("{Provider} notification {NotificationId} for connection {ConnectionId} recorded", notification.Provider, notification.Id, connectionId);
-        if (notification.Status != NotificationStatus.Received)
+        logger.LogInformation("{Provider} notification {NotificationId} for connection {ConnectionId} recorded", n.Provider, recorded[0], connectionId);
+        if (n.Status != NotificationStatus.Received)
         {
             return ReceiptOutcome.Ignored;
         }
@@ -373,8 +375,8 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDis
         return ReceiptOutcome.Accepted;
     }
 
-    private async Task<Connection?> FindConnectionAsync(ProviderKind provider, string providerUserId, CancellationToken cancellationToken) =>
-        await db.Connections.AsNoTracking().SingleOrDefaultAsync(c => c.Provider == provider && c.ProviderUserId == providerUserId, cancellationToken);
+    private async Task<long?> FindConnectionAsync(ProviderKind provider, string providerUserId, CancellationToken cancellationToken) =>
+        await db.Connections.Where(c => c.Provider == provider && c.ProviderUserId == providerUserId).Select(c => (long?)c.Id).SingleOrDefaultAsync(cancellationToken);
 
     private static DateOnly? DayOf(long? epoch) =>
         epoch is { } e ? DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(e).UtcDateTime) : null;
