@@ -13,7 +13,7 @@ namespace LifeOs.Core.Webhooks;
 /// <summary>What an endpoint answers for a delivery; the provider only learns "received" or "not for us".</summary>
 public enum ReceiptOutcome
 {
-    /// <summary>Recorded; a targeted sync is queued (or will be after the connection's current run).</summary>
+    /// <summary>Recorded; the dispatcher queues a targeted sync (or it waits for the connection's current run).</summary>
     Accepted,
 
     /// <summary>Seen before: recorded once, nothing more happens.</summary>
@@ -34,12 +34,13 @@ public enum ReceiptOutcome
 
 /// <summary>
 /// Records provider notifications and turns them into targeted sync runs. An endpoint calls <c>Receive…</c>, which
-/// does a few small writes and returns: the fetching happens in the queued run (<see cref="SyncService"/>, on Quartz).
-/// Notifications for a connection that already has a run queued or running wait as <see cref="NotificationStatus.Received"/>
-/// (or join a queued targeted run); <see cref="SyncService"/> dispatches them when that run ends, so a burst becomes a
-/// few runs, not hundreds. Nothing from a notification is logged beyond ids.
+/// records the delivery (one INSERT) and returns; <see cref="WebhookDispatcher"/> then gives it a run off the request
+/// path, and the fetching happens in that run (<see cref="SyncService"/>, on Quartz). Notifications for a connection
+/// that already has a run queued or running wait as <see cref="NotificationStatus.Received"/> (or join a queued
+/// targeted run); <see cref="SyncService"/> dispatches them when that run ends, so a burst becomes a few runs, not
+/// hundreds. Nothing from a notification is logged beyond ids.
 /// </summary>
-public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, TimeProvider time, ILogger<WebhookInbox> logger)
+public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDispatcher dispatcher, TimeProvider time, ILogger<WebhookInbox> logger)
 {
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
 
@@ -103,8 +104,7 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, TimeProvid
             return ReceiptOutcome.Malformed;
         }
 
-        var connection = await FindConnectionAsync(ProviderKind.Withings, userId, cancellationToken);
-        if (connection is null)
+        if (await FindConnectionAsync(ProviderKind.Withings, userId, cancellationToken) is not { } connectionId)
         {
             logger.LogInformation("A Withings notification for a user no connection has was ignored");
             return ReceiptOutcome.UnknownUser;
@@ -119,7 +119,7 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, TimeProvid
             Provider = ProviderKind.Withings,
             ReceivedAt = now,
             DedupKey = string.Join('|', userId, appli, start, end),
-            ConnectionId = connection.Id,
+            ConnectionId = connectionId,
             Status = dataType is null ? NotificationStatus.Ignored : NotificationStatus.Received,
             DataType = dataType,
             // Epochs are instants; a day of padding each side covers every zone's local day.
@@ -128,7 +128,7 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, TimeProvid
             Error = dataType is null ? $"Category {appli} is not one LifeOs reads." : null,
             ProcessedAt = dataType is null ? now : null,
         };
-        return await RecordAsync(notification, connection.Id, cancellationToken);
+        return await RecordAsync(notification, connectionId, cancellationToken);
     }
 
     /// <summary>
@@ -165,8 +165,7 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, TimeProvid
             return ReceiptOutcome.Malformed;
         }
 
-        var connection = await FindConnectionAsync(ProviderKind.Oura, userId, cancellationToken);
-        if (connection is null)
+        if (await FindConnectionAsync(ProviderKind.Oura, userId, cancellationToken) is not { } connectionId)
         {
             logger.LogInformation("An Oura notification for a user no connection has was ignored");
             return ReceiptOutcome.UnknownUser;
@@ -182,7 +181,7 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, TimeProvid
             Provider = ProviderKind.Oura,
             ReceivedAt = now,
             DedupKey = string.Join('|', eventType, dataType, objectId, eventTimeText),
-            ConnectionId = connection.Id,
+            ConnectionId = connectionId,
             Status = known ? NotificationStatus.Received : NotificationStatus.Ignored,
             DataType = known ? dataType : null,
             EventType = eventType,
@@ -192,7 +191,7 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, TimeProvid
             Error = known ? null : "A data type LifeOs does not read.",
             ProcessedAt = known ? null : now,
         };
-        return await RecordAsync(notification, connection.Id, cancellationToken);
+        return await RecordAsync(notification, connectionId, cancellationToken);
     }
 
     public static bool OuraSignatureMatches(byte[] body, string? signature, string? timestamp, string? clientSecret)
@@ -354,32 +353,37 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, TimeProvid
         return pruned;
     }
 
-    private async Task<ReceiptOutcome> RecordAsync(ProviderNotification notification, long connectionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// One statement: the unique (provider, dedup key) index turns a repeated delivery into no row. A failed
+    /// SaveChanges would cost an exception and two error entries with a stack trace in the log for every retry.
+    /// </summary>
+    private async Task<ReceiptOutcome> RecordAsync(ProviderNotification n, long connectionId, CancellationToken cancellationToken)
     {
-        db.ProviderNotifications.Add(notification);
-        try
+        var (provider, status) = (n.Provider.ToString(), n.Status.ToString());
+        var recorded = await db.Database.SqlQuery<long>($"""
+            INSERT INTO "ProviderNotifications" ("Provider", "ReceivedAt", "DedupKey", "ConnectionId", "Status", "DataType", "EventType", "ObjectId", "WindowFrom", "WindowTo", "Error", "ProcessedAt")
+            VALUES ({provider}, {n.ReceivedAt}, {n.DedupKey}, {connectionId}, {status}, {n.DataType}, {n.EventType}, {n.ObjectId}, {n.WindowFrom}, {n.WindowTo}, {n.Error}, {n.ProcessedAt})
+            ON CONFLICT ("Provider", "DedupKey") DO NOTHING
+            RETURNING "Id" AS "Value"
+            """).ToListAsync(cancellationToken);
+        if (recorded.Count == 0)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // The unique (provider, dedup key) index: delivered before.
-            db.Entry(notification).State = EntityState.Detached;
             return ReceiptOutcome.Duplicate;
         }
 
-        logger.LogInformation("{Provider} notification {NotificationId} for connection {ConnectionId} recorded", notification.Provider, notification.Id, connectionId);
-        if (notification.Status != NotificationStatus.Received)
+        logger.LogInformation("{Provider} notification {NotificationId} for connection {ConnectionId} recorded", n.Provider, recorded[0], connectionId);
+        if (n.Status != NotificationStatus.Received)
         {
             return ReceiptOutcome.Ignored;
         }
 
-        await DispatchAsync(connectionId, cancellationToken);
+        // The run is the dispatcher's business, after the answer: a delivery costs one write.
+        dispatcher.Received(connectionId);
         return ReceiptOutcome.Accepted;
     }
 
-    private async Task<Connection?> FindConnectionAsync(ProviderKind provider, string providerUserId, CancellationToken cancellationToken) =>
-        await db.Connections.AsNoTracking().SingleOrDefaultAsync(c => c.Provider == provider && c.ProviderUserId == providerUserId, cancellationToken);
+    private async Task<long?> FindConnectionAsync(ProviderKind provider, string providerUserId, CancellationToken cancellationToken) =>
+        await db.Connections.Where(c => c.Provider == provider && c.ProviderUserId == providerUserId).Select(c => (long?)c.Id).SingleOrDefaultAsync(cancellationToken);
 
     private static DateOnly? DayOf(long? epoch) =>
         epoch is { } e ? DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(e).UtcDateTime) : null;

@@ -8,8 +8,9 @@ namespace LifeOs.Core.Webhooks;
 public static class WebhooksServiceCollectionExtensions
 {
     /// <summary>
-    /// Provider notifications: the inbox the endpoints hand deliveries to, the subscription keeper (also told of
-    /// disconnects), Oura's client-credentials subscription client and an hourly housekeeping job.
+    /// Provider notifications: the inbox the endpoints hand deliveries to, the dispatcher that gives them runs after
+    /// the answer, the subscription keeper (also told of disconnects), Oura's client-credentials subscription client
+    /// and an hourly housekeeping job.
     /// </summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -17,6 +18,8 @@ public static class WebhooksServiceCollectionExtensions
         services.AddSingleton<WebhookSettings>();
         services.AddSingleton<WebhookSchedule>();
         services.AddScoped<WebhookInbox>();
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddScoped<WebhookSubscriptions>();
         services.AddScoped<IConnectionLifecycle>(sp => sp.GetRequiredService<WebhookSubscriptions>());
         services.AddScoped<WebhookTrigger>();

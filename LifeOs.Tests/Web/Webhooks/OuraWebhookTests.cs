@@ -69,7 +69,7 @@ public sealed class OuraWebhookTests
 
         Assert.Equal(HttpStatusCode.OK, status);
         var notification = Assert.Single(await h.NotificationsAsync());
-        Assert.Equal(NotificationStatus.Queued, notification.Status);
+        Assert.Equal(NotificationStatus.Received, notification.Status);
         Assert.Equal(ProviderKind.Oura, notification.Provider);
         var run = Assert.Single(await h.RunQueuedAsync());
         Assert.Equal(SyncTrigger.Webhook, run.Trigger);

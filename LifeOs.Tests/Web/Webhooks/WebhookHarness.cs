@@ -5,13 +5,15 @@ using LifeOs.Core.Webhooks;
 using LifeOs.Tests.TestSupport;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LifeOs.Tests.Web.Webhooks;
 
 /// <summary>
 /// <see cref="SyncHarness"/> (Ada and Bo connected to both fakes, their backfills run) on a public https address, so
 /// live updates are on, with the fakes' notification side pointed at the app's in-memory server. Nothing runs by
-/// itself: tests deliver notifications through the fakes and run the queued runs the way a Quartz worker would.
+/// itself: tests deliver notifications through the fakes, dispatch them as the dispatcher's loop would and run the
+/// queued runs the way a Quartz worker would.
 /// </summary>
 public sealed class WebhookHarness : IAsyncDisposable
 {
@@ -65,7 +67,16 @@ public sealed class WebhookHarness : IAsyncDisposable
     public Task<List<SyncRun>> RunsAsync(SyncTrigger trigger) =>
         App.WithDbAsync(db => db.Set<SyncRun>().Where(r => r.Trigger == trigger).OrderBy(r => r.Id).ToListAsync());
 
-    public Task<List<SyncRun>> RunQueuedAsync() => Sync.RunQueuedAsync(TestContext.Current.CancellationToken);
+    /// <summary>What the dispatcher's loop does after the endpoints answer: gives the recorded notifications their runs.</summary>
+    public Task<int> DispatchAsync() =>
+        App.Services.GetRequiredService<WebhookDispatcher>().DispatchPendingAsync(TestContext.Current.CancellationToken);
+
+    /// <summary>Dispatches what was recorded, then runs the queued runs as a Quartz worker would.</summary>
+    public async Task<List<SyncRun>> RunQueuedAsync()
+    {
+        await DispatchAsync();
+        return await Sync.RunQueuedAsync(TestContext.Current.CancellationToken);
+    }
 
     public Task<long> ConnectionIdAsync(string userId, ProviderKind provider) =>
         App.WithDbAsync(db => db.Connections.Where(c => c.UserId == userId && c.Provider == provider).Select(c => c.Id).SingleAsync());

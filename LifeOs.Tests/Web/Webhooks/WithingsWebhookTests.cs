@@ -67,10 +67,15 @@ public sealed class WithingsWebhookTests
         var answers = await h.Sync.Withings.NotifyAsync(SyncHarness.AdaWithings, 1, WeighInAt.AddMinutes(-1), WeighInAt.AddMinutes(1));
 
         Assert.Equal([HttpStatusCode.OK], answers);
-        // Answered without fetching anything: the work is a queued run.
+        // Answered after recording it, without fetching anything or queuing a run in the request.
         Assert.Equal(measuresBefore, h.Sync.Withings.Data.Requests("measures"));
+        Assert.Equal(NotificationStatus.Received, Assert.Single(await h.NotificationsAsync()).Status);
+        Assert.Empty(await h.RunsAsync(SyncTrigger.Webhook));
+        // The dispatcher, after the answer, gives it a queued targeted run.
+        Assert.Equal(1, await h.DispatchAsync());
         var notification = Assert.Single(await h.NotificationsAsync());
         Assert.Equal(NotificationStatus.Queued, notification.Status);
+        Assert.Equal(Assert.Single(await h.RunsAsync(SyncTrigger.Webhook)).Id, notification.SyncRunId);
         Assert.Equal("measures", notification.DataType);
         Assert.Equal(await h.ConnectionIdAsync(h.Sync.AdaId, ProviderKind.Withings), notification.ConnectionId);
         Assert.Empty(await h.Sync.SamplesAsync(h.Sync.AdaId, SampleSource.Withings, MetricCatalogue.Weight).ContinueWith(t => t.Result.Where(s => s.SourceRecordId.StartsWith("7000000001", StringComparison.Ordinal)).ToList(), Ct));
@@ -116,6 +121,8 @@ public sealed class WithingsWebhookTests
         Assert.Empty(await h.RunQueuedAsync());
         Assert.Single(await h.NotificationsAsync());
         Assert.Single(await h.RunsAsync(SyncTrigger.Webhook));
+        // A retry is routine: no error in the log (a failed insert used to log two, with a stack trace).
+        Assert.DoesNotContain(h.App.Logs, line => line.StartsWith("Error", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -126,20 +133,29 @@ public sealed class WithingsWebhookTests
         AddWeighIn(h.Sync.Withings, grpid: 7000000002, at: WeighInAt);
         AddWeighIn(h.Sync.Withings, grpid: 7000000003, at: earlier, grams: 78_100);
 
-        // The newer weigh-in's notification first, then the older one (delivered late): one run covers both windows.
+        // The newer weigh-in's notification first, dispatched, then the older one (delivered late): it joins the queued
+        // run, so one run covers both windows.
         await h.Sync.Withings.NotifyAsync(SyncHarness.AdaWithings, 1, WeighInAt, WeighInAt);
+        await h.DispatchAsync();
         await h.Sync.Withings.NotifyAsync(SyncHarness.AdaWithings, 1, earlier, earlier);
+        await h.DispatchAsync();
         var notifications = await h.NotificationsAsync();
         Assert.Equal(2, notifications.Count);
+        Assert.All(notifications, n => Assert.Equal(NotificationStatus.Queued, n.Status));
         Assert.Single(notifications.Select(n => n.SyncRunId).Distinct());
 
-        // While that run fetches, a third arrives (an activity update): it waits, then gets a run of its own.
+        // While that run fetches, a third arrives (an activity update): dispatched, it waits for the running run, then
+        // gets a run of its own.
+        NotificationStatus? midRun = null;
         h.Sync.Withings.Data.Fault("measures", async _ =>
         {
             await h.Sync.Withings.NotifyAsync(SyncHarness.AdaWithings, 16, WeighInAt.AddHours(-2), WeighInAt);
+            await h.DispatchAsync();
+            midRun = (await h.NotificationsAsync()).Single(n => n.DataType == "activity").Status;
             return null;
         });
         var first = Assert.Single(await h.RunQueuedAsync());
+        Assert.Equal(NotificationStatus.Received, midRun);
         Assert.Equal(SyncRunStatus.Succeeded, first.Status);
         Assert.Single(await h.SamplesByRecordAsync(h.Sync.AdaId, SampleSource.Withings, "7000000002:1"));
         Assert.Single(await h.SamplesByRecordAsync(h.Sync.AdaId, SampleSource.Withings, "7000000003:1"));
