@@ -78,8 +78,9 @@ public sealed class PostgresMigrationTests
     {
         var connectionString = PostgresServer.CreateDatabase("quartz");
         var ct = TestContext.Current.CancellationToken;
-        string[] expected = ["qrtz_blob_triggers", "qrtz_calendars", "qrtz_cron_triggers", "qrtz_fired_triggers", "qrtz_job_details", "qrtz_locks",
-            "qrtz_paused_trigger_grps", "qrtz_scheduler_state", "qrtz_simple_triggers", "qrtz_simprop_triggers", "qrtz_triggers"];
+        string[] expected = ["qrtz_blob_triggers", "qrtz_calendars", "qrtz_cron_triggers", "qrtz_execution_history", "qrtz_fired_triggers", "qrtz_job_details",
+            "qrtz_job_status", "qrtz_locks", "qrtz_misfire_history", "qrtz_paused_job_grps", "qrtz_paused_trigger_grps", "qrtz_scheduler_state",
+            "qrtz_simple_triggers", "qrtz_simprop_triggers", "qrtz_triggers"];
         await using var db = new PostgresLifeOsDbContext(PostgresServer.Options(connectionString));
         await db.Database.MigrateAsync(ct);
         Assert.Equal(expected, await QuartzTablesAsync(db));
