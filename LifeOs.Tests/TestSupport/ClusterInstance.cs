@@ -11,6 +11,7 @@ namespace LifeOs.Tests.TestSupport;
 public sealed class ClusterInstance : IDisposable
 {
     private readonly ChildProcess process;
+    private bool ended;
 
     public ClusterInstance(string name, IReadOnlyDictionary<string, string?> settings)
     {
@@ -65,7 +66,14 @@ public sealed class ClusterInstance : IDisposable
     }
 
     /// <summary>Ends the process at once, as a crash or an OOM kill would: no shutdown, no cleanup.</summary>
-    public void Kill() => process.Dispose();
+    public void Kill() => Dispose();
 
-    public void Dispose() => process.Dispose();
+    public void Dispose()
+    {
+        if (!ended)
+        {
+            ended = true;
+            process.Dispose();
+        }
+    }
 }
