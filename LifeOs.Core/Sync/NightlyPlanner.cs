@@ -10,12 +10,51 @@ namespace LifeOs.Core.Sync;
 /// Decides who to sync. Schedules are not stored anywhere that a restart could lose: each time, every connection's
 /// last due nightly time (<c>Sync:NightlyHour</c> in its user's time zone, today or yesterday) is compared with its
 /// last nightly run, so a run missed while the app was down is queued at the first check after start-up.
+/// On PostgreSQL several instances share the database: one planner at a time (a session advisory lock) reads that
+/// history and queues, so a connection's nightly run is queued once whichever instances plan.
 /// </summary>
 public sealed class NightlyPlanner(LifeOsDbContext db, SyncQueue queue, IOptions<SyncOptions> options, TimeProvider time, ILogger<NightlyPlanner> logger)
 {
+    /// <summary>The advisory lock's key (advisory locks are per database): "LifeOsNP" as a number.</summary>
+    private const long PlannerLock = 0x4C6966654F734E50;
+
     public sealed record Planned(long ConnectionId, SyncTrigger Trigger);
 
     public async Task<IReadOnlyList<Planned>> QueueDueAsync(CancellationToken cancellationToken = default)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return await PlanAsync(cancellationToken);
+        }
+
+        // The lock belongs to the session, so the planner keeps one connection for its whole pass (no transaction:
+        // a refused insert of an already active run must not abort the others).
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_lock({PlannerLock}) AS \"Value\"").SingleAsync(cancellationToken);
+            if (!locked)
+            {
+                logger.LogInformation("Nightly sync: another instance is planning; this one skips this pass");
+                return [];
+            }
+
+            try
+            {
+                return await PlanAsync(cancellationToken);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({PlannerLock})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<IReadOnlyList<Planned>> PlanAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var hour = options.Value.NightlyHour;

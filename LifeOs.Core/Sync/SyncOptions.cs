@@ -58,6 +58,19 @@ public sealed class SyncOptions
     /// the planner fails it, and the connection's next run continues from its cursors.
     /// </summary>
     public int StaleRunMinutes { get; set; } = 30;
+
+    /// <summary>
+    /// The Quartz scheduler's name. On PostgreSQL it names the cluster: every instance of one installation uses the same
+    /// (default <c>LifeOs</c>) and shares the schedule in the database. On SQLite each app host gets a unique name unless
+    /// this is set. Quartz keeps one scheduler per name in a process, so hosts in one process (tests) need different names.
+    /// </summary>
+    public string? SchedulerName { get; set; }
+
+    /// <summary>
+    /// PostgreSQL: how often each instance tells the cluster it is alive; an instance silent for twice this long is
+    /// taken for dead and another recovers its running syncs.
+    /// </summary>
+    public double ClusterCheckinSeconds { get; set; } = 10;
 }
 
 internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
@@ -85,6 +98,7 @@ internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
         Check(options.DispatchIntervalMinutes is >= 1 and <= 60, nameof(options.DispatchIntervalMinutes), "must be from 1 to 60 minutes");
         Check(options.HistoryDays >= 1, nameof(options.HistoryDays), "must be at least 1 day");
         Check(options.StaleRunMinutes is >= 5 and <= 1440, nameof(options.StaleRunMinutes), "must be from 5 to 1440 minutes");
+        Check(options.ClusterCheckinSeconds is >= 0.1 and <= 600, nameof(options.ClusterCheckinSeconds), "must be from 0.1 to 600 seconds");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

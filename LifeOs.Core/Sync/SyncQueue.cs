@@ -101,7 +101,10 @@ public sealed class SyncQueue(LifeOsDbContext db, ISchedulerFactory schedulers, 
     }
 }
 
-/// <summary>Runs one queued <see cref="SyncRun"/>. Thin: <see cref="SyncService"/> does the work.</summary>
+/// <summary>
+/// Runs one queued <see cref="SyncRun"/>. Thin: <see cref="SyncService"/> does the work. Fired again by Quartz's
+/// recovery when the instance running it died (a cluster on PostgreSQL): then it takes the run over.
+/// </summary>
 public sealed class SyncConnectionJob(SyncService sync) : IJob
 {
     public const string RunIdKey = "runId";
@@ -114,7 +117,7 @@ public sealed class SyncConnectionJob(SyncService sync) : IJob
         WriteLockMonitor.Origin = "sync";
         try
         {
-            await sync.RunAsync(runId, cancellationToken);
+            await (context.Recovering ? sync.TakeOverAsync(runId, cancellationToken) : sync.RunAsync(runId, cancellationToken));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

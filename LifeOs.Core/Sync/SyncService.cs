@@ -38,12 +38,21 @@ public sealed class SyncService(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Runs the queued run <paramref name="runId"/>. False when it was not queued (another worker took it, or it is finished).</summary>
-    public async Task<bool> RunAsync(long runId, CancellationToken cancellationToken = default)
+    public Task<bool> RunAsync(long runId, CancellationToken cancellationToken = default) => RunAsync(runId, takeOver: false, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="runId"/> for an instance that died with it (Quartz recovery in a cluster): a run still
+    /// Running is taken over and continues from its cursors, as a queued one starts. False when it already ended
+    /// (the planner failed it as stale, and its connection gets a new run instead).
+    /// </summary>
+    public Task<bool> TakeOverAsync(long runId, CancellationToken cancellationToken = default) => RunAsync(runId, takeOver: true, cancellationToken);
+
+    private async Task<bool> RunAsync(long runId, bool takeOver, CancellationToken cancellationToken)
     {
         var startedAt = Now();
         // Claim: only one worker moves a run from Queued to Running.
         var claimed = await db.Set<SyncRun>()
-            .Where(r => r.Id == runId && r.Status == SyncRunStatus.Queued)
+            .Where(r => r.Id == runId && (r.Status == SyncRunStatus.Queued || (takeOver && r.Status == SyncRunStatus.Running)))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, SyncRunStatus.Running).SetProperty(r => r.StartedAt, startedAt).SetProperty(r => r.HeartbeatAt, startedAt), cancellationToken);
         if (claimed == 0)
         {

@@ -140,7 +140,8 @@ internal sealed class SyncHistoryExporter(LifeOsDbContext db) : IUserDataExporte
 /// <summary>
 /// At start-up, runs left queued or running by a previous process are marked stopped (the in-memory Quartz store
 /// lost their triggers); the planner's first check queues them again and their cursors say where to continue.
-/// One app instance per SQLite database is assumed here.
+/// One app instance per SQLite database is assumed here. On PostgreSQL nothing is done: other instances may be running
+/// those runs, the schedule survives in the database, and Quartz recovers the runs of an instance that died.
 /// </summary>
 internal sealed class SyncStartup(IServiceScopeFactory scopes) : IHostedService
 {
@@ -148,6 +149,11 @@ internal sealed class SyncStartup(IServiceScopeFactory scopes) : IHostedService
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LifeOsDbContext>();
+        if (db.Database.IsNpgsql())
+        {
+            return;
+        }
+
         var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         await db.Set<SyncRun>()
             .Where(r => r.Status == SyncRunStatus.Queued || r.Status == SyncRunStatus.Running)

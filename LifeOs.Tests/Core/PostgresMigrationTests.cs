@@ -3,6 +3,7 @@ using LifeOs.Core;
 using LifeOs.Core.Data;
 using LifeOs.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -15,7 +16,10 @@ namespace LifeOs.Tests.Core;
 /// </summary>
 public sealed class PostgresMigrationTests
 {
-    /// <summary>Columns, indexes (with their conditions) and foreign keys of the public schema, normalised and sorted.</summary>
+    /// <summary>
+    /// Columns, indexes (with their conditions) and foreign keys of the public schema, normalised and sorted; without
+    /// Quartz's <c>qrtz_</c> tables, which a migration creates for Quartz and the EF model does not know.
+    /// </summary>
     private static List<string> Schema(string connectionString)
     {
         using var connection = new NpgsqlConnection(connectionString);
@@ -34,12 +38,12 @@ public sealed class PostgresMigrationTests
 
         Read("""
             SELECT table_name, column_name, data_type, character_maximum_length, is_nullable, column_default, is_identity
-            FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '__EFMigrationsHistory'
+            FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '__EFMigrationsHistory' AND table_name NOT LIKE 'qrtz!_%' ESCAPE '!'
             """);
-        Read("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'");
+        Read("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory' AND tablename NOT LIKE 'qrtz!_%' ESCAPE '!'");
         Read("""
             SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
-            WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> '"__EFMigrationsHistory"'
+            WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> '"__EFMigrationsHistory"' AND conrelid::regclass::text NOT LIKE 'qrtz!_%' ESCAPE '!'
             """);
         lines.Sort(StringComparer.Ordinal);
         return lines;
@@ -68,6 +72,30 @@ public sealed class PostgresMigrationTests
         Assert.Contains(fromMigrations, l => l.StartsWith("AspNetUserPasskeys ", StringComparison.Ordinal));
         Assert.Contains(fromMigrations, l => l.Contains("IX_Samples_DatedByLifeOs", StringComparison.Ordinal) && l.Contains("WHERE (NOT \"DayFromSource\")", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Migrations_CreateQuartzsJobStoreTables_AndTheirDownDropsThem()
+    {
+        var connectionString = PostgresServer.CreateDatabase("quartz");
+        var ct = TestContext.Current.CancellationToken;
+        string[] expected = ["qrtz_blob_triggers", "qrtz_calendars", "qrtz_cron_triggers", "qrtz_execution_history", "qrtz_fired_triggers", "qrtz_job_details",
+            "qrtz_job_status", "qrtz_locks", "qrtz_misfire_history", "qrtz_paused_job_grps", "qrtz_paused_trigger_grps", "qrtz_scheduler_state",
+            "qrtz_simple_triggers", "qrtz_simprop_triggers", "qrtz_triggers"];
+        await using var db = new PostgresLifeOsDbContext(PostgresServer.Options(connectionString));
+        await db.Database.MigrateAsync(ct);
+        Assert.Equal(expected, await QuartzTablesAsync(db));
+        // Quartz 4's columns (misfire origin, execution groups, preferred node) are there: its start-up validation checks them.
+        Assert.Equal(1, await db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM information_schema.columns WHERE table_name = 'qrtz_triggers' AND column_name = 'preferred_node_auto'").SingleAsync(ct));
+
+        var migrations = db.Database.GetMigrations().ToList();
+        var quartz = migrations.FindIndex(m => m.EndsWith("_QuartzClusterStore", StringComparison.Ordinal));
+        Assert.True(quartz > 0);
+        await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(migrations[quartz - 1], ct);
+        Assert.Empty(await QuartzTablesAsync(db));
+    }
+
+    private static Task<List<string>> QuartzTablesAsync(LifeOsDbContext db) =>
+        db.Database.SqlQuery<string>($"SELECT table_name::text AS \"Value\" FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'qrtz%' ORDER BY 1").ToListAsync(TestContext.Current.CancellationToken);
 
     [Fact]
     public void EachEnginesMigrations_AreUpToDateWithTheModel()

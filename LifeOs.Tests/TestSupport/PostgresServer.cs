@@ -35,13 +35,18 @@ public static class PostgresServer
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
     }
 
-    /// <summary>Settings that put a <see cref="LifeOsAppFactory"/> on a new PostgreSQL database of its own.</summary>
+    /// <summary>
+    /// Settings that put a <see cref="LifeOsAppFactory"/> on a new PostgreSQL database of its own, with a Quartz cluster
+    /// named after it (Quartz allows one scheduler per name in a process).
+    /// </summary>
     public static Dictionary<string, string?> AppSettings(Dictionary<string, string?>? more = null)
     {
+        var connectionString = CreateDatabase();
         var settings = new Dictionary<string, string?>(more ?? [])
         {
             ["LifeOs:Database:Provider"] = "PostgreSQL",
-            ["LifeOs:Database:ConnectionString"] = CreateDatabase(),
+            ["LifeOs:Database:ConnectionString"] = connectionString,
+            ["Sync:SchedulerName"] = new NpgsqlConnectionStringBuilder(connectionString).Database,
         };
         return settings;
     }

@@ -31,17 +31,27 @@ public sealed class TokenRefreshTests : IAsyncLifetime
     /// <summary>Brings the access token to 4 minutes before expiry: inside the 5-minute margin.</summary>
     private void AlmostExpire(TimeSpan lifetime) => harness.Time.Advance(lifetime - TimeSpan.FromMinutes(4));
 
+    /// <param name="postgres">Both instances on one PostgreSQL database (a cluster) instead of one SQLite file.</param>
     [Theory]
-    [InlineData("oura", 1)]
-    [InlineData("withings", 1)]
-    [InlineData("oura", 2)]
-    [InlineData("withings", 2)]
-    public async Task TenConcurrentCallers_MakeExactlyOneTokenRequest_AndAllGetTheNewToken(string provider, int instances)
+    [InlineData("oura", 1, false)]
+    [InlineData("withings", 1, false)]
+    [InlineData("oura", 2, false)]
+    [InlineData("withings", 2, false)]
+    [InlineData("oura", 2, true)]
+    [InlineData("withings", 2, true)]
+    public async Task TenConcurrentCallers_MakeExactlyOneTokenRequest_AndAllGetTheNewToken(string provider, int instances, bool postgres)
     {
+        var database = postgres ? PostgresServer.AppSettings() : null;
+        if (database is not null)
+        {
+            await harness.DisposeAsync();
+            harness = await ConnectionsHarness.StartAsync(settings: database);
+        }
+
         var kind = provider == "oura" ? ProviderKind.Oura : ProviderKind.Withings;
         var fake = harness.Fake(provider);
         var userId = await ConnectedUserAsync(provider);
-        await using var second = instances == 2 ? harness.StartSecondInstance() : null;
+        await using var second = instances == 2 ? harness.StartSecondInstance(database) : null;
         _ = second?.Services; // start the second instance (it finds the database already migrated)
         AlmostExpire(fake.AccessTokenLifetime);
         var requestsBefore = fake.TokenRequests;
