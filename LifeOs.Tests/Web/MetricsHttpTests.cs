@@ -141,6 +141,7 @@ public sealed partial class MetricsHttpTests : IAsyncLifetime
     [InlineData("/metrics/99999999999999999999/edit", HttpStatusCode.NotFound)]
     public async Task QueryValues_NeverCauseAServerError(string url, HttpStatusCode expected)
     {
+        On(Engine.Sqlite);
         var (client, id) = await SignedInAsync("sweep@example.com");
         await AddWeightAsync(id, 80);
 
