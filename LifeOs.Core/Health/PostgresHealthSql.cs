@@ -54,9 +54,10 @@ internal static class PostgresHealthSql
             await writer.CompleteAsync(cancellationToken);
         }
 
-        // Every part of one statement reads the same snapshot, so "Samples" joined to the written ids gives the rows as
+        // Every part of one statement reads the same snapshot, so "Samples" looked up by the written ids gives the rows as
         // they were before this statement: the day an updated record left, and whether anything but DayFromSource changed.
-        // xmax is 0 on a freshly inserted row version and set on one ON CONFLICT updated.
+        // xmax is 0 on a freshly inserted row version and set on one ON CONFLICT updated. The lookup is LATERAL so that it
+        // is one primary-key probe per updated row: as a plain join the planner hashed the whole table on every batch.
         await using var upsert = new NpgsqlCommand("""
             WITH written AS (
                 INSERT INTO "Samples" AS s ("UserId", "MetricCode", "Source", "SourceRecordId", "StartUtc", "EndUtc", "LocalDate", "DayFromSource", "Value", "UpdatedAt", "ImportBatchId")
@@ -71,7 +72,8 @@ internal static class PostgresHealthSql
             changes AS (
                 SELECT w."MetricCode", w."Inserted", w."LocalDate" AS "Day", o."LocalDate" AS "OldDay",
                     w."Inserted" OR (w."StartUtc", w."EndUtc", w."LocalDate", w."Value") IS DISTINCT FROM (o."StartUtc", o."EndUtc", o."LocalDate", o."Value") AS "Moved"
-                FROM written w LEFT JOIN "Samples" o ON o."Id" = w."Id" AND NOT w."Inserted"
+                FROM written w LEFT JOIN LATERAL (
+                    SELECT "StartUtc", "EndUtc", "LocalDate", "Value" FROM "Samples" WHERE "Id" = w."Id" AND NOT w."Inserted") AS o ON true
             )
             SELECT c."MetricCode", d."Day", count(*) FILTER (WHERE d."New" AND c."Inserted")::int, count(*) FILTER (WHERE d."New" AND NOT c."Inserted")::int, bool_or(c."Moved")
             FROM changes c CROSS JOIN LATERAL (VALUES (c."Day", true), (c."OldDay", false)) AS d("Day", "New")
