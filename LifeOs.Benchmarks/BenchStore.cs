@@ -19,10 +19,11 @@ internal sealed class BenchStore(ServiceProvider provider, AsyncServiceScope sco
     public LifeOsDbContext Db => scope.ServiceProvider.GetRequiredService<LifeOsDbContext>();
 
     /// <summary>Opens (migrating if needed) the database in <paramref name="directory"/>; creates a user when <paramref name="newUserId"/> is given.</summary>
-    public static async Task<BenchStore> CreateAsync(string directory, string? newUserId, CancellationToken cancellationToken)
+    /// <param name="settings">More configuration, e.g. <c>LifeOs:Database:Provider</c> and its connection string for PostgreSQL.</param>
+    public static async Task<BenchStore> CreateAsync(string directory, string? newUserId, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["LifeOs:DataDirectory"] = directory })
+            .AddInMemoryCollection(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["LifeOs:DataDirectory"] = directory })
             .Build();
         // IConfiguration too: services that bind options from it (API keys) resolve as they do in the app.
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);

@@ -19,6 +19,8 @@ internal sealed record BenchmarkOptions
           --keep-publish       keep the publish directory and print its path (for --skip-publish)
           --env KEY=VALUE      extra environment variable for the app, repeatable
                                (e.g. --env DOTNET_gcServer=0, as the Dockerfile sets)
+          --postgres           dashboard scenario: the app and its data on PostgreSQL (a throwaway
+                               cluster, as the tests start one) instead of SQLite
 
           circuits scenario:
           --page PATH          the interactive page under test (default /)
@@ -51,6 +53,7 @@ internal sealed record BenchmarkOptions
     public bool KeepPublish { get; init; }
     public IReadOnlyDictionary<string, string> AppEnvironment { get; init; } = new Dictionary<string, string>();
     public bool ShowHelp { get; init; }
+    public bool Postgres { get; init; }
     public string Page { get; init; } = "/";
     public IReadOnlyList<int> CircuitCounts { get; init; } = [100, 500];
     public int Requests { get; init; } = 200;
@@ -98,6 +101,7 @@ internal sealed record BenchmarkOptions
                 "--static-ref" => options with { StaticRef = ValueOf(args, ref i) },
                 "--skip-static-publish" => options with { SkipStaticPublishDirectory = ValueOf(args, ref i) },
                 "--only" => options with { Only = Parts(ValueOf(args, ref i)) },
+                "--postgres" => options with { Postgres = true },
                 "-h" or "--help" => options with { ShowHelp = true },
                 _ => throw new UsageException($"Unknown option '{name}'."),
             };

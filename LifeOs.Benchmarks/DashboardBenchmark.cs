@@ -3,6 +3,7 @@ using System.Text.Json;
 using LifeOs.Core.Goals;
 using LifeOs.Core.Health;
 using LifeOs.Core.Journal;
+using LifeOs.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,19 +28,29 @@ internal sealed class DashboardBenchmark(BenchmarkOptions options)
             var publishDirectory = options.SkipPublishDirectory is { } existing
                 ? WebPublisher.RequirePublishDirectory(existing)
                 : await WebPublisher.PublishAsync(repositoryRoot, scratch, cancellationToken);
-            await using var app = PublishedApp.Start(new AppLaunchSettings(publishDirectory, scratch, options.AppEnvironment));
+            // --postgres: the app and the seeding on one new database of a throwaway cluster, configured as an operator would.
+            var database = options.Postgres
+                ? new Dictionary<string, string?> { ["LifeOs:Database:Provider"] = "PostgreSQL", ["LifeOs:Database:ConnectionString"] = PostgresServer.CreateDatabase("dashboard") }
+                : [];
+            var environment = new Dictionary<string, string>(options.AppEnvironment, StringComparer.Ordinal);
+            foreach (var (key, value) in database)
+            {
+                environment[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
+            }
+
+            await using var app = PublishedApp.Start(new AppLaunchSettings(publishDirectory, scratch, environment));
             await app.WaitUntilServingAsync(ColdStartBenchmark.ProbePath, TimeSpan.FromSeconds(60), cancellationToken);
             var session = await AccountRegistration.RegisterAsync(app.BaseAddress, cancellationToken);
 
-            var seeded = await SeedAsync(app.DataDirectory, cancellationToken);
+            var seeded = await SeedAsync(app.DataDirectory, cancellationToken, database);
             var load = new LoadBenchmark(app.BaseAddress, clients: 1, TimeSpan.FromSeconds(options.Seconds), TimeSpan.FromSeconds(options.WarmupSeconds));
             var floor = await load.MeasureAsync(FoundationBenchmark.HealthPath, cookies: null, cancellationToken);
             var year = await load.MeasureAsync("/?range=1y", session, cancellationToken);
             var all = await load.MeasureAsync("/?range=all", session, cancellationToken);
             var goals = await load.MeasureAsync("/goals", session, cancellationToken);
 
-            var result = new { TimestampUtc = DateTimeOffset.UtcNow, Machine = machine, Seeded = seeded, Healthz = floor, Year = year, All = all, Goals = goals };
-            Console.WriteLine(Table(floor, year, all, goals, seeded, machine));
+            var result = new { TimestampUtc = DateTimeOffset.UtcNow, Machine = machine, Engine = options.Postgres ? "PostgreSQL" : "SQLite", Seeded = seeded, Healthz = floor, Year = year, All = all, Goals = goals };
+            Console.WriteLine(Table(floor, year, all, goals, seeded, machine, result.Engine));
             var json = JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
             Console.WriteLine(json);
             var jsonPath = Path.GetFullPath(options.JsonPath);
@@ -58,10 +69,11 @@ internal sealed class DashboardBenchmark(BenchmarkOptions options)
     internal sealed record Seeded(long Samples, long HeartRateSamples, long DailyValues, int Goals, int JournalEntries, double Seconds);
 
     /// <summary>The dashboard's data set for the user <see cref="AccountRegistration"/> created (the circuits scenario seeds the same).</summary>
-    internal static async Task<Seeded> SeedAsync(string dataDirectory, CancellationToken cancellationToken)
+    /// <param name="settings">The app's database settings when it is not on its SQLite file (PostgreSQL).</param>
+    internal static async Task<Seeded> SeedAsync(string dataDirectory, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        await using var store = await BenchStore.CreateAsync(dataDirectory, newUserId: null, cancellationToken);
+        await using var store = await BenchStore.CreateAsync(dataDirectory, newUserId: null, cancellationToken, settings);
         var userId = await store.Db.Users.Where(u => u.Email == AccountRegistration.Email).Select(u => u.Id).SingleAsync(cancellationToken);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var days = (Years * 365) + 1;
@@ -76,7 +88,11 @@ internal sealed class DashboardBenchmark(BenchmarkOptions options)
             goals,
             entries,
             Math.Round(watch.Elapsed.TotalSeconds, 1));
-        store.Checkpoint();
+        if (store.Db.Database.IsSqlite())
+        {
+            store.Checkpoint();
+        }
+
         Log.Info($"Seeded {seeded.Samples:N0} samples ({seeded.HeartRateSamples:N0} heart rate) and {seeded.DailyValues:N0} daily values in {seeded.Seconds} s");
         return seeded;
     }
@@ -144,10 +160,10 @@ internal sealed class DashboardBenchmark(BenchmarkOptions options)
         return 20;
     }
 
-    private static string Table(EndpointResult floor, EndpointResult year, EndpointResult all, EndpointResult goals, Seeded seeded, MachineInfo machine)
+    private static string Table(EndpointResult floor, EndpointResult year, EndpointResult all, EndpointResult goals, Seeded seeded, MachineInfo machine, string engine)
     {
         var text = new StringBuilder();
-        text.AppendLine("## LifeOs dashboard benchmark");
+        text.AppendLine($"## LifeOs dashboard benchmark ({engine})");
         text.AppendLine();
         text.AppendLine($"{machine.Cores} cores ({machine.Cpu}) · {machine.Dotnet} · load average at start {machine.LoadAverage?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}");
         text.AppendLine($"Seeded: {seeded.Samples:N0} samples ({seeded.HeartRateSamples:N0} minute-level heart rate), {seeded.DailyValues:N0} daily values, {seeded.JournalEntries:N0} journal entries, {seeded.Goals} goals.");

@@ -3,6 +3,7 @@ using System.Globalization;
 using LifeOs.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace LifeOs.Core.Health;
 
@@ -36,7 +37,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
 
     public async Task<UpsertResult> UpsertSamplesAsync(string userId, IReadOnlyList<SampleInput> inputs, CancellationToken cancellationToken = default)
     {
-        var now = Format(time.GetUtcNow().UtcDateTime);
+        var now = time.GetUtcNow().UtcDateTime;
 
         // Last write wins within one batch for a repeated record id.
         var rejected = 0;
@@ -53,87 +54,19 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             latest[(metric.Code, input.Source, input.SourceRecordId)] = input;
         }
 
-        int inserted = 0, updated = 0, unchanged = 0;
+        int inserted, updated;
         var touched = new HashSet<(string Metric, DateOnly Day)>();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var days = await DaysOfAsync(userId, cancellationToken);
-            var connection = db.Database.GetDbConnection();
             var dbTransaction = transaction.GetDbTransaction();
-            using var insert = Command(connection, dbTransaction, """
-                INSERT INTO Samples (UserId, MetricCode, Source, SourceRecordId, StartUtc, EndUtc, LocalDate, DayFromSource, Value, UpdatedAt, ImportBatchId)
-                VALUES ($user, $metric, $source, $record, $start, $end, $day, $given, $value, $now, $batch)
-                ON CONFLICT (UserId, MetricCode, Source, SourceRecordId) DO NOTHING
-                """, "$user", "$metric", "$source", "$record", "$start", "$end", "$day", "$given", "$value", "$now", "$batch");
-            using var select = Command(connection, dbTransaction, """
-                SELECT Id, StartUtc, EndUtc, LocalDate, Value, DayFromSource FROM Samples
-                WHERE UserId = $user AND MetricCode = $metric AND Source = $source AND SourceRecordId = $record
-                """, "$user", "$metric", "$source", "$record");
-            using var update = Command(connection, dbTransaction, """
-                UPDATE Samples SET StartUtc = $start, EndUtc = $end, LocalDate = $day, DayFromSource = $given, Value = $value, UpdatedAt = $now WHERE Id = $id
-                """, "$start", "$end", "$day", "$given", "$value", "$now", "$id");
-            insert.Parameters["$user"].Value = userId;
-            insert.Parameters["$now"].Value = now;
-            select.Parameters["$user"].Value = userId;
-            update.Parameters["$now"].Value = now;
-
-            // Microsoft.Data.Sqlite runs every call synchronously; the async overloads would only add
-            // a Task per row to a loop that can run a million times.
-            foreach (var ((metric, source, recordId), input) in latest)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var start = Format(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc));
-                object end = input.EndUtc is { } e ? Format(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : DBNull.Value;
-                var day = input.LocalDate ?? days.Of(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc));
-                var dayText = day.ToString(DateFormat, CultureInfo.InvariantCulture);
-                var given = input.LocalDate is not null;
-                var sourceText = source.ToString();
-
-                Set(insert, ("$metric", metric), ("$source", sourceText), ("$record", recordId), ("$start", start), ("$end", end), ("$day", dayText), ("$given", given), ("$value", input.Value),
-                    ("$batch", input.ImportBatchId is { } batch ? batch : DBNull.Value));
-                if (insert.ExecuteNonQuery() == 1)
-                {
-                    inserted++;
-                    touched.Add((metric, day));
-                    continue;
-                }
-
-                Set(select, ("$metric", metric), ("$source", sourceText), ("$record", recordId));
-                long id;
-                bool same, sameGiven;
-                DateOnly oldDay;
-                using (var reader = select.ExecuteReader())
-                {
-                    reader.Read();
-                    id = reader.GetInt64(0);
-                    oldDay = DateOnly.ParseExact(reader.GetString(3), DateFormat, CultureInfo.InvariantCulture);
-                    same = reader.GetString(1) == start
-                        && (reader.IsDBNull(2) ? end is DBNull : end is string endText && reader.GetString(2) == endText)
-                        && oldDay == day
-                        && reader.GetDouble(4).Equals(input.Value);
-                    sameGiven = reader.GetBoolean(5) == given;
-                }
-
-                if (same && sameGiven)
-                {
-                    unchanged++;
-                    continue;
-                }
-
-                Set(update, ("$start", start), ("$end", end), ("$day", dayText), ("$given", given), ("$value", input.Value), ("$id", id));
-                update.ExecuteNonQuery();
-                updated++;
-                if (!same)
-                {
-                    // The record may have moved to another day: both days change. (When only whether the
-                    // source gave the day changed, no value did.)
-                    touched.Add((metric, oldDay));
-                    touched.Add((metric, day));
-                }
-            }
-
+            (inserted, updated) = dbTransaction is NpgsqlTransaction pg
+                ? await PostgresHealthSql.UpsertAsync(pg.Connection!, pg, userId, now,
+                    latest.Select(r => (r.Key.Metric, r.Key.Source, r.Key.RecordId, r.Value.LocalDate ?? days.Of(DateTime.SpecifyKind(r.Value.StartUtc, DateTimeKind.Utc)), r.Value)),
+                    touched, cancellationToken)
+                : UpsertSqlite(dbTransaction, userId, Format(now), latest, days, touched, cancellationToken);
             await RecomputeAsync(userId, touched, dbTransaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -142,7 +75,88 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             await db.Database.CloseConnectionAsync();
         }
 
-        return new UpsertResult(inserted, updated, unchanged, rejected, touched.Count);
+        return new UpsertResult(inserted, updated, latest.Count - inserted - updated, rejected, touched.Count);
+    }
+
+    /// <summary>SQLite's upsert: prepared single-row commands, which in-process SQLite runs faster than any set-based form.</summary>
+    private static (int Inserted, int Updated) UpsertSqlite(
+        DbTransaction dbTransaction, string userId, string now, Dictionary<(string Metric, SampleSource Source, string RecordId), SampleInput> latest,
+        LocalDay.ForZone days, HashSet<(string Metric, DateOnly Day)> touched, CancellationToken cancellationToken)
+    {
+        int inserted = 0, updated = 0;
+        var connection = dbTransaction.Connection!;
+        using var insert = Command(connection, dbTransaction, """
+            INSERT INTO Samples (UserId, MetricCode, Source, SourceRecordId, StartUtc, EndUtc, LocalDate, DayFromSource, Value, UpdatedAt, ImportBatchId)
+            VALUES ($user, $metric, $source, $record, $start, $end, $day, $given, $value, $now, $batch)
+            ON CONFLICT (UserId, MetricCode, Source, SourceRecordId) DO NOTHING
+            """, "$user", "$metric", "$source", "$record", "$start", "$end", "$day", "$given", "$value", "$now", "$batch");
+        using var select = Command(connection, dbTransaction, """
+            SELECT Id, StartUtc, EndUtc, LocalDate, Value, DayFromSource FROM Samples
+            WHERE UserId = $user AND MetricCode = $metric AND Source = $source AND SourceRecordId = $record
+            """, "$user", "$metric", "$source", "$record");
+        using var update = Command(connection, dbTransaction, """
+            UPDATE Samples SET StartUtc = $start, EndUtc = $end, LocalDate = $day, DayFromSource = $given, Value = $value, UpdatedAt = $now WHERE Id = $id
+            """, "$start", "$end", "$day", "$given", "$value", "$now", "$id");
+        insert.Parameters["$user"].Value = userId;
+        insert.Parameters["$now"].Value = now;
+        select.Parameters["$user"].Value = userId;
+        update.Parameters["$now"].Value = now;
+
+        // Microsoft.Data.Sqlite runs every call synchronously; the async overloads would only add
+        // a Task per row to a loop that can run a million times.
+        foreach (var ((metric, source, recordId), input) in latest)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var start = Format(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc));
+            object end = input.EndUtc is { } e ? Format(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : DBNull.Value;
+            var day = input.LocalDate ?? days.Of(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc));
+            var dayText = day.ToString(DateFormat, CultureInfo.InvariantCulture);
+            var given = input.LocalDate is not null;
+            var sourceText = source.ToString();
+
+            Set(insert, ("$metric", metric), ("$source", sourceText), ("$record", recordId), ("$start", start), ("$end", end), ("$day", dayText), ("$given", given), ("$value", input.Value),
+                ("$batch", input.ImportBatchId is { } batch ? batch : DBNull.Value));
+            if (insert.ExecuteNonQuery() == 1)
+            {
+                inserted++;
+                touched.Add((metric, day));
+                continue;
+            }
+
+            Set(select, ("$metric", metric), ("$source", sourceText), ("$record", recordId));
+            long id;
+            bool same, sameGiven;
+            DateOnly oldDay;
+            using (var reader = select.ExecuteReader())
+            {
+                reader.Read();
+                id = reader.GetInt64(0);
+                oldDay = DateOnly.ParseExact(reader.GetString(3), DateFormat, CultureInfo.InvariantCulture);
+                same = reader.GetString(1) == start
+                    && (reader.IsDBNull(2) ? end is DBNull : end is string endText && reader.GetString(2) == endText)
+                    && oldDay == day
+                    && reader.GetDouble(4).Equals(input.Value);
+                sameGiven = reader.GetBoolean(5) == given;
+            }
+
+            if (same && sameGiven)
+            {
+                continue;
+            }
+
+            Set(update, ("$start", start), ("$end", end), ("$day", dayText), ("$given", given), ("$value", input.Value), ("$id", id));
+            update.ExecuteNonQuery();
+            updated++;
+            if (!same)
+            {
+                // The record may have moved to another day: both days change. (When only whether the
+                // source gave the day changed, no value did.)
+                touched.Add((metric, oldDay));
+                touched.Add((metric, day));
+            }
+        }
+
+        return (inserted, updated);
     }
 
     /// <summary>
@@ -170,35 +184,43 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             var days = await DaysOfAsync(userId, cancellationToken);
             var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
             var connection = db.Database.GetDbConnection();
-            var moves = new List<(long Id, string Day)>();
+            var moves = new List<(long Id, DateOnly Day)>();
             var touched = new HashSet<(string Metric, DateOnly Day)>();
             var (lastId, read) = (afterId, 0);
-            using (var select = Command(connection, transaction,
-                "SELECT Id, MetricCode, StartUtc, LocalDate FROM Samples WHERE UserId = $user AND DayFromSource = 0 AND Id > $after ORDER BY Id LIMIT $limit", "$user", "$after", "$limit"))
+            var pg = transaction as NpgsqlTransaction;
+            using (var select = Command(connection, transaction, pg is null
+                ? "SELECT Id, MetricCode, StartUtc, LocalDate FROM Samples WHERE UserId = @user AND DayFromSource = 0 AND Id > @after ORDER BY Id LIMIT @limit"
+                : "SELECT \"Id\", \"MetricCode\", \"StartUtc\", \"LocalDate\" FROM \"Samples\" WHERE \"UserId\" = @user AND NOT \"DayFromSource\" AND \"Id\" > @after ORDER BY \"Id\" LIMIT @limit",
+                "@user", "@after", "@limit"))
             {
-                Set(select, ("$user", userId), ("$after", afterId), ("$limit", limit));
+                Set(select, ("@user", userId), ("@after", afterId), ("@limit", limit));
                 using var reader = select.ExecuteReader();
                 while (reader.Read())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     (lastId, read) = (reader.GetInt64(0), read + 1);
-                    var day = days.Of(LocalDay.ParseStoredUtc(reader.GetString(2)));
-                    var oldDay = ParseDay(reader.GetString(3));
+                    var day = days.Of(pg is null ? LocalDay.ParseStoredUtc(reader.GetString(2)) : reader.GetDateTime(2));
+                    var oldDay = pg is null ? ParseDay(reader.GetString(3)) : reader.GetFieldValue<DateOnly>(3);
                     if (day != oldDay)
                     {
                         var metric = reader.GetString(1);
-                        moves.Add((reader.GetInt64(0), day.ToString(DateFormat, CultureInfo.InvariantCulture)));
+                        moves.Add((reader.GetInt64(0), day));
                         touched.Add((metric, oldDay));
                         touched.Add((metric, day));
                     }
                 }
             }
 
-            using (var update = Command(connection, transaction, "UPDATE Samples SET LocalDate = $day WHERE Id = $id", "$day", "$id"))
+            if (pg is not null)
             {
+                await PostgresHealthSql.MoveAsync(pg.Connection!, pg, moves, cancellationToken);
+            }
+            else
+            {
+                using var update = Command(connection, transaction, "UPDATE Samples SET LocalDate = $day WHERE Id = $id", "$day", "$id");
                 foreach (var (id, day) in moves)
                 {
-                    Set(update, ("$day", day), ("$id", id));
+                    Set(update, ("$day", day.ToString(DateFormat, CultureInfo.InvariantCulture)), ("$id", id));
                     update.ExecuteNonQuery();
                 }
             }
@@ -292,7 +314,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
 
     /// <summary>How many of the user's samples match, counting no further than <paramref name="atMost"/>.</summary>
     public async Task<int> CountUpToAsync(string userId, SampleSource? source, bool onlyDatedByLifeOs, int atMost, CancellationToken cancellationToken = default) =>
-        onlyDatedByLifeOs && source is null
+        onlyDatedByLifeOs && source is null && db.Database.IsSqlite()
             // Written so SQLite uses the partial index of LifeOs-dated samples (its condition must appear as written).
             ? await db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM (SELECT 1 FROM Samples WHERE UserId = {userId} AND DayFromSource = 0 LIMIT {atMost})").SingleAsync(cancellationToken)
             : await db.Samples.Where(s => s.UserId == userId && (source == null || s.Source == source) && (!onlyDatedByLifeOs || !s.DayFromSource))
@@ -351,9 +373,17 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
+            // Quoted identifiers and @ parameters are understood by both engines; SQLite keeps dates as text.
+            var pg = db.Database.IsNpgsql();
             await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = "SELECT LocalDate, Value FROM DailyValues WHERE UserId = $user AND MetricCode = $metric AND LocalDate BETWEEN $from AND $to ORDER BY LocalDate";
-            foreach (var (name, value) in new (string, object)[] { ("$user", userId), ("$metric", ""), ("$from", from.ToString(DateFormat, CultureInfo.InvariantCulture)), ("$to", to.ToString(DateFormat, CultureInfo.InvariantCulture)) })
+            command.CommandText = """
+                SELECT "LocalDate", "Value" FROM "DailyValues" WHERE "UserId" = @user AND "MetricCode" = @metric AND "LocalDate" BETWEEN @from AND @to ORDER BY "LocalDate"
+                """;
+            foreach (var (name, value) in new (string, object)[]
+            {
+                ("@user", userId), ("@metric", ""),
+                ("@from", pg ? from : from.ToString(DateFormat, CultureInfo.InvariantCulture)), ("@to", pg ? to : to.ToString(DateFormat, CultureInfo.InvariantCulture)),
+            })
             {
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = name;
@@ -363,11 +393,11 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
 
             foreach (var (code, list) in result)
             {
-                command.Parameters["$metric"].Value = code;
+                command.Parameters["@metric"].Value = code;
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (reader.Read())
                 {
-                    list.Add((ParseDay(reader.GetString(0)), reader.GetDouble(1)));
+                    list.Add((pg ? reader.GetFieldValue<DateOnly>(0) : ParseDay(reader.GetString(0)), reader.GetDouble(1)));
                 }
             }
         }
@@ -421,6 +451,17 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         }
 
         var order = await priorities.GetOrderAsync(userId, cancellationToken);
+        if (transaction is NpgsqlTransaction pg)
+        {
+            foreach (var byMetric in days.GroupBy(d => d.Metric))
+            {
+                var metric = MetricCatalogue.Get(byMetric.Key);
+                await PostgresHealthSql.RecomputeAsync(pg.Connection!, pg, userId, metric, order(metric), byMetric.Select(d => d.Day).ToHashSet(), cancellationToken);
+            }
+
+            return;
+        }
+
         var connection = transaction.Connection!;
         using var upsert = Command(connection, transaction, """
             INSERT INTO DailyValues (UserId, MetricCode, LocalDate, Value, Source, SampleCount)
@@ -533,7 +574,12 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             command.Parameters.Add(parameter);
         }
 
-        command.Prepare();
+        // Npgsql can prepare only once the parameters have types, and PostgreSQL's few statements here run once each.
+        if (command is not NpgsqlCommand)
+        {
+            command.Prepare();
+        }
+
         return command;
     }
 

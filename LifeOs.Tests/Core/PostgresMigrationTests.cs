@@ -1,6 +1,7 @@
 using System.Net;
 using LifeOs.Core;
 using LifeOs.Core.Data;
+using LifeOs.Core.Health;
 using LifeOs.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -120,8 +121,15 @@ public sealed class PostgresMigrationTests
         using var client = app.CreateTestClient();
         var registered = await client.RegisterAsync("pg@example.com");
         Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        // Health data, so the dashboard and the metric pages read rows through their PostgreSQL paths.
+        var now = DateTime.UtcNow;
+        await app.WithDbAsync(db => new HealthStore(db, TimeProvider.System, new SourcePriorityService(db)).UpsertSamplesAsync(db.Users.Single().Id,
+        [
+            .. Enumerable.Range(0, 40).Select(i => new SampleInput(MetricCatalogue.Weight, SampleSource.Manual, $"w{i}", now.AddDays(-i), 70 + (i % 3))),
+            .. Enumerable.Range(0, 40).Select(i => new SampleInput(MetricCatalogue.Steps, SampleSource.Oura, $"s{i}", now.AddDays(-i), 8000 + i)),
+        ], TestContext.Current.CancellationToken));
 
-        foreach (var page in new[] { "/goals", "/integrations", "/settings", "/settings/notifications", "/admin" })
+        foreach (var page in new[] { "/", "/metrics", "/metrics/weight", "/metrics/outliers", "/goals", "/integrations", "/settings", "/settings/notifications", "/admin" })
         {
             var response = await client.GetAsync(page);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{page}: {(int)response.StatusCode} {app.Logs.FirstOrDefault(l => l.Contains("xception (0x", StringComparison.Ordinal) && !l.Contains("__EFMigrationsHistory", StringComparison.Ordinal))}");

@@ -15,11 +15,14 @@ namespace LifeOs.Tests.Web;
 public sealed partial class DashboardPageTests : IAsyncLifetime
 {
     private static readonly DateOnly Today = new(2026, 11, 25);
-    private readonly LifeOsAppFactory app = new(new() { ["LifeOs:DefaultTimeZone"] = "Europe/London" });
+    private LifeOsAppFactory app = null!;
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public ValueTask DisposeAsync() => app.DisposeAsync();
+    public ValueTask DisposeAsync() => app?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    /// <summary>Each test starts here: the app on the engine.</summary>
+    private void On(Engine engine) => app = new LifeOsAppFactory(EngineDatabase.AppSettings(engine, new() { ["LifeOs:DefaultTimeZone"] = "Europe/London" }));
 
     private async Task<TestClient> SignedInWithDataAsync(string email, int days)
     {
@@ -34,9 +37,10 @@ public sealed partial class DashboardPageTests : IAsyncLifetime
     [GeneratedRegex("<!--Blazor-Server-Component-State:(.*?)-->", RegexOptions.Singleline)]
     private static partial Regex PersistedState();
 
-    [Fact]
-    public async Task PrerenderedDashboard_AnswersOk_WithTheNumbers_AndHandsThemToTheCircuit()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task PrerenderedDashboard_AnswersOk_WithTheNumbers_AndHandsThemToTheCircuit(Engine engine)
     {
+        On(engine);
         using var client = await SignedInWithDataAsync("prerender@example.com", 400);
 
         var (response, page) = await client.GetPageAsync("/?range=1y");
@@ -63,6 +67,7 @@ public sealed partial class DashboardPageTests : IAsyncLifetime
     [InlineData("/?day=2999-01-01", "between 1900 and today")]
     public async Task BadQueryValues_AnswerOk_WithAMessage_AndThirtyDays(string url, string message)
     {
+        On(Engine.Sqlite);
         using var client = await SignedInWithDataAsync("query@example.com", 40);
 
         var (response, page) = await client.GetPageAsync(url);

@@ -15,11 +15,14 @@ namespace LifeOs.Tests.Web;
 /// </summary>
 public sealed partial class MetricsHttpTests : IAsyncLifetime
 {
-    private readonly LifeOsAppFactory app = new(new() { ["LifeOs:DefaultTimeZone"] = "Europe/London" });
+    private LifeOsAppFactory app = null!;
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public ValueTask DisposeAsync() => app.DisposeAsync();
+    public ValueTask DisposeAsync() => app?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    /// <summary>Each test starts here: the app on the engine (the main flows run on both).</summary>
+    private void On(Engine engine) => app = new LifeOsAppFactory(EngineDatabase.AppSettings(engine, new() { ["LifeOs:DefaultTimeZone"] = "Europe/London" }));
 
     private async Task<(TestClient Client, string UserId)> SignedInAsync(string email)
     {
@@ -52,15 +55,17 @@ public sealed partial class MetricsHttpTests : IAsyncLifetime
     [InlineData("/metrics/import/apple-health")]
     public async Task Anonymous_IsSentToLogin(string url)
     {
+        On(Engine.Sqlite);
         using var client = app.CreateTestClient();
         var response = await client.GetAsync(url);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Contains("/Account/Login", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task FirstLoad_PrerendersTheUsersOwnData()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task FirstLoad_PrerendersTheUsersOwnData(Engine engine)
     {
+        On(engine);
         var (client, id) = await SignedInAsync("me@example.com");
         var sampleId = await AddWeightAsync(id, 80.4);
 
@@ -80,6 +85,7 @@ public sealed partial class MetricsHttpTests : IAsyncLifetime
     [Fact]
     public async Task TheWorkoutsPage_ShowsAppleHealthWorkouts_ToTheirOwnerOnly()
     {
+        On(Engine.Sqlite);
         var (owner, ownerId) = await SignedInAsync("runner@example.com");
         var (other, _) = await SignedInAsync("other@example.com");
         var start = new DateTime(2026, 11, 21, 17, 0, 0, DateTimeKind.Utc);
@@ -96,9 +102,10 @@ public sealed partial class MetricsHttpTests : IAsyncLifetime
         Assert.NotNull(theirs.QuerySelector("[data-testid=workouts-empty]"));
     }
 
-    [Fact]
-    public async Task AnotherUsersRecords_AreNotFound_OnFirstLoad()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task AnotherUsersRecords_AreNotFound_OnFirstLoad(Engine engine)
     {
+        On(engine);
         var (owner, ownerId) = await SignedInAsync("owner@example.com");
         var sampleId = await AddWeightAsync(ownerId, 91.3);
         var staged = await WithAsync<CsvImportService, StageResult>(i => i.StageAsync(ownerId, new MemoryStream("date,weight\n2026-11-20,80\n"u8.ToArray()), "w.csv"));
@@ -114,9 +121,10 @@ public sealed partial class MetricsHttpTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task ExampleFiles_Download_AndImportCleanly()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task ExampleFiles_Download_AndImportCleanly(Engine engine)
     {
+        On(engine);
         var (client, id) = await SignedInAsync("examples@example.com");
         foreach (var name in new[] { "example-long.csv", "example-wide.csv" })
         {
@@ -153,6 +161,7 @@ public sealed partial class MetricsHttpTests : IAsyncLifetime
     [InlineData("/metrics/99999999999999999999/edit", HttpStatusCode.NotFound)]
     public async Task QueryValues_NeverCauseAServerError(string url, HttpStatusCode expected)
     {
+        On(Engine.Sqlite);
         var (client, id) = await SignedInAsync("sweep@example.com");
         await AddWeightAsync(id, 80);
 
@@ -170,6 +179,7 @@ public sealed partial class MetricsHttpTests : IAsyncLifetime
     [Fact]
     public async Task LongRanges_AndLongErrorLists_KeepTheHandedOverStateUnderTheCircuitsMessageLimit()
     {
+        On(Engine.Sqlite);
         var (client, id) = await SignedInAsync("years@example.com");
         await WithAsync<HealthStore, UpsertResult>(s => s.UpsertSamplesAsync(id, Enumerable.Range(0, 5 * 365)
             .Select(i => new SampleInput(MetricCatalogue.Steps, SampleSource.Oura, $"day-{i}", new DateTime(2021, 11, 27, 12, 0, 0, DateTimeKind.Utc).AddDays(i), 5000 + (i * 7 % 6000)))
@@ -194,6 +204,7 @@ public sealed partial class MetricsHttpTests : IAsyncLifetime
     [Fact]
     public async Task OldFormPost_ToTheImportPage_IsNoLongerAccepted()
     {
+        On(Engine.Sqlite);
         var (client, _) = await SignedInAsync("poster@example.com");
         using var content = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("date,weight\n2026-11-20,80\n")), "file", "w.csv" } };
 

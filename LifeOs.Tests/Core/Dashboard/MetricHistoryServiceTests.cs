@@ -3,24 +3,25 @@ using LifeOs.Core.Dashboard;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
 using LifeOs.Tests.TestSupport;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LifeOs.Tests.Core.Dashboard;
 
+/// <summary>Provider-neutral: every test runs on SQLite and on PostgreSQL.</summary>
 public sealed class MetricHistoryServiceTests : IDisposable
 {
     private static readonly DateOnly Today = new(2026, 11, 25);
-    private readonly SqliteConnection connection = TestDatabase.OpenInMemory();
-    private readonly LifeOsDbContext db;
-    private readonly HealthStore store;
-    private readonly MetricHistoryService history;
+    private EngineDatabase database = null!;
+    private LifeOsDbContext db = null!;
+    private HealthStore store = null!;
+    private MetricHistoryService history = null!;
 
-    public MetricHistoryServiceTests()
+    /// <summary>Each test starts here, on a migrated database of its own on the engine.</summary>
+    private void On(Engine engine)
     {
-        db = new LifeOsDbContext(TestDatabase.Options(connection));
-        db.Database.Migrate();
+        database = EngineDatabase.Create(engine);
+        db = database.NewContext();
         db.Users.Add(new ApplicationUser { Id = "ada", UserName = "ada", Email = "ada@example.com", TimeZoneId = "Europe/London", UnitSystem = UnitSystem.Imperial, CreatedAt = DateTime.UtcNow });
         db.Users.Add(new ApplicationUser { Id = "bob", UserName = "bob", Email = "bob@example.com", TimeZoneId = "Europe/London", CreatedAt = DateTime.UtcNow });
         db.SaveChanges();
@@ -32,8 +33,8 @@ public sealed class MetricHistoryServiceTests : IDisposable
 
     public void Dispose()
     {
-        db.Dispose();
-        connection.Dispose();
+        db?.Dispose();
+        database?.Dispose();
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -41,9 +42,10 @@ public sealed class MetricHistoryServiceTests : IDisposable
     private Task WeighAsync(string user, int month, int day, double kg, SampleSource source = SampleSource.Withings) =>
         store.UpsertSamplesAsync(user, [new(MetricCatalogue.Weight, source, $"{source}-{month}-{day}", new DateTime(2026, month, day, 7, 0, 0, DateTimeKind.Utc), kg)], Ct);
 
-    [Fact]
-    public async Task Get_ReadsTheRangeInTheUsersUnits_WithTheWinningSourceAndStats()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Get_ReadsTheRangeInTheUsersUnits_WithTheWinningSourceAndStats(Engine engine)
     {
+        On(engine);
         await WeighAsync("ada", 11, 1, 80);
         await WeighAsync("ada", 11, 20, 79);
         await WeighAsync("ada", 11, 20, 90, SampleSource.Manual);
@@ -70,6 +72,7 @@ public sealed class MetricHistoryServiceTests : IDisposable
     [InlineData("2099-13-45", 2026, 10, 27, "'2099-13-45' is not a period LifeOs knows; showing the last 30 days.")]
     public async Task Get_Range_IsAPresetOrTheDefaultWithAMessage(string? key, int year, int month, int day, string? error)
     {
+        On(Engine.Sqlite);
         await WeighAsync("ada", 6, 1, 85);
 
         var weight = await history.GetAsync("ada", MetricCatalogue.Weight, key, Ct);
@@ -86,9 +89,10 @@ public sealed class MetricHistoryServiceTests : IDisposable
         Assert.True(error!.Length < 120);
     }
 
-    [Fact]
-    public async Task Get_UnknownMetricOrUser_IsNull_AnotherUsersDaysAreNeverRead()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Get_UnknownMetricOrUser_IsNull_AnotherUsersDaysAreNeverRead(Engine engine)
     {
+        On(engine);
         await WeighAsync("bob", 11, 21, 60);
 
         Assert.Null(await history.GetAsync("ada", "shoe_size", null, Ct));
@@ -97,9 +101,10 @@ public sealed class MetricHistoryServiceTests : IDisposable
         Assert.Equal((0, false, (MetricStats?)null), (ada!.Days.Count, ada.HasAnyData, ada.Stats));
     }
 
-    [Fact]
-    public async Task Summaries_ListTheUsersMetrics_InCatalogueOrder()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Summaries_ListTheUsersMetrics_InCatalogueOrder(Engine engine)
     {
+        On(engine);
         await WeighAsync("ada", 11, 1, 80);
         await WeighAsync("ada", 11, 20, 79);
         await store.UpsertSamplesAsync("ada", [new(MetricCatalogue.Steps, SampleSource.Oura, "s", new DateTime(2026, 11, 2, 12, 0, 0, DateTimeKind.Utc), 9000)], Ct);

@@ -3,7 +3,6 @@ using LifeOs.Core.Data;
 using LifeOs.Core.Goals;
 using LifeOs.Core.Health;
 using LifeOs.Tests.TestSupport;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
@@ -370,19 +369,20 @@ public sealed class GoalEvaluatorTests
 /// <summary>Goals evaluated from samples written through the store: local days across DST and far from UTC.</summary>
 public sealed class GoalDayBoundaryTests : IDisposable
 {
-    private readonly SqliteConnection connection = TestDatabase.OpenInMemory();
-    private readonly LifeOsDbContext db;
+    private EngineDatabase database = null!;
+    private LifeOsDbContext db = null!;
 
-    public GoalDayBoundaryTests()
+    /// <summary>Each test starts here, on a migrated database of its own on the engine.</summary>
+    private void On(Engine engine)
     {
-        db = new LifeOsDbContext(TestDatabase.Options(connection));
-        db.Database.Migrate();
+        database = EngineDatabase.Create(engine);
+        db = database.NewContext();
     }
 
     public void Dispose()
     {
-        db.Dispose();
-        connection.Dispose();
+        db?.Dispose();
+        database?.Dispose();
     }
 
     private async Task<GoalStatus> EvaluateAsync(string zone, DateTimeOffset now, params (DateTime Utc, double Steps)[] samples)
@@ -398,9 +398,10 @@ public sealed class GoalDayBoundaryTests : IDisposable
         return (await goals.EvaluateAllAsync("u", TestContext.Current.CancellationToken)).Single();
     }
 
-    [Fact]
-    public async Task AcrossTheSpringDstChange_StepsCountForTheLocalDay()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task AcrossTheSpringDstChange_StepsCountForTheLocalDay(Engine engine)
     {
+        On(engine);
         // Paris, 29 March 2026: 22:30 UTC on the 28th is 23:30 CET (the 28th); 22:30 UTC on the 29th is 00:30 CEST (the 30th).
         var status = await EvaluateAsync("Europe/Paris", new DateTimeOffset(2026, 3, 31, 10, 0, 0, TimeSpan.Zero),
             (new DateTime(2026, 3, 28, 22, 30, 0, DateTimeKind.Utc), 10_000),
@@ -412,9 +413,10 @@ public sealed class GoalDayBoundaryTests : IDisposable
         Assert.Equal(DayResult.Hit, byDay[new DateOnly(2026, 3, 30)]);
     }
 
-    [Fact]
-    public async Task FarFromUtc_TodayIsTheUsersToday()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task FarFromUtc_TodayIsTheUsersToday(Engine engine)
     {
+        On(engine);
         // 11:00 UTC on 24 November is 00:00 on the 25th in Auckland (UTC+13): today there is already the 25th.
         var status = await EvaluateAsync("Pacific/Auckland", new DateTimeOffset(2026, 11, 24, 11, 30, 0, TimeSpan.Zero),
             (new DateTime(2026, 11, 24, 11, 10, 0, DateTimeKind.Utc), 12_000));

@@ -2,23 +2,24 @@ using LifeOs.Core.Accounts;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
 using LifeOs.Tests.TestSupport;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LifeOs.Tests.Core.Health;
 
+/// <summary>Provider-neutral: every test runs on SQLite and on PostgreSQL, whose write paths are separate code.</summary>
 public sealed class HealthStoreTests : IDisposable
 {
     private static readonly DateOnly March1 = new(2026, 3, 1);
-    private readonly SqliteConnection connection = TestDatabase.OpenInMemory();
-    private readonly LifeOsDbContext db;
-    private readonly HealthStore store;
+    private EngineDatabase database = null!;
+    private LifeOsDbContext db = null!;
+    private HealthStore store = null!;
 
-    public HealthStoreTests()
+    /// <summary>Each test starts here: a migrated database of its own on the engine, with ada in Paris and bob in New York.</summary>
+    private void On(Engine engine)
     {
-        db = new LifeOsDbContext(TestDatabase.Options(connection));
-        db.Database.Migrate();
+        database = EngineDatabase.Create(engine);
+        db = database.NewContext();
         AddUser("ada", "Europe/Paris", dayStartHour: 0);
         AddUser("bob", "America/New_York", dayStartHour: 0);
         store = new HealthStore(db, new FakeTimeProvider(new DateTimeOffset(2026, 3, 5, 8, 0, 0, TimeSpan.Zero)), new SourcePriorityService(db));
@@ -26,8 +27,8 @@ public sealed class HealthStoreTests : IDisposable
 
     public void Dispose()
     {
-        db.Dispose();
-        connection.Dispose();
+        db?.Dispose();
+        database?.Dispose();
     }
 
     private void AddUser(string id, string zone, int dayStartHour)
@@ -45,9 +46,10 @@ public sealed class HealthStoreTests : IDisposable
 
     private static DateTime Utc(int day, int hour, int minute = 0) => new(2026, 3, day, hour, minute, 0, DateTimeKind.Utc);
 
-    [Fact]
-    public async Task Upsert_SameRecordsTwice_ChangesNothing_AndCreatesNoDuplicates()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Upsert_SameRecordsTwice_ChangesNothing_AndCreatesNoDuplicates(Engine engine)
     {
+        On(engine);
         var batch = new[] { Steps("a", Utc(1, 9), 4000), Steps("b", Utc(1, 15), 3000), Steps("c", Utc(2, 9), 5000) };
         var first = await store.UpsertSamplesAsync("ada", batch, TestContext.Current.CancellationToken);
         var second = await store.UpsertSamplesAsync("ada", batch, TestContext.Current.CancellationToken);
@@ -58,9 +60,10 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal(7000, await DayAsync("ada", MetricCatalogue.Steps, March1));
     }
 
-    [Fact]
-    public async Task LocalDay_FollowsTheUsersTimeZone_AndDayStartHour()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task LocalDay_FollowsTheUsersTimeZone_AndDayStartHour(Engine engine)
     {
+        On(engine);
         // 23:30 UTC on 1 March is 00:30 on 2 March in Paris.
         await store.UpsertSamplesAsync("ada", [Steps("late", Utc(1, 23, 30), 1200)], TestContext.Current.CancellationToken);
         Assert.Null(await DayAsync("ada", MetricCatalogue.Steps, March1));
@@ -72,17 +75,19 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal(1200, await DayAsync("owl", MetricCatalogue.Steps, March1));
     }
 
-    [Fact]
-    public async Task ExplicitLocalDate_WinsOverTheInstant_ForSleepThatBelongsToTheWakingDay()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task ExplicitLocalDate_WinsOverTheInstant_ForSleepThatBelongsToTheWakingDay(Engine engine)
     {
+        On(engine);
         var sleep = new SampleInput(MetricCatalogue.SleepDuration, SampleSource.Oura, "night-1", Utc(1, 22), 7.5 * 3600, Utc(2, 6), LocalDate: March1.AddDays(1));
         await store.UpsertSamplesAsync("ada", [sleep], TestContext.Current.CancellationToken);
         Assert.Equal(7.5 * 3600, await DayAsync("ada", MetricCatalogue.SleepDuration, March1.AddDays(1)));
     }
 
-    [Fact]
-    public async Task SeveralSources_TheDayComesFromTheHighestPrioritySource_NeverASum()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task SeveralSources_TheDayComesFromTheHighestPrioritySource_NeverASum(Engine engine)
     {
+        On(engine);
         await store.UpsertSamplesAsync("ada",
         [
             Steps("oura-1", Utc(1, 12), 8000),
@@ -97,9 +102,10 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal(SampleSource.Oura, steps.Source);
     }
 
-    [Fact]
-    public async Task Aggregations_LastMeanAndMin_PerMetric()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Aggregations_LastMeanAndMin_PerMetric(Engine engine)
     {
+        On(engine);
         await store.UpsertSamplesAsync("ada",
         [
             new(MetricCatalogue.Weight, SampleSource.Withings, "w1", Utc(1, 6), 70.0),
@@ -115,9 +121,10 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal(52, await DayAsync("ada", MetricCatalogue.RestingHeartRate, March1));
     }
 
-    [Fact]
-    public async Task ChangedSample_RecomputesExactlyItsDays_IncludingTheDayItLeft()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task ChangedSample_RecomputesExactlyItsDays_IncludingTheDayItLeft(Engine engine)
     {
+        On(engine);
         await store.UpsertSamplesAsync("ada", [Steps("a", Utc(1, 9), 4000), Steps("b", Utc(2, 9), 5000), Steps("c", Utc(3, 9), 6000)], TestContext.Current.CancellationToken);
 
         var edited = await store.UpsertSamplesAsync("ada", [Steps("a", Utc(1, 9), 4100), Steps("b", Utc(2, 9), 5000)], TestContext.Current.CancellationToken);
@@ -131,9 +138,10 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal(6000, await DayAsync("ada", MetricCatalogue.Steps, March1.AddDays(3)));
     }
 
-    [Fact]
-    public async Task InvalidValues_AreRejected_AndTheRestIsWritten()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task InvalidValues_AreRejected_AndTheRestIsWritten(Engine engine)
     {
+        On(engine);
         var result = await store.UpsertSamplesAsync("ada",
         [
             new(MetricCatalogue.Weight, SampleSource.Manual, "too-heavy", Utc(1, 7), 900),
@@ -145,9 +153,10 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal(new UpsertResult(1, 0, 0, 3, 1), result);
     }
 
-    [Fact]
-    public async Task Users_AreIsolated_EvenWithTheSameSourceRecordIds()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Users_AreIsolated_EvenWithTheSameSourceRecordIds(Engine engine)
     {
+        On(engine);
         await store.UpsertSamplesAsync("ada", [Steps("shared-id", Utc(1, 12), 1000)], TestContext.Current.CancellationToken);
         await store.UpsertSamplesAsync("bob", [Steps("shared-id", Utc(1, 17), 9999)], TestContext.Current.CancellationToken);
 
@@ -159,9 +168,10 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal(9999, await DayAsync("bob", MetricCatalogue.Steps, March1));
     }
 
-    [Fact]
-    public async Task ReorderingSources_RecomputesEveryDay_AndOnlyForThatUser()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task ReorderingSources_RecomputesEveryDay_AndOnlyForThatUser(Engine engine)
     {
+        On(engine);
         var ct = TestContext.Current.CancellationToken;
         foreach (var user in new[] { "ada", "bob" })
         {
@@ -191,9 +201,10 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal(8000, await DayAsync("ada", MetricCatalogue.Steps, March1));
     }
 
-    [Fact]
-    public async Task DayBoundaries_AcrossTheDstChange_FollowLocalMidnight()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task DayBoundaries_AcrossTheDstChange_FollowLocalMidnight(Engine engine)
     {
+        On(engine);
         var ct = TestContext.Current.CancellationToken;
         // Europe/Paris moves to summer time on 29 March 2026 at 01:00 UTC (02:00 -> 03:00 local).
         await store.UpsertSamplesAsync("ada",
@@ -209,9 +220,10 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal(80, await DayAsync("ada", MetricCatalogue.Steps, new DateOnly(2026, 3, 30)));
     }
 
-    [Fact]
-    public async Task DeletingASource_RemovesOnlyItsSamples_AndTheNextSourceTakesOver()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task DeletingASource_RemovesOnlyItsSamples_AndTheNextSourceTakesOver(Engine engine)
     {
+        On(engine);
         var ct = TestContext.Current.CancellationToken;
         await store.UpsertSamplesAsync("ada", [Steps("oura-1", Utc(1, 12), 8000), Steps("manual-1", Utc(1, 13), 500, SampleSource.Manual)], ct);
 
@@ -221,9 +233,10 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal((SampleSource.Manual, Utc(1, 13), DateTimeKind.Utc), (sample.Source, sample.StartUtc, sample.StartUtc.Kind));
     }
 
-    [Fact]
-    public async Task DeletingAUser_RemovesTheirSamplesAndDailyValues()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task DeletingAUser_RemovesTheirSamplesAndDailyValues(Engine engine)
     {
+        On(engine);
         await store.UpsertSamplesAsync("ada", [Steps("a", Utc(1, 12), 1000)], TestContext.Current.CancellationToken);
         await store.UpsertSamplesAsync("bob", [Steps("b", Utc(1, 17), 2000)], TestContext.Current.CancellationToken);
         await db.Users.Where(u => u.Id == "ada").ExecuteDeleteAsync(TestContext.Current.CancellationToken);
@@ -232,9 +245,10 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal(["bob"], await db.DailyValues.Select(s => s.UserId).ToListAsync(TestContext.Current.CancellationToken));
     }
 
-    [Fact]
-    public async Task ChangingTheTimeZone_MovesWorkedOutDays_KeepsSourceDays_AndRecomputesBoth()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task ChangingTheTimeZone_MovesWorkedOutDays_KeepsSourceDays_AndRecomputesBoth(Engine engine)
     {
+        On(engine);
         var ct = TestContext.Current.CancellationToken;
         // 00:30 on 2 March in Paris; 18:30 on 1 March in New York.
         SampleInput[] batch =

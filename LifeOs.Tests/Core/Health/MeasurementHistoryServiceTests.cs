@@ -2,7 +2,6 @@ using LifeOs.Core.Accounts;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
 using LifeOs.Tests.TestSupport;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
@@ -12,16 +11,17 @@ namespace LifeOs.Tests.Core.Health;
 public sealed class MeasurementHistoryServiceTests : IDisposable
 {
     private static readonly DateTime Start = new(2026, 9, 1, 0, 0, 0, DateTimeKind.Utc);
-    private readonly SqliteConnection connection = TestDatabase.OpenInMemory();
-    private readonly LifeOsDbContext db;
-    private readonly HealthStore store;
-    private readonly MeasurementHistoryService history;
-    private readonly OutlierService outliers;
+    private EngineDatabase database = null!;
+    private LifeOsDbContext db = null!;
+    private HealthStore store = null!;
+    private MeasurementHistoryService history = null!;
+    private OutlierService outliers = null!;
 
-    public MeasurementHistoryServiceTests()
+    /// <summary>Each test starts here, on a migrated database of its own on the engine.</summary>
+    private void On(Engine engine)
     {
-        db = new LifeOsDbContext(TestDatabase.Options(connection));
-        db.Database.Migrate();
+        database = EngineDatabase.Create(engine);
+        db = database.NewContext();
         foreach (var id in new[] { "ada", "bob" })
         {
             db.Users.Add(new ApplicationUser { Id = id, UserName = id, Email = $"{id}@example.com", TimeZoneId = "Europe/Berlin", CreatedAt = DateTime.UtcNow });
@@ -37,8 +37,8 @@ public sealed class MeasurementHistoryServiceTests : IDisposable
 
     public void Dispose()
     {
-        db.Dispose();
-        connection.Dispose();
+        db?.Dispose();
+        database?.Dispose();
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -75,9 +75,10 @@ public sealed class MeasurementHistoryServiceTests : IDisposable
         return rows.Zip(rows.Skip(1)).All(p => at[p.First.Id].CompareTo(at[p.Second.Id]) > 0);
     }
 
-    [Fact]
-    public async Task List_PagesThroughEveryRowOnce_InTimeOrder_BothWays()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task List_PagesThroughEveryRowOnce_InTimeOrder_BothWays(Engine engine)
     {
+        On(engine);
         await SeedAsync();
 
         var newest = await AllPagesAsync(new HistoryQuery());
@@ -90,9 +91,10 @@ public sealed class MeasurementHistoryServiceTests : IDisposable
         Assert.DoesNotContain(newest, r => r.DisplayValue == 90);
     }
 
-    [Fact]
-    public async Task List_FirstPage_CountsNoFurtherThanTheLimit_AndSaysThereIsMore()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task List_FirstPage_CountsNoFurtherThanTheLimit_AndSaysThereIsMore(Engine engine)
     {
+        On(engine);
         await SeedAsync();
 
         var page = await history.ListAsync("ada", new HistoryQuery(), Ct);
@@ -103,16 +105,25 @@ public sealed class MeasurementHistoryServiceTests : IDisposable
     }
 
     [Theory]
-    [InlineData(MetricCatalogue.Weight, null, null, 600)]
-    [InlineData(MetricCatalogue.HeartRate, null, null, 10_200)]
-    [InlineData(null, null, MeasurementKind.Manual, 300)]
-    [InlineData(null, null, MeasurementKind.Imported, 200)]
-    [InlineData(null, null, MeasurementKind.Synced, 10_300)]
-    [InlineData(null, SampleSource.Withings, null, 100)]
-    [InlineData(MetricCatalogue.Weight, null, MeasurementKind.Synced, 100)]
-    [InlineData(MetricCatalogue.HeartRate, null, MeasurementKind.Manual, 0)]
-    public async Task List_Filters_ByMetricSourceAndKind(string? metric, SampleSource? source, MeasurementKind? kind, int expected)
+    [InlineData(MetricCatalogue.Weight, null, null, 600, Engine.Sqlite)]
+    [InlineData(MetricCatalogue.HeartRate, null, null, 10_200, Engine.Sqlite)]
+    [InlineData(null, null, MeasurementKind.Manual, 300, Engine.Sqlite)]
+    [InlineData(null, null, MeasurementKind.Imported, 200, Engine.Sqlite)]
+    [InlineData(null, null, MeasurementKind.Synced, 10_300, Engine.Sqlite)]
+    [InlineData(null, SampleSource.Withings, null, 100, Engine.Sqlite)]
+    [InlineData(MetricCatalogue.Weight, null, MeasurementKind.Synced, 100, Engine.Sqlite)]
+    [InlineData(MetricCatalogue.HeartRate, null, MeasurementKind.Manual, 0, Engine.Sqlite)]
+    [InlineData(MetricCatalogue.Weight, null, null, 600, Engine.PostgreSql)]
+    [InlineData(MetricCatalogue.HeartRate, null, null, 10_200, Engine.PostgreSql)]
+    [InlineData(null, null, MeasurementKind.Manual, 300, Engine.PostgreSql)]
+    [InlineData(null, null, MeasurementKind.Imported, 200, Engine.PostgreSql)]
+    [InlineData(null, null, MeasurementKind.Synced, 10_300, Engine.PostgreSql)]
+    [InlineData(null, SampleSource.Withings, null, 100, Engine.PostgreSql)]
+    [InlineData(MetricCatalogue.Weight, null, MeasurementKind.Synced, 100, Engine.PostgreSql)]
+    [InlineData(MetricCatalogue.HeartRate, null, MeasurementKind.Manual, 0, Engine.PostgreSql)]
+    public async Task List_Filters_ByMetricSourceAndKind(string? metric, SampleSource? source, MeasurementKind? kind, int expected, Engine engine)
     {
+        On(engine);
         await SeedAsync();
 
         var rows = await AllPagesAsync(new HistoryQuery(metric, source, kind));
@@ -125,9 +136,10 @@ public sealed class MeasurementHistoryServiceTests : IDisposable
         Assert.Equal(Math.Min(expected, MeasurementHistoryService.CountLimit), first.Matching);
     }
 
-    [Fact]
-    public async Task List_DateRange_IsTheUsersCalendarDays()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task List_DateRange_IsTheUsersCalendarDays(Engine engine)
     {
+        On(engine);
         await SeedAsync();
 
         var rows = await AllPagesAsync(new HistoryQuery(MetricCatalogue.Weight, From: new DateOnly(2026, 9, 10), To: new DateOnly(2026, 9, 12)));
@@ -139,9 +151,10 @@ public sealed class MeasurementHistoryServiceTests : IDisposable
         Assert.Equal(expected, rows.Count);
     }
 
-    [Fact]
-    public async Task Delete_Many_RemovesOnlyTheUsersTypedInAndImportedRows_AndRecomputesTheirDays()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Delete_Many_RemovesOnlyTheUsersTypedInAndImportedRows_AndRecomputesTheirDays(Engine engine)
     {
+        On(engine);
         await SeedAsync();
         var weights = (await history.ListAsync("ada", new HistoryQuery(MetricCatalogue.Weight, PageSize: 50), Ct)).Rows;
         var bobs = (await history.ListAsync("bob", new HistoryQuery(), Ct)).Rows;
@@ -164,9 +177,10 @@ public sealed class MeasurementHistoryServiceTests : IDisposable
         Assert.Equal((LifeOs.Core.Audit.AuditKind.MeasurementsDeleted, "ada", $"{deleted} measurements: weight"), (audit.Kind, audit.UserId, audit.Detail));
     }
 
-    [Fact]
-    public async Task Exclude_LeavesTheReadingOutOfItsDay_IncludeBringsItBack_AndSomeoneElsesIdsChangeNothing()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Exclude_LeavesTheReadingOutOfItsDay_IncludeBringsItBack_AndSomeoneElsesIdsChangeNothing(Engine engine)
     {
+        On(engine);
         var at = new DateTime(2026, 11, 20, 7, 0, 0, DateTimeKind.Utc);
         await store.UpsertSamplesAsync("ada", [new(MetricCatalogue.Weight, SampleSource.Withings, "guest", at, 95), new(MetricCatalogue.Weight, SampleSource.Withings, "me", at.AddMinutes(-30), 72)], Ct);
         await store.UpsertSamplesAsync("bob", [new(MetricCatalogue.Weight, SampleSource.Withings, "bob", at, 88)], Ct);
@@ -198,9 +212,10 @@ public sealed class MeasurementHistoryServiceTests : IDisposable
             audit.Select(e => (e.Kind, e.UserId, e.Detail)));
     }
 
-    [Fact]
-    public async Task Sources_NameEverySourceOfTheMetric_WithTheDaysEachWon()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Sources_NameEverySourceOfTheMetric_WithTheDaysEachWon(Engine engine)
     {
+        On(engine);
         await SeedAsync();
 
         var sources = await history.SourcesAsync("ada", MetricCatalogue.Weight, new DateOnly(2026, 9, 1), new DateOnly(2026, 11, 25), Ct);
@@ -211,9 +226,10 @@ public sealed class MeasurementHistoryServiceTests : IDisposable
         Assert.Empty(bobs);
     }
 
-    [Fact]
-    public async Task Outliers_FlagAGuestOnTheScale_ByTheUsersOwnMedianAndMad_AndOnlyTheirs()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Outliers_FlagAGuestOnTheScale_ByTheUsersOwnMedianAndMad_AndOnlyTheirs(Engine engine)
     {
+        On(engine);
         var at = new DateTime(2026, 10, 1, 7, 0, 0, DateTimeKind.Utc);
         var usual = Enumerable.Range(0, 40).Select(i => new SampleInput(MetricCatalogue.Weight, SampleSource.Withings, $"w-{i}", at.AddDays(i), 72 + (i % 7 * 0.2) - 0.6));
         await store.UpsertSamplesAsync("ada", [.. usual, new(MetricCatalogue.Weight, SampleSource.Withings, "guest", at.AddDays(41), 96.4), new(MetricCatalogue.Weight, SampleSource.Manual, "typo", at.AddDays(42), 7.2)], Ct);

@@ -2,23 +2,24 @@ using LifeOs.Core.Accounts;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
 using LifeOs.Tests.TestSupport;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LifeOs.Tests.Core.Health;
 
+/// <summary>Provider-neutral: every test runs on SQLite and on PostgreSQL.</summary>
 public sealed class MeasurementServiceTests : IDisposable
 {
-    private readonly SqliteConnection connection = TestDatabase.OpenInMemory();
-    private readonly LifeOsDbContext db;
-    private readonly MeasurementService measurements;
-    private readonly HealthStore store;
+    private EngineDatabase database = null!;
+    private LifeOsDbContext db = null!;
+    private MeasurementService measurements = null!;
+    private HealthStore store = null!;
 
-    public MeasurementServiceTests()
+    /// <summary>Each test starts here, on a migrated database of its own on the engine.</summary>
+    private void On(Engine engine)
     {
-        db = new LifeOsDbContext(TestDatabase.Options(connection));
-        db.Database.Migrate();
+        database = EngineDatabase.Create(engine);
+        db = database.NewContext();
         foreach (var (id, zone) in new[] { ("ada", "Pacific/Auckland"), ("bob", "America/New_York") })
         {
             db.Users.Add(new ApplicationUser { Id = id, UserName = id, Email = $"{id}@example.com", TimeZoneId = zone, CreatedAt = DateTime.UtcNow });
@@ -34,15 +35,16 @@ public sealed class MeasurementServiceTests : IDisposable
 
     public void Dispose()
     {
-        db.Dispose();
-        connection.Dispose();
+        db?.Dispose();
+        database?.Dispose();
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task EntryContext_IsTheUsersOwnNow()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task EntryContext_IsTheUsersOwnNow(Engine engine)
     {
+        On(engine);
         var ada = await measurements.EntryContextAsync("ada", Ct);
         var bob = await measurements.EntryContextAsync("bob", Ct);
 
@@ -52,14 +54,21 @@ public sealed class MeasurementServiceTests : IDisposable
     }
 
     [Theory]
-    [InlineData("ada", 2026, 11, 26, true)]
-    [InlineData("ada", 2026, 11, 27, false)]
-    [InlineData("bob", 2026, 11, 25, true)]
-    [InlineData("bob", 2026, 11, 26, false)]
-    [InlineData("bob", 1900, 1, 1, true)]
-    [InlineData("bob", 1899, 12, 31, false)]
-    public async Task Add_AcceptsDatesFrom1900ToTheUsersToday(string user, int year, int month, int day, bool accepted)
+    [InlineData("ada", 2026, 11, 26, true, Engine.Sqlite)]
+    [InlineData("ada", 2026, 11, 27, false, Engine.Sqlite)]
+    [InlineData("bob", 2026, 11, 25, true, Engine.Sqlite)]
+    [InlineData("bob", 2026, 11, 26, false, Engine.Sqlite)]
+    [InlineData("bob", 1900, 1, 1, true, Engine.Sqlite)]
+    [InlineData("bob", 1899, 12, 31, false, Engine.Sqlite)]
+    [InlineData("ada", 2026, 11, 26, true, Engine.PostgreSql)]
+    [InlineData("ada", 2026, 11, 27, false, Engine.PostgreSql)]
+    [InlineData("bob", 2026, 11, 25, true, Engine.PostgreSql)]
+    [InlineData("bob", 2026, 11, 26, false, Engine.PostgreSql)]
+    [InlineData("bob", 1900, 1, 1, true, Engine.PostgreSql)]
+    [InlineData("bob", 1899, 12, 31, false, Engine.PostgreSql)]
+    public async Task Add_AcceptsDatesFrom1900ToTheUsersToday(string user, int year, int month, int day, bool accepted, Engine engine)
     {
+        On(engine);
         var result = await measurements.AddAsync(user, MetricCatalogue.Weight, 70, new DateTime(year, month, day, 23, 0, 0), Ct);
 
         Assert.Equal(accepted, result.Succeeded);
@@ -70,9 +79,10 @@ public sealed class MeasurementServiceTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task List_PagesTheUsersTypedInAndImportedRows_NewestFirst_AndNothingElse()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task List_PagesTheUsersTypedInAndImportedRows_NewestFirst_AndNothingElse(Engine engine)
     {
+        On(engine);
         var inputs = Enumerable.Range(0, 7).Select(i => new SampleInput(MetricCatalogue.Weight, i % 2 == 0 ? SampleSource.Manual : SampleSource.Import, $"r{i}", new DateTime(2026, 11, 1 + i, 8, 0, 0, DateTimeKind.Utc), 70 + i)).ToList();
         await store.UpsertSamplesAsync("bob", inputs, Ct);
         await store.UpsertSamplesAsync("bob", [new(MetricCatalogue.Weight, SampleSource.Withings, "scale", new DateTime(2026, 11, 20, 8, 0, 0, DateTimeKind.Utc), 69)], Ct);
@@ -92,9 +102,10 @@ public sealed class MeasurementServiceTests : IDisposable
         Assert.Equal([55], (await measurements.ListAsync("ada", new MeasurementQuery(), Ct)).Rows.Select(r => r.DisplayValue));
     }
 
-    [Fact]
-    public async Task EditAndDelete_AreAudited_WithTheMetricsAndCounts_NeverTheValues()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task EditAndDelete_AreAudited_WithTheMetricsAndCounts_NeverTheValues(Engine engine)
     {
+        On(engine);
         var at = new DateTime(2026, 11, 20, 8, 0, 0);
         Assert.True((await measurements.AddAsync("ada", MetricCatalogue.Weight, 81.37, at, Ct)).Succeeded);
         var id = await db.Samples.Where(s => s.UserId == "ada").Select(s => s.Id).SingleAsync(Ct);
@@ -111,9 +122,10 @@ public sealed class MeasurementServiceTests : IDisposable
         Assert.DoesNotContain(events, e => e.Detail!.Contains("81", StringComparison.Ordinal) || e.Detail.Contains("79", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task List_ForOneMetric_ShowsOnlyIt()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task List_ForOneMetric_ShowsOnlyIt(Engine engine)
     {
+        On(engine);
         await measurements.AddAsync("bob", MetricCatalogue.Weight, 70, new DateTime(2026, 11, 20, 8, 0, 0), Ct);
         await measurements.AddAsync("bob", MetricCatalogue.Steps, 4000, new DateTime(2026, 11, 20, 9, 0, 0), Ct);
 

@@ -4,19 +4,23 @@ using System.Text.Json;
 using LifeOs.Core.Api;
 using LifeOs.Core.Health;
 using LifeOs.Core.Journal;
+using LifeOs.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LifeOs.Tests.Web.Api;
 
-/// <summary>/api/v1 routes: scopes, isolation, bad input, paging, ETags and idempotent writes.</summary>
+/// <summary>/api/v1 routes: scopes, isolation, bad input, paging, ETags and idempotent writes; the health routes on both engines.</summary>
 public sealed class ApiEndpointTests : IAsyncLifetime
 {
-    private readonly ApiHarness api = new();
+    private ApiHarness api = null!;
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public ValueTask DisposeAsync() => api.DisposeAsync();
+    public ValueTask DisposeAsync() => api?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    /// <summary>Each test starts here: the app on the engine.</summary>
+    private void On(Engine engine) => api = new ApiHarness(EngineDatabase.AppSettings(engine, new() { ["LifeOs:DefaultTimeZone"] = "Europe/Paris" }));
 
     /// <summary>Every route with the scope it needs (the OpenAPI test checks that this list is complete).</summary>
     public static readonly (string Method, string Path, string Scope)[] Routes =
@@ -42,6 +46,7 @@ public sealed class ApiEndpointTests : IAsyncLifetime
     [Fact]
     public async Task EveryRoute_WithoutItsScope_Is403ProblemDetails_AndWithIt_IsNot()
     {
+        On(Engine.Sqlite);
         var (me, _) = await api.PersonAsync("me@example.com");
         foreach (var (method, path, scope) in Routes)
         {
@@ -66,6 +71,7 @@ public sealed class ApiEndpointTests : IAsyncLifetime
     [Fact]
     public async Task AnotherUsersIds_Are404_AndTheirDataIsUntouched()
     {
+        On(Engine.Sqlite);
         var (me, _) = await api.PersonAsync("me@example.com");
         var (other, _) = await api.PersonAsync("other@example.com");
         using var mine = api.Client(await api.KeyAsync(me));
@@ -112,6 +118,7 @@ public sealed class ApiEndpointTests : IAsyncLifetime
     [InlineData("GET", "/api/v1/journal/entries?kind=poem", "kind")]
     public async Task BadInput_Is400_WithTheFieldNamed(string method, string path, string field)
     {
+        On(Engine.Sqlite);
         var (me, _) = await api.PersonAsync("me@example.com");
         using var client = api.Client(await api.KeyAsync(me));
         var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), ApiHarness.Ct);
@@ -120,9 +127,10 @@ public sealed class ApiEndpointTests : IAsyncLifetime
         Assert.True((await ApiHarness.JsonAsync(response)).GetProperty("errors").TryGetProperty(field, out _));
     }
 
-    [Fact]
-    public async Task PostSamples_ValidatesEachItemLikeTheForm_WritesTheValidOnes_AndIsIdempotent()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task PostSamples_ValidatesEachItemLikeTheForm_WritesTheValidOnes_AndIsIdempotent(Engine engine)
     {
+        On(engine);
         var (me, _) = await api.PersonAsync("me@example.com");
         using var client = api.Client(await api.KeyAsync(me));
         var batch = new
@@ -186,9 +194,10 @@ public sealed class ApiEndpointTests : IAsyncLifetime
         Assert.Equal(0, await api.App.WithDbAsync(db => db.DailyValues.CountAsync(d => d.MetricCode == "weight")));
     }
 
-    [Fact]
-    public async Task DeviceSamples_CannotBeDeletedThroughTheApi()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task DeviceSamples_CannotBeDeletedThroughTheApi(Engine engine)
     {
+        On(engine);
         var (me, _) = await api.PersonAsync("me@example.com");
         await using (var scope = api.App.Services.CreateAsyncScope())
         {
@@ -202,9 +211,10 @@ public sealed class ApiEndpointTests : IAsyncLifetime
         Assert.Equal(1, await api.App.WithDbAsync(db => db.Samples.CountAsync()));
     }
 
-    [Fact]
-    public async Task Samples_PageToTheEnd_WithNoGapsOrRepeats_IncludingEqualStartTimes()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Samples_PageToTheEnd_WithNoGapsOrRepeats_IncludingEqualStartTimes(Engine engine)
     {
+        On(engine);
         var (me, _) = await api.PersonAsync("me@example.com");
         var start = new DateTime(2026, 11, 20, 0, 0, 0, DateTimeKind.Utc);
         // 250 heart-rate minutes, and 30 step counts sharing start times with them (ties broken by id).
@@ -247,9 +257,10 @@ public sealed class ApiEndpointTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, hr.GetProperty("nextCursor").ValueKind);
     }
 
-    [Fact]
-    public async Task Reads_CarryAnETag_AndIfNoneMatch_Gives304_UntilTheDataChanges()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Reads_CarryAnETag_AndIfNoneMatch_Gives304_UntilTheDataChanges(Engine engine)
     {
+        On(engine);
         var (me, _) = await api.PersonAsync("me@example.com");
         using var client = api.Client(await api.KeyAsync(me));
         await ApiHarness.PostJsonAsync(client, "/api/v1/samples", new { samples = new[] { new { metric = "steps", value = 4000, start = "2026-11-25T08:00:00+01:00", recordId = "a" } } });
@@ -281,6 +292,7 @@ public sealed class ApiEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Journal_CreateGetUpdateSearchDelete()
     {
+        On(Engine.Sqlite);
         var (me, _) = await api.PersonAsync("me@example.com");
         using var client = api.Client(await api.KeyAsync(me));
         var created = await ApiHarness.PostJsonAsync(client, "/api/v1/journal/entries", new { kind = "reflection", title = "A walk", body = "Walked along the canal with Ana.", mood = 4, tags = new[] { "outside", "friends" } });
@@ -313,6 +325,7 @@ public sealed class ApiEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Sleep_Goals_Connections_AndSync()
     {
+        On(Engine.Sqlite);
         var (me, _) = await api.PersonAsync("me@example.com");
         using var client = api.Client(await api.KeyAsync(me));
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/sleep/latest", ApiHarness.Ct)).StatusCode);
