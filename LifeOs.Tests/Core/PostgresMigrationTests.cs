@@ -58,6 +58,8 @@ public sealed class PostgresMigrationTests
 
         await using (var db = new PostgresLifeOsDbContext(PostgresServer.Options(created)))
         {
+            // The journal's text search configuration is SQL outside the model, which its generated column names.
+            await db.Database.ExecuteSqlRawAsync(LifeOs.Core.Data.Migrations.PostgresJournalSearchSql.CreateConfiguration, TestContext.Current.CancellationToken);
             await db.Database.EnsureCreatedAsync(TestContext.Current.CancellationToken);
         }
 
@@ -93,7 +95,7 @@ public sealed class PostgresMigrationTests
         var registered = await client.RegisterAsync("pg@example.com");
         Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
 
-        foreach (var page in new[] { "/goals", "/integrations", "/settings", "/settings/notifications", "/admin" })
+        foreach (var page in new[] { "/goals", "/integrations", "/settings", "/settings/notifications", "/admin", "/journal", "/journal?q=lantern&kind=note&tag=x", "/journal/new" })
         {
             var response = await client.GetAsync(page);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{page}: {(int)response.StatusCode} {app.Logs.FirstOrDefault(l => l.Contains("xception (0x", StringComparison.Ordinal) && !l.Contains("__EFMigrationsHistory", StringComparison.Ordinal))}");
