@@ -6,6 +6,11 @@ if (HealthCheckCommand.IsRequested(args))
     return await HealthCheckCommand.RunAsync(args);
 }
 
+if (CopyDatabaseCommand.IsRequested(args))
+{
+    return await CopyDatabaseCommand.RunAsync(args, Console.Out, Console.Error);
+}
+
 try
 {
     var builder = WebApplication.CreateBuilder(args);

@@ -9,11 +9,20 @@ namespace LifeOs.Core.Data;
 /// </summary>
 public sealed class PostgresLifeOsDbContext(DbContextOptions<PostgresLifeOsDbContext> options) : LifeOsDbContext(options)
 {
+    /// <summary>The journal entries' shadow column that holds their words for search (PostgreSQL only).</summary>
+    public const string SearchVector = "SearchVector";
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
 
         // Partial index conditions are SQL: SQLite keeps booleans as 0 and 1, PostgreSQL compares booleans only with booleans.
         builder.Entity<Health.Sample>().HasIndex(s => new { s.UserId, s.Id }).HasDatabaseName("IX_Samples_DatedByLifeOs").HasFilter("NOT \"DayFromSource\"");
+
+        // Journal search: FTS5 lives outside the model on SQLite; here a stored tsvector column and its GIN index
+        // (the text search configuration it names is created by the JournalSearch migration, see PostgresJournalSearchSql).
+        var journal = builder.Entity<Journal.JournalEntry>();
+        journal.Property<NpgsqlTypes.NpgsqlTsVector>(SearchVector).HasComputedColumnSql(Migrations.PostgresJournalSearchSql.Vector, stored: true);
+        journal.HasIndex(SearchVector).HasMethod("GIN");
     }
 }

@@ -9,7 +9,8 @@ namespace LifeOs.Core.Journal;
 
 /// <summary>
 /// Full-text search over the SQLite FTS5 table <c>JournalSearch</c> (title, body, tags; kept in step by
-/// triggers), ranked by bm25 with a title match weighing most.
+/// triggers), ranked by bm25 with a title match weighing most; on PostgreSQL over the entries' generated
+/// tsvector column by the same rules (JournalSearch.PostgreSql.cs).
 /// </summary>
 internal static partial class JournalSearch
 {
@@ -23,10 +24,12 @@ internal static partial class JournalSearch
     private const char MarkEnd = '\u0003';
 
     /// <summary>
-    /// Turns what a person typed into an FTS5 expression that cannot be a syntax error: every word is a
-    /// quoted phrase (all must match), the last one also matches as a prefix. Null when nothing is searchable.
+    /// The words of what a person typed (letters, digits, underscores and combining marks; everything else separates
+    /// them), at most <see cref="JournalQuery.MaxSearchLength"/> characters of it. Null when nothing is searchable.
+    /// The word being typed also matches longer words, once it has three letters (a shorter prefix would merge the
+    /// lists of hundreds of words) and unless the text ends with a space.
     /// </summary>
-    public static string? ToMatchExpression(string? text)
+    public static SearchTerms? Parse(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -53,18 +56,43 @@ internal static partial class JournalSearch
             words.Add(current.ToString());
         }
 
-        if (words.Count == 0)
-        {
-            return null;
-        }
-
-        // The word being typed also matches longer words, once it has three letters (a shorter prefix
-        // would merge the lists of hundreds of words) and unless the text ends with a space.
-        var prefix = words[^1].Length >= 3 && !char.IsWhiteSpace(text[^1]) ? words.Count - 1 : -1;
-        return string.Join(" ", words.Select((w, i) => i == prefix ? $"\"{w}\"*" : $"\"{w}\""));
+        return words.Count == 0 ? null : new SearchTerms(words, words[^1].Length >= 3 && !char.IsWhiteSpace(text[^1]));
     }
 
-    public static async Task<JournalListPage> RunAsync(LifeOsDbContext db, string userId, JournalQuery query, string match, int page, int pageSize, CancellationToken cancellationToken)
+    /// <summary>
+    /// An FTS5 expression that cannot be a syntax error: every word is a quoted phrase (all must match),
+    /// the last one also matches as a prefix when the terms say so.
+    /// </summary>
+    public static string ToMatchExpression(SearchTerms terms) =>
+        string.Join(" ", terms.Words.Select((w, i) => terms.LastIsPrefix && i == terms.Words.Count - 1 ? $"\"{w}\"*" : $"\"{w}\""));
+
+    /// <summary>
+    /// One page of matches, best first, with snippets. <paramref name="filtered"/> is the user's entries with the
+    /// query's filters as LINQ, which PostgreSQL's search builds on; SQLite's asks FTS5 in its own SQL.
+    /// </summary>
+    public static async Task<JournalListPage> RunAsync(
+        LifeOsDbContext db, string userId, JournalQuery query, SearchTerms terms, IQueryable<JournalEntry> filtered, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var (total, ids, snippets) = db.Database.IsNpgsql()
+            ? await PostgresPageAsync(filtered, terms, page, pageSize, cancellationToken)
+            : await SqlitePageAsync(db, userId, query, ToMatchExpression(terms), page, pageSize, cancellationToken);
+        var rows = await db.JournalEntries.AsNoTracking()
+            .Where(e => e.UserId == userId && ids.Contains(e.Id))
+            .Select(e => new { e.Id, e.Kind, e.LocalDate, e.Week, e.Title, e.Mood, e.Energy, e.Tags, e.WordCount, e.CreatedAt })
+            .ToDictionaryAsync(e => e.Id, cancellationToken);
+        var items = ids.Where(rows.ContainsKey).Select(id =>
+        {
+            var r = rows[id];
+            var (body, title) = snippets.GetValueOrDefault(id, ("", ""));
+            var best = body.Contains(MarkStart, StringComparison.Ordinal) || title.Length == 0 ? body : title;
+            return new JournalListItem(r.Id, r.Kind, r.LocalDate, r.Week, r.Title, "", ToHtml(best), r.Mood, r.Energy, JournalService.SplitTags(r.Tags), r.WordCount, r.CreatedAt);
+        }).ToList();
+        return new JournalListPage(items, total, page, pageSize);
+    }
+
+    /// <summary>The count, the page's ids in rank order and their (body, title) snippets, from FTS5.</summary>
+    private static async Task<(int Total, List<long> Ids, Dictionary<long, (string Body, string Title)> Snippets)> SqlitePageAsync(
+        LifeOsDbContext db, string userId, JournalQuery query, string match, int page, int pageSize, CancellationToken cancellationToken)
     {
         // The owner is part of the match: FTS5 intersects this journal's documents with the words,
         // so counting and ranking never read a table row. The words only look at title, body and tags.
@@ -148,18 +176,7 @@ internal static partial class JournalSearch
                 }
             }
 
-            var rows = await db.JournalEntries.AsNoTracking()
-                .Where(e => e.UserId == userId && ids.Contains(e.Id))
-                .Select(e => new { e.Id, e.Kind, e.LocalDate, e.Week, e.Title, e.Mood, e.Energy, e.Tags, e.WordCount, e.CreatedAt })
-                .ToDictionaryAsync(e => e.Id, cancellationToken);
-            var items = ids.Where(rows.ContainsKey).Select(id =>
-            {
-                var r = rows[id];
-                var (body, title) = snippets.GetValueOrDefault(id, ("", ""));
-                var best = body.Contains(MarkStart, StringComparison.Ordinal) || title.Length == 0 ? body : title;
-                return new JournalListItem(r.Id, r.Kind, r.LocalDate, r.Week, r.Title, "", ToHtml(best), r.Mood, r.Energy, JournalService.SplitTags(r.Tags), r.WordCount, r.CreatedAt);
-            }).ToList();
-            return new JournalListPage(items, total, page, pageSize);
+            return (total, ids, snippets);
         }
         finally
         {
@@ -175,6 +192,9 @@ internal static partial class JournalSearch
     /// computes the same in SQL): the id's UTF-8 bytes in hexadecimal and a trailing "0".
     /// </summary>
     public static string OwnerToken(string userId) => Convert.ToHexString(Encoding.UTF8.GetBytes(userId)) + "0";
+
+    /// <summary>The words to find (at least one) and whether the last one is still being typed, so also matches as a prefix.</summary>
+    public sealed record SearchTerms(IReadOnlyList<string> Words, bool LastIsPrefix);
 
     /// <summary>Drops Markdown's emphasis, code and heading markers, which read as noise in one line of text.</summary>
     public static string StripInlineMarkdown(string text) => MarkdownNoise().Replace(text, "");

@@ -103,13 +103,12 @@ public sealed class JournalService(LifeOsDbContext db, TimeProvider time)
         var pageSize = Math.Clamp(query.PageSize, 1, 100);
         // Bounded so that the rows to skip, (page - 1) × page size, stay an int.
         var page = Math.Clamp(query.Page, 1, int.MaxValue / 100);
-        var search = JournalSearch.ToMatchExpression(query.Search);
-        if (search is not null)
+        var filtered = Filter(db.JournalEntries.AsNoTracking().Where(e => e.UserId == userId), userId, query);
+        if (JournalSearch.Parse(query.Search) is { } terms)
         {
-            return await JournalSearch.RunAsync(db, userId, query, search, page, pageSize, cancellationToken);
+            return await JournalSearch.RunAsync(db, userId, query, terms, filtered, page, pageSize, cancellationToken);
         }
 
-        var filtered = Filter(db.JournalEntries.AsNoTracking().Where(e => e.UserId == userId), userId, query);
         var total = await filtered.CountAsync(cancellationToken);
         var rows = await filtered
             // Id follows creation order; (UserId, LocalDate) plus the rowid serves this order without a sort.

@@ -27,6 +27,17 @@ public sealed record JournalStreaks(DateOnly Today, bool GraceRule, Streak Overa
 /// </summary>
 public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
 {
+    private const string SqliteDaysByKind = """
+        SELECT Kind, group_concat(CASE Kind WHEN 'WeeklyReview' THEN LocalDate || ifnull(Week, '--------') ELSE LocalDate END, '')
+        FROM JournalEntries WHERE UserId = @user GROUP BY Kind
+        """;
+
+    /// <summary>The same on PostgreSQL, where the day is a date (so formatted) and string_agg is told the order group_concat gets from the index.</summary>
+    private const string PostgresDaysByKind = """
+        SELECT "Kind", string_agg(CASE "Kind" WHEN 'WeeklyReview' THEN to_char("LocalDate", 'YYYY-MM-DD') || coalesce("Week", '--------') ELSE to_char("LocalDate", 'YYYY-MM-DD') END, '' ORDER BY "LocalDate")
+        FROM "JournalEntries" WHERE "UserId" = @user GROUP BY "Kind"
+        """;
+
     public async Task<JournalStreaks> GetAsync(string userId, CancellationToken cancellationToken = default)
     {
         var (today, grace) = await TodayAndGraceAsync(userId, cancellationToken);
@@ -74,12 +85,9 @@ public sealed class JournalStreakService(LifeOsDbContext db, TimeProvider time)
             // are dropped here, so the index range stays one seek.
             await using (var command = connection.CreateCommand())
             {
-                command.CommandText = """
-                    SELECT Kind, group_concat(CASE Kind WHEN 'WeeklyReview' THEN LocalDate || ifnull(Week, '--------') ELSE LocalDate END, '')
-                    FROM JournalEntries WHERE UserId = $user GROUP BY Kind
-                    """;
+                command.CommandText = db.Database.IsNpgsql() ? PostgresDaysByKind : SqliteDaysByKind;
                 var parameter = command.CreateParameter();
-                parameter.ParameterName = "$user";
+                parameter.ParameterName = "user";
                 parameter.Value = userId;
                 command.Parameters.Add(parameter);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);

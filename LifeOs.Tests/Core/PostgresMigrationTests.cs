@@ -63,6 +63,8 @@ public sealed class PostgresMigrationTests
 
         await using (var db = new PostgresLifeOsDbContext(PostgresServer.Options(created)))
         {
+            // The journal's text search configuration is SQL outside the model, which its generated column names.
+            await db.Database.ExecuteSqlRawAsync(LifeOs.Core.Data.Migrations.PostgresJournalSearchSql.CreateConfiguration, TestContext.Current.CancellationToken);
             await db.Database.EnsureCreatedAsync(TestContext.Current.CancellationToken);
         }
 
@@ -129,7 +131,7 @@ public sealed class PostgresMigrationTests
             .. Enumerable.Range(0, 40).Select(i => new SampleInput(MetricCatalogue.Steps, SampleSource.Oura, $"s{i}", now.AddDays(-i), 8000 + i)),
         ], TestContext.Current.CancellationToken));
 
-        foreach (var page in new[] { "/", "/metrics", "/metrics/weight", "/metrics/outliers", "/goals", "/integrations", "/settings", "/settings/notifications", "/admin" })
+        foreach (var page in new[] { "/", "/metrics", "/metrics/weight", "/metrics/outliers", "/goals", "/integrations", "/settings", "/settings/notifications", "/admin", "/journal", "/journal?q=lantern&kind=note&tag=x", "/journal/new" })
         {
             var response = await client.GetAsync(page);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{page}: {(int)response.StatusCode} {app.Logs.FirstOrDefault(l => l.Contains("xception (0x", StringComparison.Ordinal) && !l.Contains("__EFMigrationsHistory", StringComparison.Ordinal))}");

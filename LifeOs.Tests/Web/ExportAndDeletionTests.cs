@@ -96,8 +96,8 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         using var other = app.CreateTestClient();
         await other.RegisterAsync("other@example.com");
         var ids = await app.WithDbAsync(db => db.Users.ToDictionaryAsync(u => u.Email!, u => u.Id));
-        var mySecrets = await SeedEverythingAsync(ids["me@example.com"], "mine");
-        await SeedEverythingAsync(ids["other@example.com"], "theirs");
+        var mySecrets = await SeedEverythingAsync(app, ids["me@example.com"], "mine");
+        await SeedEverythingAsync(app, ids["other@example.com"], "theirs");
         // A reading left out of its day (a guest on the scale): the export says so.
         await app.WithDbAsync(db => db.Samples.Where(s => s.SourceRecordId == "rec-mine").ExecuteUpdateAsync(u => u.SetProperty(s => s.Excluded, true)));
 
@@ -181,8 +181,8 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         using var survivor = app.CreateTestClient();
         await survivor.RegisterAsync("survivor@example.com");
         var ids = await app.WithDbAsync(db => db.Users.ToDictionaryAsync(u => u.Email!, u => u.Id));
-        await SeedEverythingAsync(ids["doomed@example.com"], "doomed");
-        await SeedEverythingAsync(ids["survivor@example.com"], "survivor");
+        await SeedEverythingAsync(app, ids["doomed@example.com"], "doomed");
+        await SeedEverythingAsync(app, ids["survivor@example.com"], "survivor");
         var doomedCursors = await CursorCountAsync(ids["doomed@example.com"]);
         Assert.Equal(1, doomedCursors);
 
@@ -220,9 +220,10 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
 
     /// <summary>
     /// One row in every table that holds a user's data, each carrying <paramref name="tag"/>, as the app's features
-    /// would leave them. Returns the secrets written (tokens, keys, hashes) that no export may contain.
+    /// would leave them. Returns the secrets written (tokens, keys, hashes) that no export may contain. Also the
+    /// data the SQLite-to-PostgreSQL copy test moves.
     /// </summary>
-    private async Task<List<string>> SeedEverythingAsync(string userId, string tag)
+    internal static async Task<List<string>> SeedEverythingAsync(LifeOsAppFactory app, string userId, string tag)
     {
         var secrets = new List<string>();
         var now = app.Time.GetUtcNow().UtcDateTime;

@@ -1,14 +1,16 @@
 using LifeOs.Core.Journal;
 using Microsoft.EntityFrameworkCore;
 
+using LifeOs.Tests.TestSupport;
+
 namespace LifeOs.Tests.Core.Journal;
 
 public sealed class JournalAccountDeletionTests
 {
-    [Fact]
-    public async Task DeletingAnAccount_LeavesNoJournalRow_AndNoWordInTheSearchIndex()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task DeletingAnAccount_LeavesNoJournalRow_AndNoWordInTheSearchIndex(Engine engine)
     {
-        using var t = new JournalTestDb(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero));
+        using var t = new JournalTestDb(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero), engine);
         var ct = TestContext.Current.CancellationToken;
         t.AddUser("ada");
         t.AddUser("bob");
@@ -28,6 +30,12 @@ public sealed class JournalAccountDeletionTests
         Assert.Equal(0, await t.Db.JournalTemplates.CountAsync(ct));
         Assert.Equal(0, await t.Db.JournalPreferences.CountAsync(ct));
         Assert.Equal(["bob"], await t.Db.JournalDrafts.Select(d => d.UserId).ToListAsync(ct));
+        if (engine == Engine.PostgreSql)
+        {
+            // The words live in the entry's own generated column, so they went with the row.
+            return;
+        }
+
         Assert.Equal(0, await t.Db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM JournalSearch WHERE JournalSearch MATCH 'aubergine'").SingleAsync(ct));
         // The index's own vocabulary no longer holds the deleted words (secure-delete).
         await t.Db.Database.ExecuteSqlRawAsync("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, 'JournalSearch', 'row')", ct);

@@ -2,22 +2,21 @@ using LifeOs.Core.Accounts;
 using LifeOs.Core.Data;
 using LifeOs.Core.Journal;
 using LifeOs.Tests.TestSupport;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LifeOs.Tests.Core.Journal;
 
-/// <summary>A migrated in-memory database with the journal services over a fake clock.</summary>
+/// <summary>A migrated database of its own (SQLite in memory unless told otherwise) with the journal services over a fake clock.</summary>
 internal sealed class JournalTestDb : IDisposable
 {
-    private readonly SqliteConnection connection = TestDatabase.OpenInMemory();
+    private readonly EngineDatabase database;
 
-    public JournalTestDb(DateTimeOffset now)
+    public JournalTestDb(DateTimeOffset now, Engine engine = Engine.Sqlite)
     {
         Time = new FakeTimeProvider(now);
-        Db = new LifeOsDbContext(TestDatabase.Options(connection));
-        Db.Database.Migrate();
+        database = EngineDatabase.Create(engine);
+        Db = database.NewContext();
         Journal = new JournalService(Db, Time);
         Streaks = new JournalStreakService(Db, Time);
         Archive = new JournalArchive(Db, Time);
@@ -56,6 +55,6 @@ internal sealed class JournalTestDb : IDisposable
     public void Dispose()
     {
         Db.Dispose();
-        connection.Dispose();
+        database.Dispose();
     }
 }

@@ -3,14 +3,16 @@ using System.Text.Json;
 using LifeOs.Core.Export;
 using LifeOs.Core.Journal;
 
+using LifeOs.Tests.TestSupport;
+
 namespace LifeOs.Tests.Core.Journal;
 
 public sealed class JournalUserDataExporterTests
 {
-    [Fact]
-    public async Task FullAccountExport_HoldsTheUsersEntriesAsJsonAndMarkdown_AndNoOneElses()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task FullAccountExport_HoldsTheUsersEntriesAsJsonAndMarkdown_AndNoOneElses(Engine engine)
     {
-        using var t = new JournalTestDb(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero));
+        using var t = new JournalTestDb(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero), engine);
         var ct = TestContext.Current.CancellationToken;
         t.AddUser("ada");
         t.AddUser("bob");

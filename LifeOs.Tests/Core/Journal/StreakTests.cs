@@ -1,5 +1,7 @@
 using LifeOs.Core.Journal;
 
+using LifeOs.Tests.TestSupport;
+
 namespace LifeOs.Tests.Core.Journal;
 
 public sealed class StreakTests
@@ -88,11 +90,11 @@ public sealed class StreakTests
         Assert.Equal(0, StreakCalculator.Weeks(mondays, new DateOnly(2027, 1, 18)).Current);
     }
 
-    [Fact]
-    public async Task Service_AcrossTheSpringDstChange_UsesTheLocalDayWithDayStartHour3()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Service_AcrossTheSpringDstChange_UsesTheLocalDayWithDayStartHour3(Engine engine)
     {
         // Paris moves from +01:00 to +02:00 at 02:00 on 29 March 2026.
-        using var t = new JournalTestDb(new DateTimeOffset(2026, 3, 29, 0, 30, 0, TimeSpan.Zero));
+        using var t = new JournalTestDb(new DateTimeOffset(2026, 3, 29, 0, 30, 0, TimeSpan.Zero), engine);
         t.AddUser("ada", "Europe/Paris", dayStartHour: 3);
         foreach (var day in new[] { 26, 27, 28 })
         {
@@ -116,11 +118,11 @@ public sealed class StreakTests
         Assert.Equal(3, (await t.Streaks.GetAsync("ada", ct)).Overall.Longest);
     }
 
-    [Fact]
-    public async Task Service_AcrossTheAutumnDstChange_TheLongDayCountsOnce()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Service_AcrossTheAutumnDstChange_TheLongDayCountsOnce(Engine engine)
     {
         // New York falls back from -04:00 to -05:00 at 02:00 on 1 November 2026 (a 25-hour day).
-        using var t = new JournalTestDb(new DateTimeOffset(2026, 11, 2, 4, 59, 0, TimeSpan.Zero));
+        using var t = new JournalTestDb(new DateTimeOffset(2026, 11, 2, 4, 59, 0, TimeSpan.Zero), engine);
         t.AddUser("bob", "America/New_York");
         foreach (var day in new[] { 30, 31 })
         {
@@ -137,11 +139,11 @@ public sealed class StreakTests
         Assert.Equal(0, (await t.Streaks.GetAsync("bob", ct)).Overall.Current);
     }
 
-    [Fact]
-    public async Task Service_TwoTimeZones_SameInstant_DifferentToday()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Service_TwoTimeZones_SameInstant_DifferentToday(Engine engine)
     {
         // 12:00Z on 25 Nov: 01:00 on the 26th in Auckland, 04:00 on the 25th in Los Angeles.
-        using var t = new JournalTestDb(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+        using var t = new JournalTestDb(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero), engine);
         t.AddUser("kiwi", "Pacific/Auckland");
         t.AddUser("angeleno", "America/Los_Angeles");
         foreach (var user in new[] { "kiwi", "angeleno" })
@@ -157,10 +159,10 @@ public sealed class StreakTests
         Assert.Equal((Nov(25), 2, 2), (angeleno.Today, angeleno.Overall.Current, angeleno.Overall.Longest));
     }
 
-    [Fact]
-    public async Task Service_PerKind_AndGraceRuleFromPreferences()
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task Service_PerKind_AndGraceRuleFromPreferences(Engine engine)
     {
-        using var t = new JournalTestDb(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero));
+        using var t = new JournalTestDb(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero), engine);
         t.AddUser("ada", grace: true);
         t.AddUser("bob");
         foreach (var user in new[] { "ada", "bob" })
@@ -190,15 +192,16 @@ public sealed class StreakTests
     }
 
     [Theory]
-    [InlineData(1, false)]
-    [InlineData(2, true)]
-    [InlineData(3, true)]
-    public async Task Service_OverARandomJournal_AgreesWithTheCalculatorOverEveryEntry(int seed, bool grace)
+    [InlineData(1, false, Engine.Sqlite)]
+    [InlineData(2, true, Engine.Sqlite)]
+    [InlineData(3, true, Engine.Sqlite)]
+    [InlineData(2, true, Engine.PostgreSql)]
+    public async Task Service_OverARandomJournal_AgreesWithTheCalculatorOverEveryEntry(int seed, bool grace, Engine engine)
     {
         // The service reads days from the index in bulk and merges kinds; the calculator over plain
         // lists is the reference. Repeated days, days after today, inserts out of date order, other
         // users' entries and weekly reviews whose week is not their date's week all occur.
-        using var t = new JournalTestDb(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero));
+        using var t = new JournalTestDb(new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero), engine);
         t.AddUser("ada", grace: grace);
         t.AddUser("bob");
         var random = new Random(seed);

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 
 #nullable disable
 
@@ -796,6 +797,11 @@ namespace LifeOs.Core.Data.Migrations.PostgreSQL
                     b.Property<int?>("Mood")
                         .HasColumnType("integer");
 
+                    b.Property<NpgsqlTsVector>("SearchVector")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasComputedColumnSql("setweight(to_tsvector('lifeos_search', regexp_replace(normalize(coalesce(\"Title\", ''), NFD), '[\\u0300-\\u036f]', '', 'g')), 'A') || setweight(to_tsvector('lifeos_search', regexp_replace(normalize(\"Tags\", NFD), '[\\u0300-\\u036f]', '', 'g')), 'B') || setweight(to_tsvector('lifeos_search', regexp_replace(normalize(\"Body\", NFD), '[\\u0300-\\u036f]', '', 'g')), 'C')", true);
+
                     b.Property<string>("Tags")
                         .IsRequired()
                         .HasColumnType("text");
@@ -824,6 +830,10 @@ namespace LifeOs.Core.Data.Migrations.PostgreSQL
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("SearchVector");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
 
                     b.HasIndex("UserId", "LocalDate");
 
