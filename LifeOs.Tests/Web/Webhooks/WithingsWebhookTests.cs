@@ -151,7 +151,7 @@ public sealed class WithingsWebhookTests
         {
             await h.Sync.Withings.NotifyAsync(SyncHarness.AdaWithings, 16, WeighInAt.AddHours(-2), WeighInAt);
             await h.DispatchAsync();
-            midRun = (await h.NotificationsAsync()).Single(n => n.DataType == "activity").Status;
+            midRun = (await h.NotificationsAsync()).Single(n => n.DataType == "activity,workouts").Status;
             return null;
         });
         var first = Assert.Single(await h.RunQueuedAsync());
