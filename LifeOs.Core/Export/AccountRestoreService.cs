@@ -112,10 +112,14 @@ public sealed class AccountRestoreService(
 
     private async Task<RestorePart> RestoreSamplesAsync(string userId, List<RestoredSample> samples, CancellationToken cancellationToken)
     {
+        // The export gives every sample's day; one LifeOs would work out the same way is left for LifeOs to work out, so
+        // the sample keeps following the user's time zone (a day given as the source's own stays fixed).
+        var days = (await db.ClockAsync(userId, time, cancellationToken)).Days();
         int added = 0, there = 0, rejected = 0;
         foreach (var chunk in samples.Chunk(SampleChunk))
         {
-            var result = await health.UpsertSamplesAsync(userId, chunk.Select(c => c.Input).ToList(), cancellationToken);
+            var inputs = chunk.Select(c => c.Input.LocalDate == days.Of(c.Input.StartUtc) ? c.Input with { LocalDate = null } : c.Input).ToList();
+            var result = await health.UpsertSamplesAsync(userId, inputs, cancellationToken);
             (added, there, rejected) = (added + result.Inserted, there + result.Updated + result.Unchanged, rejected + result.Rejected);
             var excluded = chunk.Where(c => c.Excluded).Select(c => c.Input).ToList();
             if (excluded.Count == 0)

@@ -49,6 +49,9 @@ public sealed class AccountRestoreTests : IAsyncDisposable
         Assert.Equal(Settings(await ReadEntryAsync(export, "account.json")), Settings(await ReadEntryAsync(again, "account.json")));
         Assert.Equal(JournalBodies(await ReadEntryAsync(export, "journal/entries.json")), JournalBodies(await ReadEntryAsync(again, "journal/entries.json")));
         Assert.Contains(",true", await ReadEntryAsync(again, "health/samples.csv"), StringComparison.Ordinal);
+        // A day the source gave stays fixed; one LifeOs worked out keeps following the time zone, as before the export.
+        Assert.Equal([("guest-ada", false), ("steps-ada", true), ("weight-ada", false)], await app.WithDbAsync(db => db.Samples.Where(s => s.UserId == copy)
+            .OrderBy(s => s.SourceRecordId).Select(s => new ValueTuple<string, bool>(s.SourceRecordId, s.DayFromSource)).ToListAsync()));
     }
 
     [Fact]
