@@ -65,6 +65,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<AccountDeletion>();
         services.AddScoped<UserSettingsService>();
         services.AddScoped<Export.UserDataExportService>();
+        services.AddScoped<Export.AccountRestoreService>();
         services.AddScoped<Export.IUserDataExporter, AccountExporter>();
         services.AddHealth();
         services.AddConnections(configuration);
