@@ -6,29 +6,28 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+# Installs Debian packages: the install sometimes fails midway on these machines, and one retry fixes it.
+apt_install() {
+    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    for attempt in 1 2; do
+        if $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q "$@" >/dev/null; then return 0; fi
+        echo "install of $* failed (attempt $attempt)"
+        $sudo dpkg --configure -a >/dev/null 2>&1 || true
+    done
+    return 1
+}
+
 if ! command -v chromium >/dev/null 2>&1 && [ -z "${LIFEOS_CHROMIUM:-}" ]; then
     echo "Installing Debian's chromium for the browser tests..."
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    export DEBIAN_FRONTEND=noninteractive
-    # The install sometimes fails midway on these machines; one retry fixes it.
-    for attempt in 1 2; do
-        if $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q chromium >/dev/null; then break; fi
-        echo "chromium install attempt $attempt failed"
-        $SUDO dpkg --configure -a >/dev/null 2>&1 || true
-    done
+    apt_install chromium
     command -v chromium >/dev/null 2>&1 || { echo "Could not install chromium; set LIFEOS_CHROMIUM to a Chromium binary."; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# The tests make their own cluster, so the package's default one is not needed.
 if [ -z "${LIFEOS_TEST_POSTGRES:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     echo "Installing Debian's postgresql for the PostgreSQL tests..."
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    export DEBIAN_FRONTEND=noninteractive
-    for attempt in 1 2; do
-        # The package's own cluster is not needed (the tests make theirs), so it is not started at install.
-        if $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q postgresql >/dev/null; then break; fi
-        echo "postgresql install attempt $attempt failed"
-        $SUDO dpkg --configure -a >/dev/null 2>&1 || true
-    done
+    apt_install postgresql
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "Could not install postgresql; set LIFEOS_TEST_POSTGRES to a server's connection string."; echo "0 passed, 1 failed"; exit 1; }
 fi
 
@@ -36,13 +35,7 @@ fi
 # install Debian's if it ever does not.
 if ! command -v npm >/dev/null 2>&1; then
     echo "Installing Node.js and npm for the web build..."
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    export DEBIAN_FRONTEND=noninteractive
-    for attempt in 1 2; do
-        if $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q nodejs npm >/dev/null; then break; fi
-        echo "nodejs install attempt $attempt failed"
-        $SUDO dpkg --configure -a >/dev/null 2>&1 || true
-    done
+    apt_install nodejs npm
 fi
 
 log=$(mktemp)
