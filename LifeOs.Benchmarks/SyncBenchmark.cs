@@ -203,7 +203,8 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
             services.AddSingleton<IConfiguration>(configuration);
             var dataDirectory = services.AddLifeOsCore(configuration, directory);
             dataDirectory.EnsureWritable();
-            services.AddDataProtection().SetApplicationName("LifeOs").PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.KeysPath));
+            // The app keeps its key ring in the database: tokens sealed here must open there.
+            services.AddDataProtection().SetApplicationName("LifeOs").PersistKeysToDbContext<LifeOsDbContext>();
             var provider = services.BuildServiceProvider();
             await using var scope = provider.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
