@@ -33,7 +33,8 @@ internal sealed record BenchmarkOptions
           --skip-static-publish DIR  reuse a publish of that ref instead of publishing it
           --hold N             keep the most circuits open N more seconds before closing them, to
                                inspect the app (e.g. dotnet-gcdump collect -p PID; the PID is logged)
-          --only PARTS         run only some parts: cold,paint,memory,interaction (comma-separated)
+          --only PARTS         run only some parts: cold,paint,memory,interaction (comma-separated);
+                               ingest scenario: sqlite or postgres
           -h, --help           show this help
         """;
 
@@ -142,7 +143,7 @@ internal sealed record BenchmarkOptions
             : throw new UsageException($"Option '{name}' needs ascending whole numbers, e.g. 100,500, not '{value}'.");
     }
 
-    private static readonly string[] KnownParts = ["cold", "paint", "memory", "interaction"];
+    private static readonly string[] KnownParts = ["cold", "paint", "memory", "interaction", "sqlite", "postgres"];
 
     private static HashSet<string> Parts(string value)
     {

@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using LifeOs.Core;
 using LifeOs.Core.Accounts;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
+using LifeOs.Core.Work;
 using LifeOs.Tests.TestSupport;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -45,6 +47,14 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
             var repositoryRoot = WebPublisher.FindRepositoryRoot(Directory.GetCurrentDirectory());
             var machine = await MachineInfo.DescribeAsync(repositoryRoot, cancellationToken);
             var samples = HeartRate(Million);
+            if (!options.Runs("sqlite"))
+            {
+                // --only postgres: the PostgreSQL figures alone, for working on that path.
+                var only = await PostgresAsync(scratch, samples, cancellationToken);
+                Log.Info(only.Summary);
+                return only.RowsAfterIngest == Million && only.RowsAfterReingest == Million ? 0 : 1;
+            }
+
 
             // Baseline: the same rows, same table and indexes, one transaction, one prepared INSERT.
             await using var baselineStore = await StoreAsync(Path.Combine(scratch, "baseline"), cancellationToken);
@@ -71,15 +81,12 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
             var read = await ReadYearAsync(fiveYears, cancellationToken);
             Log.Info($"Read one year × {ReadMetrics.Length} metrics: p95 {read.P95:0.00} ms");
 
-            // The user moves from UTC to New York: every heart-rate sample whose day LifeOs worked out is
-            // re-dated (those between midnight and 05:00 UTC move) and every day touched is recomputed.
-            var moved = 0;
-            var redate = await TimeAsync(async () => moved = (await fiveYears.Scope.GetRequiredService<UserSettingsService>()
-                .UpdateAsync(UserId, new UserSettings("America/New_York", UnitSystem.Metric, 0), cancellationToken)).SamplesMoved);
+            var redate = await TimeAsync(() => ChangeTimeZoneAsync(fiveYears, cancellationToken));
+            var moved = await fiveYears.Db.Samples.CountAsync(s => s.LocalDate != DateOnly.FromDateTime(s.StartUtc), cancellationToken);
             Log.Info($"Time zone change: {moved:N0} of {FiveYearsOfMinutes:N0} samples moved in {redate.TotalSeconds:0.00} s");
 
             var postgres = await PostgresAsync(scratch, samples, cancellationToken);
-            Log.Info($"PostgreSQL: HealthStore {postgres.UpsertSamplesPerSecond:N0} samples/s, raw binary COPY {postgres.CopySamplesPerSecond:N0} samples/s, ratio {postgres.Ratio:0.000}");
+            Log.Info(postgres.Summary);
 
             var result = new
             {
@@ -169,45 +176,73 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
         transaction.Commit();
     }
 
-    internal sealed record PostgresIngest(double UpsertSamplesPerSecond, double CopySamplesPerSecond, double Ratio, double ReingestSamplesPerSecond, long RowsAfterIngest, long RowsAfterReingest);
+    internal sealed record PostgresIngest(
+        double UpsertSamplesPerSecond, double CopySamplesPerSecond, double Ratio, double BareCopySamplesPerSecond, double ReingestSamplesPerSecond,
+        long RowsAfterIngest, long RowsAfterReingest)
+    {
+        [JsonIgnore]
+        public string Summary => $"PostgreSQL: HealthStore {UpsertSamplesPerSecond:N0} samples/s, raw binary COPY into Samples {CopySamplesPerSecond:N0} samples/s, ratio {Ratio:0.000} (bare table {BareCopySamplesPerSecond:N0} samples/s)";
+    }
 
     /// <summary>
-    /// The same million on PostgreSQL (a throwaway cluster, durability off as in the tests): through HealthStore against the
-    /// fastest way in, one binary COPY of the same rows into a bare table (no keys, no indexes) in one transaction.
+    /// The user moves from UTC to New York: every heart-rate sample whose day LifeOs worked out is re-dated (those between
+    /// midnight and 05:00 UTC move) and every day touched is recomputed. Years of samples are too many to move inside the
+    /// settings request, so the save queues background work: timed until that work has finished, as a user waits for it.
+    /// </summary>
+    private static async Task ChangeTimeZoneAsync(BenchStore store, CancellationToken cancellationToken)
+    {
+        var saved = await store.Scope.GetRequiredService<UserSettingsService>()
+            .UpdateAsync(UserId, new UserSettings("America/New_York", UnitSystem.Metric, 0), cancellationToken);
+        if (saved.RedateWorkId is { } workId)
+        {
+            var worker = store.Scope.GetRequiredService<BackgroundWorker>();
+            await worker.StartAsync(cancellationToken);
+            worker.Wake(workId);
+            await worker.WhenIdleAsync();
+            await worker.StopAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The same million on PostgreSQL (a throwaway cluster, durability off as in the tests), through HealthStore, against
+    /// the fastest way the same rows get into the same table: one binary COPY into the "Samples" table of a database
+    /// migrated the same way (the same keys and indexes), in one transaction. That is what the SQLite ratio compares
+    /// with too (a plain prepared INSERT into the same table). A COPY into a bare table (no key, no index) is reported
+    /// beside it, for what the indexes cost.
     /// </summary>
     private static async Task<PostgresIngest> PostgresAsync(string scratch, SampleInput[] samples, CancellationToken cancellationToken)
     {
-        var connectionString = PostgresServer.CreateDatabase("ingest");
-        await using var store = await BenchStore.CreateAsync(Path.Combine(scratch, "postgres"), UserId, cancellationToken, new Dictionary<string, string?>
-        {
-            ["LifeOs:Database:Provider"] = "PostgreSQL",
-            ["LifeOs:Database:ConnectionString"] = connectionString,
-        });
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var baseline = await PostgresStoreAsync(Path.Combine(scratch, "postgres-copy"), "copy", cancellationToken);
+        await using var store = await PostgresStoreAsync(Path.Combine(scratch, "postgres"), "ingest", cancellationToken);
+        await using var connection = new NpgsqlConnection(baseline.Db.Database.GetConnectionString());
         await connection.OpenAsync(cancellationToken);
-        await using (var create = new NpgsqlCommand("""
-            CREATE TABLE "Bare" ("UserId" text NOT NULL, "MetricCode" varchar(32) NOT NULL, "Source" varchar(16) NOT NULL, "SourceRecordId" varchar(128) NOT NULL,
-                "StartUtc" timestamptz NOT NULL, "EndUtc" timestamptz, "LocalDate" date NOT NULL, "DayFromSource" boolean NOT NULL, "Value" double precision NOT NULL,
-                "UpdatedAt" timestamptz NOT NULL, "ImportBatchId" bigint)
-            """, connection))
+        await using (var create = new NpgsqlCommand("""CREATE TABLE "Bare" AS TABLE "Samples" WITH NO DATA""", connection))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var copy = await TimeAsync(() => RawCopyAsync(connection, samples, cancellationToken));
+        var bare = await TimeAsync(() => RawCopyAsync(connection, "Bare", samples, cancellationToken));
+        var copy = await TimeAsync(() => RawCopyAsync(connection, "Samples", samples, cancellationToken));
         var ingest = await TimeAsync(() => store.UpsertAsync(UserId, samples, cancellationToken, BatchSize));
         var rowsAfterIngest = await store.CountSamplesAsync(cancellationToken);
         var reingest = await TimeAsync(() => store.UpsertAsync(UserId, samples, cancellationToken, BatchSize));
         return new PostgresIngest(Math.Round(Rate(Million, ingest)), Math.Round(Rate(Million, copy)), Math.Round(copy / ingest, 3),
-            Math.Round(Rate(Million, reingest)), rowsAfterIngest, await store.CountSamplesAsync(cancellationToken));
+            Math.Round(Rate(Million, bare)), Math.Round(Rate(Million, reingest)), rowsAfterIngest, await store.CountSamplesAsync(cancellationToken));
     }
 
-    private static async Task RawCopyAsync(NpgsqlConnection connection, SampleInput[] samples, CancellationToken cancellationToken)
+    private static Task<BenchStore> PostgresStoreAsync(string directory, string name, CancellationToken cancellationToken) =>
+        BenchStore.CreateAsync(directory, UserId, cancellationToken, new Dictionary<string, string?>
+        {
+            ["LifeOs:Database:Provider"] = "PostgreSQL",
+            ["LifeOs:Database:ConnectionString"] = PostgresServer.CreateDatabase(name),
+        });
+
+    private static async Task RawCopyAsync(NpgsqlConnection connection, string table, SampleInput[] samples, CancellationToken cancellationToken)
     {
         var now = DateTime.UtcNow;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         using (var writer = await connection.BeginBinaryImportAsync(
-            "COPY \"Bare\" (\"UserId\", \"MetricCode\", \"Source\", \"SourceRecordId\", \"StartUtc\", \"EndUtc\", \"LocalDate\", \"DayFromSource\", \"Value\", \"UpdatedAt\", \"ImportBatchId\") FROM STDIN (FORMAT BINARY)",
+            $"COPY \"{table}\" (\"UserId\", \"MetricCode\", \"Source\", \"SourceRecordId\", \"StartUtc\", \"EndUtc\", \"LocalDate\", \"DayFromSource\", \"Value\", \"UpdatedAt\", \"Excluded\", \"ImportBatchId\") FROM STDIN (FORMAT BINARY)",
             cancellationToken))
         {
             foreach (var sample in samples)
@@ -223,6 +258,7 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
                 writer.Write(false, NpgsqlDbType.Boolean);
                 writer.Write(sample.Value, NpgsqlDbType.Double);
                 writer.Write(now, NpgsqlDbType.TimestampTz);
+                writer.Write(false, NpgsqlDbType.Boolean);
                 writer.WriteNull();
             }
 
@@ -278,8 +314,9 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
         text.AppendLine($"| time zone change UTC → New York, {FiveYearsOfMinutes:N0} samples ({redate.Moved:N0} move) | {redate.Time.TotalSeconds:0.00} s |");
         text.AppendLine($"| database size per million samples | {megabytes:0.0} MB |");
         text.AppendLine($"| PostgreSQL: ingest 1,000,000 HR samples via HealthStore ({BatchSize:N0} per batch) | {postgres.UpsertSamplesPerSecond:N0} samples/s |");
-        text.AppendLine($"| PostgreSQL: raw binary COPY into a bare table, one transaction | {postgres.CopySamplesPerSecond:N0} samples/s |");
+        text.AppendLine($"| PostgreSQL: raw binary COPY of the same rows into the same Samples table (keys, indexes), one transaction | {postgres.CopySamplesPerSecond:N0} samples/s |");
         text.AppendLine($"| PostgreSQL: ratio (goal ≥ 0.8) | {postgres.Ratio:0.000} |");
+        text.AppendLine($"| PostgreSQL: for reference, the same COPY into a bare table (no key, no index) | {postgres.BareCopySamplesPerSecond:N0} samples/s |");
         text.AppendLine($"| PostgreSQL: re-ingest the same million | {postgres.ReingestSamplesPerSecond:N0} samples/s; rows {postgres.RowsAfterIngest:N0} → {postgres.RowsAfterReingest:N0} |");
         return text.ToString();
     }

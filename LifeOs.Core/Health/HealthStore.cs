@@ -64,7 +64,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             var dbTransaction = transaction.GetDbTransaction();
             (inserted, updated) = dbTransaction is NpgsqlTransaction pg
                 ? await PostgresHealthSql.UpsertAsync(pg.Connection!, pg, userId, now,
-                    latest.Select(r => (r.Key.Metric, r.Key.Source, r.Key.RecordId, r.Value.LocalDate ?? days.Of(DateTime.SpecifyKind(r.Value.StartUtc, DateTimeKind.Utc)), r.Value)),
+                    latest.Select(r => (r.Key.Metric, r.Key.Source, r.Key.RecordId, r.Value.LocalDate ?? days.Of(DateTime.SpecifyKind(r.Value.StartUtc, DateTimeKind.Utc)), r.Value)).ToList(),
                     touched, cancellationToken)
                 : UpsertSqlite(dbTransaction, userId, Format(now), latest, days, touched, cancellationToken);
             await RecomputeAsync(userId, touched, dbTransaction, cancellationToken);

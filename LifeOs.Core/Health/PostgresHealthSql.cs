@@ -6,8 +6,8 @@ namespace LifeOs.Core.Health;
 /// <summary>
 /// <see cref="HealthStore"/>'s set-based writes on PostgreSQL. SQLite is fastest with prepared single-row commands
 /// in-process; PostgreSQL is a server a round trip away, so here each step is one statement over the whole batch:
-/// the rows go in by binary COPY to a staging table, one <c>INSERT … ON CONFLICT</c> writes them, and each metric's
-/// days are aggregated, ranked and written back by one statement.
+/// the stored records are read, the new ones go in by binary COPY and the changed ones are updated (see
+/// <see cref="UpsertAsync"/>), and each metric's days are aggregated, ranked and written back by one statement.
 /// </summary>
 internal static class PostgresHealthSql
 {
@@ -15,53 +15,156 @@ internal static class PostgresHealthSql
     /// Upserts the rows (already deduplicated by record) and adds the (metric, day) pairs whose values may change to
     /// <paramref name="touched"/>: a new record's day, and both days of a record whose time, day or value changed.
     /// </summary>
+    /// <remarks>
+    /// Three steps, each one statement over the whole batch: the batch's records already stored are read through the
+    /// unique (user, metric, source, record) index; the new ones go straight into "Samples" by binary COPY, the fastest
+    /// way PostgreSQL takes rows (it fills heap pages many rows at a time, where an <c>INSERT … ON CONFLICT</c> inserts
+    /// row by row with a speculative check each); the changed ones are updated from arrays. Should another transaction
+    /// store one of the new records meanwhile, the COPY fails on the unique index, is rolled back to its savepoint, and
+    /// <see cref="UpsertConcurrentlyAsync"/> writes the batch instead.
+    /// </remarks>
     /// <returns>How many rows were inserted and how many updated; the others were unchanged.</returns>
     public static async Task<(int Inserted, int Updated)> UpsertAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string userId, DateTime now,
-        IEnumerable<(string Metric, SampleSource Source, string RecordId, DateOnly Day, SampleInput Input)> rows,
+        IReadOnlyList<(string Metric, SampleSource Source, string RecordId, DateOnly Day, SampleInput Input)> rows,
         HashSet<(string Metric, DateOnly Day)> touched, CancellationToken cancellationToken)
     {
-        await using (var create = new NpgsqlCommand("""
-            CREATE TEMPORARY TABLE "SampleStaging" ("MetricCode" text NOT NULL, "Source" text NOT NULL, "SourceRecordId" text NOT NULL,
-                "StartUtc" timestamptz NOT NULL, "EndUtc" timestamptz, "LocalDate" date NOT NULL, "DayFromSource" boolean NOT NULL,
-                "Value" double precision NOT NULL, "ImportBatchId" bigint) ON COMMIT DROP
-            """, connection, transaction))
+        var batch = Columns.Of(rows);
+        var stored = await StoredAsync(connection, transaction, userId, batch, cancellationToken);
+        var (fresh, changed) = (new List<int>(rows.Count - stored.Count), new List<(long Id, int Row)>());
+        var moved = new HashSet<(string Metric, DateOnly Day)>();
+        for (var i = 0; i < rows.Count; i++)
         {
-            await create.ExecuteNonQueryAsync(cancellationToken);
+            if (!stored.TryGetValue(i, out var old))
+            {
+                fresh.Add(i);
+                moved.Add((batch.Metrics[i], batch.Days[i]));
+            }
+            else if ((old.Start, old.End, old.Day, old.DayFromSource, old.Value) != (batch.Starts[i], batch.Ends[i], batch.Days[i], batch.DayFromSource[i], batch.Values[i]))
+            {
+                changed.Add((old.Id, i));
+                if ((old.Start, old.End, old.Day, old.Value) != (batch.Starts[i], batch.Ends[i], batch.Days[i], batch.Values[i]))
+                {
+                    moved.Add((batch.Metrics[i], batch.Days[i]));
+                    moved.Add((batch.Metrics[i], old.Day));
+                }
+            }
+        }
+
+        await transaction.SaveAsync("copy", cancellationToken);
+        try
+        {
+            await CopyAsync(connection, userId, now, batch, fresh, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await transaction.RollbackAsync("copy", cancellationToken);
+            return await UpsertConcurrentlyAsync(connection, transaction, userId, now, batch, touched, cancellationToken);
+        }
+
+        await UpdateAsync(connection, transaction, now, batch, changed, cancellationToken);
+        touched.UnionWith(moved);
+        return (fresh.Count, changed.Count);
+    }
+
+    /// <summary>The batch's records already stored, by their row in the batch, as they are now.</summary>
+    private static async Task<Dictionary<int, (long Id, DateTime Start, DateTime? End, DateOnly Day, bool DayFromSource, double Value)>> StoredAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string userId, Columns batch, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT r."Row"::int, s."Id", s."StartUtc", s."EndUtc", s."LocalDate", s."DayFromSource", s."Value"
+            FROM unnest(@metrics, @sources, @records) WITH ORDINALITY AS r("MetricCode", "Source", "SourceRecordId", "Row")
+            JOIN "Samples" s ON s."UserId" = @user AND s."MetricCode" = r."MetricCode" AND s."Source" = r."Source" AND s."SourceRecordId" = r."SourceRecordId"
+            """, connection, transaction);
+        command.Parameters.AddWithValue("user", userId);
+        command.Parameters.AddWithValue("metrics", batch.Metrics);
+        command.Parameters.AddWithValue("sources", batch.Sources);
+        command.Parameters.AddWithValue("records", batch.Records);
+        var stored = new Dictionary<int, (long, DateTime, DateTime?, DateOnly, bool, double)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            stored[reader.GetInt32(0) - 1] = (reader.GetInt64(1), reader.GetDateTime(2), reader.IsDBNull(3) ? null : reader.GetDateTime(3),
+                reader.GetFieldValue<DateOnly>(4), reader.GetBoolean(5), reader.GetDouble(6));
+        }
+
+        return stored;
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string userId, DateTime now, Columns batch, List<int> fresh, CancellationToken cancellationToken)
+    {
+        if (fresh.Count == 0)
+        {
+            return;
         }
 
         // The importer's synchronous writes only fill a buffer (flushed as it fills); awaiting each of millions of fields
-        // would add a state machine step per value.
-        using (var writer = await connection.BeginBinaryImportAsync(
-            "COPY \"SampleStaging\" (\"MetricCode\", \"Source\", \"SourceRecordId\", \"StartUtc\", \"EndUtc\", \"LocalDate\", \"DayFromSource\", \"Value\", \"ImportBatchId\") FROM STDIN (FORMAT BINARY)",
-            cancellationToken))
+        // would add a state machine step per value. Excluded takes its column default.
+        using var writer = await connection.BeginBinaryImportAsync(
+            "COPY \"Samples\" (\"UserId\", \"MetricCode\", \"Source\", \"SourceRecordId\", \"StartUtc\", \"EndUtc\", \"LocalDate\", \"DayFromSource\", \"Value\", \"UpdatedAt\", \"ImportBatchId\") FROM STDIN (FORMAT BINARY)",
+            cancellationToken);
+        foreach (var i in fresh)
         {
-            foreach (var (metric, source, recordId, day, input) in rows)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                writer.StartRow();
-                writer.Write(metric, NpgsqlDbType.Text);
-                writer.Write(source.ToString(), NpgsqlDbType.Text);
-                writer.Write(recordId, NpgsqlDbType.Text);
-                writer.Write(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc), NpgsqlDbType.TimestampTz);
-                WriteNullable<DateTime>(writer, input.EndUtc is { } end ? DateTime.SpecifyKind(end, DateTimeKind.Utc) : null, NpgsqlDbType.TimestampTz);
-                writer.Write(day, NpgsqlDbType.Date);
-                writer.Write(input.LocalDate is not null, NpgsqlDbType.Boolean);
-                writer.Write(input.Value, NpgsqlDbType.Double);
-                WriteNullable(writer, input.ImportBatchId, NpgsqlDbType.Bigint);
-            }
-
-            await writer.CompleteAsync(cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            writer.StartRow();
+            writer.Write(userId, NpgsqlDbType.Text);
+            writer.Write(batch.Metrics[i], NpgsqlDbType.Text);
+            writer.Write(batch.Sources[i], NpgsqlDbType.Text);
+            writer.Write(batch.Records[i], NpgsqlDbType.Text);
+            writer.Write(batch.Starts[i], NpgsqlDbType.TimestampTz);
+            WriteNullable(writer, batch.Ends[i], NpgsqlDbType.TimestampTz);
+            writer.Write(batch.Days[i], NpgsqlDbType.Date);
+            writer.Write(batch.DayFromSource[i], NpgsqlDbType.Boolean);
+            writer.Write(batch.Values[i], NpgsqlDbType.Double);
+            writer.Write(now, NpgsqlDbType.TimestampTz);
+            WriteNullable(writer, batch.ImportBatches[i], NpgsqlDbType.Bigint);
         }
 
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTime now, Columns batch, List<(long Id, int Row)> changed, CancellationToken cancellationToken)
+    {
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand("""
+            UPDATE "Samples" AS s
+            SET "StartUtc" = u."StartUtc", "EndUtc" = u."EndUtc", "LocalDate" = u."LocalDate", "DayFromSource" = u."DayFromSource", "Value" = u."Value", "UpdatedAt" = @now
+            FROM unnest(@ids, @starts, @ends, @days, @dayFromSource, @values) AS u("Id", "StartUtc", "EndUtc", "LocalDate", "DayFromSource", "Value")
+            WHERE s."Id" = u."Id"
+            """, connection, transaction);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("ids", changed.Select(c => c.Id).ToArray());
+        command.Parameters.Add(new NpgsqlParameter("starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = changed.Select(c => batch.Starts[c.Row]).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = changed.Select(c => batch.Ends[c.Row]).ToArray() });
+        command.Parameters.AddWithValue("days", changed.Select(c => batch.Days[c.Row]).ToArray());
+        command.Parameters.AddWithValue("dayFromSource", changed.Select(c => batch.DayFromSource[c.Row]).ToArray());
+        command.Parameters.AddWithValue("values", changed.Select(c => batch.Values[c.Row]).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The upsert safe against writers storing the same records at the same time: one <c>INSERT … ON CONFLICT</c> whose
+    /// <c>RETURNING</c> gives the counts and the touched days in the same round trip.
+    /// </summary>
+    private static async Task<(int Inserted, int Updated)> UpsertConcurrentlyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string userId, DateTime now, Columns batch,
+        HashSet<(string Metric, DateOnly Day)> touched, CancellationToken cancellationToken)
+    {
         // Every part of one statement reads the same snapshot, so "Samples" looked up by the written ids gives the rows as
         // they were before this statement: the day an updated record left, and whether anything but DayFromSource changed.
         // xmax is 0 on a freshly inserted row version and set on one ON CONFLICT updated. The lookup is LATERAL so that it
-        // is one primary-key probe per updated row: as a plain join the planner hashed the whole table on every batch.
+        // is one primary-key probe per updated row (as a plain join the planner hashed the whole table on every batch), and
+        // its key is null for an inserted row, which an index scan answers without reading a page.
         await using var upsert = new NpgsqlCommand("""
             WITH written AS (
                 INSERT INTO "Samples" AS s ("UserId", "MetricCode", "Source", "SourceRecordId", "StartUtc", "EndUtc", "LocalDate", "DayFromSource", "Value", "UpdatedAt", "ImportBatchId")
-                SELECT @user, "MetricCode", "Source", "SourceRecordId", "StartUtc", "EndUtc", "LocalDate", "DayFromSource", "Value", @now, "ImportBatchId" FROM "SampleStaging"
+                SELECT @user, r."MetricCode", r."Source", r."SourceRecordId", r."StartUtc", r."EndUtc", r."LocalDate", r."DayFromSource", r."Value", @now, r."ImportBatchId"
+                FROM unnest(@metrics, @sources, @records, @starts, @ends, @days, @dayFromSource, @values, @batches)
+                    AS r("MetricCode", "Source", "SourceRecordId", "StartUtc", "EndUtc", "LocalDate", "DayFromSource", "Value", "ImportBatchId")
                 ON CONFLICT ("UserId", "MetricCode", "Source", "SourceRecordId") DO UPDATE
                 SET "StartUtc" = excluded."StartUtc", "EndUtc" = excluded."EndUtc", "LocalDate" = excluded."LocalDate",
                     "DayFromSource" = excluded."DayFromSource", "Value" = excluded."Value", "UpdatedAt" = excluded."UpdatedAt"
@@ -73,7 +176,7 @@ internal static class PostgresHealthSql
                 SELECT w."MetricCode", w."Inserted", w."LocalDate" AS "Day", o."LocalDate" AS "OldDay",
                     w."Inserted" OR (w."StartUtc", w."EndUtc", w."LocalDate", w."Value") IS DISTINCT FROM (o."StartUtc", o."EndUtc", o."LocalDate", o."Value") AS "Moved"
                 FROM written w LEFT JOIN LATERAL (
-                    SELECT "StartUtc", "EndUtc", "LocalDate", "Value" FROM "Samples" WHERE "Id" = w."Id" AND NOT w."Inserted") AS o ON true
+                    SELECT "StartUtc", "EndUtc", "LocalDate", "Value" FROM "Samples" WHERE "Id" = CASE WHEN w."Inserted" THEN NULL ELSE w."Id" END) AS o ON true
             )
             SELECT c."MetricCode", d."Day", count(*) FILTER (WHERE d."New" AND c."Inserted")::int, count(*) FILTER (WHERE d."New" AND NOT c."Inserted")::int, bool_or(c."Moved")
             FROM changes c CROSS JOIN LATERAL (VALUES (c."Day", true), (c."OldDay", false)) AS d("Day", "New")
@@ -82,6 +185,15 @@ internal static class PostgresHealthSql
             """, connection, transaction);
         upsert.Parameters.AddWithValue("user", userId);
         upsert.Parameters.AddWithValue("now", now);
+        upsert.Parameters.AddWithValue("metrics", batch.Metrics);
+        upsert.Parameters.AddWithValue("sources", batch.Sources);
+        upsert.Parameters.AddWithValue("records", batch.Records);
+        upsert.Parameters.Add(new NpgsqlParameter("starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = batch.Starts });
+        upsert.Parameters.Add(new NpgsqlParameter("ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = batch.Ends });
+        upsert.Parameters.AddWithValue("days", batch.Days);
+        upsert.Parameters.AddWithValue("dayFromSource", batch.DayFromSource);
+        upsert.Parameters.AddWithValue("values", batch.Values);
+        upsert.Parameters.Add(new NpgsqlParameter("batches", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = batch.ImportBatches });
         int inserted = 0, updated = 0;
         await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -169,5 +281,33 @@ internal static class PostgresHealthSql
         {
             writer.WriteNull();
         }
+    }
+
+    /// <summary>
+    /// A batch as one array per column: how it travels as parameters (binary, <c>unnest</c> turns them back into rows)
+    /// and how it is compared with the stored rows. Times are cut to PostgreSQL's microseconds, so a record sent again
+    /// compares equal to what was stored.
+    /// </summary>
+    private sealed record Columns(
+        string[] Metrics, string[] Sources, string[] Records, DateTime[] Starts, DateTime?[] Ends, DateOnly[] Days,
+        bool[] DayFromSource, double[] Values, long?[] ImportBatches)
+    {
+        public static Columns Of(IReadOnlyList<(string Metric, SampleSource Source, string RecordId, DateOnly Day, SampleInput Input)> rows)
+        {
+            var n = rows.Count;
+            var batch = new Columns(new string[n], new string[n], new string[n], new DateTime[n], new DateTime?[n], new DateOnly[n], new bool[n], new double[n], new long?[n]);
+            for (var i = 0; i < n; i++)
+            {
+                var (metric, source, recordId, day, input) = rows[i];
+                (batch.Metrics[i], batch.Sources[i], batch.Records[i], batch.Days[i]) = (metric, source.ToString(), recordId, day);
+                (batch.DayFromSource[i], batch.Values[i], batch.ImportBatches[i]) = (input.LocalDate is not null, input.Value, input.ImportBatchId);
+                batch.Starts[i] = Microseconds(input.StartUtc);
+                batch.Ends[i] = input.EndUtc is { } end ? Microseconds(end) : null;
+            }
+
+            return batch;
+        }
+
+        private static DateTime Microseconds(DateTime time) => new(time.Ticks - (time.Ticks % 10), DateTimeKind.Utc);
     }
 }

@@ -4,6 +4,7 @@ using LifeOs.Core.Health;
 using LifeOs.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace LifeOs.Tests.Core.Health;
 
@@ -286,6 +287,53 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal(2, owl.SamplesMoved);
         Assert.Equal(64, await DayAsync("ada", MetricCatalogue.HeartRate, March1.AddDays(1)));
         Assert.Null(await DayAsync("ada", MetricCatalogue.HeartRate, March1));
+    }
+
+    /// <summary>
+    /// PostgreSQL writes a batch's new records by COPY after reading which are stored. Another writer storing one of them
+    /// in between (its transaction still open while this batch is copied) must end with that record updated, not a
+    /// duplicate and not an error: the COPY waits on the unique index, fails when the other commits, and the batch is
+    /// written again by INSERT … ON CONFLICT.
+    /// </summary>
+    [Fact]
+    public async Task Postgres_ARecordAnotherWriterStoresMeanwhile_IsUpdated_NotDuplicated()
+    {
+        On(Engine.PostgreSql);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var other = new NpgsqlConnection(database.ConnectionString);
+        await other.OpenAsync(cancellationToken);
+        await using var otherTransaction = await other.BeginTransactionAsync(cancellationToken);
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO "Samples" ("UserId", "MetricCode", "Source", "SourceRecordId", "StartUtc", "LocalDate", "DayFromSource", "Value", "UpdatedAt")
+            VALUES ('ada', @metric, 'Oura', 'a', @start, @day, false, 100, now())
+            """, other, otherTransaction))
+        {
+            insert.Parameters.AddWithValue("metric", MetricCatalogue.Steps);
+            insert.Parameters.AddWithValue("start", Utc(1, 9));
+            insert.Parameters.AddWithValue("day", March1);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var upsert = store.UpsertSamplesAsync("ada", [Steps("a", Utc(1, 9), 4000), Steps("b", Utc(1, 15), 3000)], cancellationToken);
+        await using (var watcher = new NpgsqlConnection(database.ConnectionString))
+        {
+            // The batch has read the stored records (not the uncommitted one) and its COPY waits on the unique index.
+            await watcher.OpenAsync(cancellationToken);
+            await using var waiting = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", watcher);
+            while ((long)(await waiting.ExecuteScalarAsync(cancellationToken))! == 0 && !upsert.IsCompleted)
+            {
+                await Task.Delay(10, cancellationToken);
+            }
+        }
+
+        Assert.False(upsert.IsCompleted);
+        await otherTransaction.CommitAsync(cancellationToken);
+
+        Assert.Equal(new UpsertResult(1, 1, 0, 0, 1), await upsert);
+        var stored = await db.Samples.OrderBy(s => s.SourceRecordId).Select(s => new { s.SourceRecordId, s.Value }).ToListAsync(cancellationToken);
+        Assert.Equal([("a", 4000.0), ("b", 3000.0)], stored.Select(s => (s.SourceRecordId, s.Value)));
+        Assert.Equal(7000, await DayAsync("ada", MetricCatalogue.Steps, March1));
     }
 }
 
