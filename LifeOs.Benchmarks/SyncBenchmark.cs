@@ -264,6 +264,14 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
 
         public IServiceProvider Services => provider;
 
+        /// <summary>A succeeded nightly run queued at <paramref name="at"/> for each connection: the planner's history of it.</summary>
+        public Task<int> SeedNightlyRunsAsync(IReadOnlyList<long> connections, DateTime at, CancellationToken cancellationToken) => WithDbAsync(async db =>
+        {
+            var users = await db.Connections.AsNoTracking().Where(c => connections.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.UserId, cancellationToken);
+            db.AddRange(connections.Select(id => new SyncRun { ConnectionId = id, UserId = users[id], Trigger = SyncTrigger.Nightly, Status = SyncRunStatus.Succeeded, QueuedAt = at, StartedAt = at, FinishedAt = at }));
+            return await db.SaveChangesAsync(cancellationToken);
+        });
+
         /// <summary>Runs <paramref name="action"/> on a context of its own scope.</summary>
         public async Task<T> WithDbAsync<T>(Func<LifeOsDbContext, Task<T>> action)
         {
