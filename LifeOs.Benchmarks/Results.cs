@@ -28,7 +28,8 @@ internal sealed record MachineInfo(int Cores, string Os, string Cpu, string Dotn
 
     public bool LooksBusy => LoadAverage > Cores / 2.0;
 
-    private static double? ReadLoadAverage()
+    /// <summary>The 1-minute load average now (Linux), or null.</summary>
+    public static double? ReadLoadAverage()
     {
         const string loadAverage = "/proc/loadavg";
         return File.Exists(loadAverage)

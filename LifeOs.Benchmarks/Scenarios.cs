@@ -13,6 +13,7 @@ internal static class Scenarios
         ["dashboard"] = (options, ct) => new DashboardBenchmark(options).RunAsync(ct),
         ["journal"] = (options, ct) => new JournalBenchmark(options).RunAsync(ct),
         ["sync"] = (options, ct) => new SyncBenchmark(options).RunAsync(ct),
+        ["nightly-cluster"] = (options, ct) => new NightlyClusterBenchmark(options).RunAsync(ct),
         ["circuits"] = (options, ct) => new CircuitsBenchmark(options).RunAsync(ct),
         ["concurrency"] = (options, ct) => new ConcurrencyBenchmark(options).RunAsync(ct),
         ["api"] = (options, ct) => new ApiBenchmark(options).RunAsync(ct),

@@ -42,6 +42,9 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
     private const int NightlyConcurrency = 8;
     private static readonly string[] OuraDaily = ["daily_sleep", "sleep", "daily_readiness", "daily_activity", "daily_spo2"];
 
+    /// <summary>Withings' data types (SyncDataTypes): a nightly run makes one request for each.</summary>
+    internal static readonly string[] WithingsTypes = ["measures", "activity", "workouts", "sleep_summary"];
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var repositoryRoot = WebPublisher.FindRepositoryRoot(Directory.GetCurrentDirectory());
@@ -245,7 +248,7 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
             {
                 foreach (var connection in connections)
                 {
-                    foreach (var type in new[] { "measures", "activity", "sleep_summary" })
+                    foreach (var type in provider == ProviderKind.Withings ? WithingsTypes : [.. OuraDaily, "workout", "heartrate"])
                     {
                         db.Add(new SyncCursor { ConnectionId = connection.Id, DataType = type, HistoryFrom = today.AddDays(-365), CompleteThrough = today.AddDays(-1), UpdatedAt = now });
                     }
@@ -260,6 +263,21 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
         private ServiceProvider provider1 => provider;
 
         public IServiceProvider Services => provider;
+
+        /// <summary>A succeeded nightly run queued at <paramref name="at"/> for each connection: the planner's history of it.</summary>
+        public Task<int> SeedNightlyRunsAsync(IReadOnlyList<long> connections, DateTime at, CancellationToken cancellationToken) => WithDbAsync(async db =>
+        {
+            var users = await db.Connections.AsNoTracking().Where(c => connections.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.UserId, cancellationToken);
+            db.AddRange(connections.Select(id => new SyncRun { ConnectionId = id, UserId = users[id], Trigger = SyncTrigger.Nightly, Status = SyncRunStatus.Succeeded, QueuedAt = at, StartedAt = at, FinishedAt = at }));
+            return await db.SaveChangesAsync(cancellationToken);
+        });
+
+        /// <summary>Runs <paramref name="action"/> on a context of its own scope.</summary>
+        public async Task<T> WithDbAsync<T>(Func<LifeOsDbContext, Task<T>> action)
+        {
+            await using var scope = provider.CreateAsyncScope();
+            return await action(scope.ServiceProvider.GetRequiredService<LifeOsDbContext>());
+        }
 
         /// <summary>Queue and run one connection's sync, as the Quartz job does.</summary>
         public async Task<SyncRun> RunAsync(long connectionId, SyncTrigger trigger, CancellationToken cancellationToken)
@@ -347,9 +365,9 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
             builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
             fake.app = builder.Build();
             fake.app.MapGet("/v2/usercollection/{collection}", fake.OuraAsync);
-            fake.app.MapPost("/measure", (HttpRequest r) => fake.WithingsAsync(r, "measuregrps"));
-            fake.app.MapPost("/v2/measure", (HttpRequest r) => fake.WithingsAsync(r, "activities"));
-            fake.app.MapPost("/v2/sleep", (HttpRequest r) => fake.WithingsAsync(r, "series"));
+            fake.app.MapPost("/measure", fake.WithingsAsync);
+            fake.app.MapPost("/v2/measure", fake.WithingsAsync);
+            fake.app.MapPost("/v2/sleep", fake.WithingsAsync);
             fake.app.MapPost("/notify", fake.NotifyAsync);
             fake.app.MapGet("/v2/webhook/subscription", () => Results.Json(fake.ouraSubscriptions.Select(s => Subscription(s.Key, s.Value))));
             fake.app.MapPost("/v2/webhook/subscription", async (HttpRequest r) =>
@@ -479,17 +497,23 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
             };
         }
 
-        private async Task<IResult> WithingsAsync(HttpRequest request, string list)
+        /// <summary>One record of yesterday per user for each service, chosen by the form's action.</summary>
+        private async Task<IResult> WithingsAsync(HttpRequest request)
         {
             var form = await request.ReadFormAsync();
             var user = UserOf(request);
-            await EnterAsync("withings", user, $"{request.Path}:{form["action"]}");
+            var action = form["action"].ToString();
+            await EnterAsync("withings", user, $"{request.Path}:{action}");
             var yesterday = DateTimeOffset.UtcNow.Date.AddDays(-1).AddHours(7);
-            object item = list switch
+            var id = long.Parse(user, CultureInfo.InvariantCulture);
+            var day = yesterday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var end = new DateTimeOffset(yesterday).ToUnixTimeSeconds();
+            var (list, item) = action switch
             {
-                "measuregrps" => new { grpid = 1_000_000L + long.Parse(user, CultureInfo.InvariantCulture), attrib = 0, date = new DateTimeOffset(yesterday).ToUnixTimeSeconds(), category = 1, measures = new[] { new { value = 78000, type = 1, unit = -3 } } },
-                "activities" => new { date = yesterday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), timezone = "UTC", deviceid = "d", brand = 1, steps = 8000, distance = 6000.0, calories = 400.0, totalcalories = 2400.0 },
-                _ => new { id = 2_000_000L + long.Parse(user, CultureInfo.InvariantCulture), timezone = "UTC", startdate = new DateTimeOffset(yesterday).AddHours(-8).ToUnixTimeSeconds(), enddate = new DateTimeOffset(yesterday).ToUnixTimeSeconds(), date = yesterday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), data = new { total_sleep_time = 25000, sleep_efficiency = 0.9, hr_min = 50 } },
+                "getmeas" => ("measuregrps", (object)new { grpid = 1_000_000L + id, attrib = 0, date = end, category = 1, measures = new[] { new { value = 78000, type = 1, unit = -3 } } }),
+                "getactivity" => ("activities", new { date = day, timezone = "UTC", deviceid = "d", brand = 1, steps = 8000, distance = 6000.0, calories = 400.0, totalcalories = 2400.0 }),
+                "getworkouts" => ("series", new { id = 3_000_000L + id, category = 1, timezone = "UTC", startdate = end - 3600, enddate = end, date = day, data = new { calories = 250.0, distance = 5000.0 } }),
+                _ => ("series", new { id = 2_000_000L + id, timezone = "UTC", startdate = end - (8 * 3600), enddate = end, date = day, data = new { total_sleep_time = 25000, sleep_efficiency = 0.9, hr_min = 50 } }),
             };
             var body = new Dictionary<string, object> { [list] = new[] { item }, ["more"] = list == "measuregrps" ? 0 : false, ["offset"] = 0 };
             if (list == "measuregrps")

@@ -88,7 +88,8 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
             Log.Info($"Seeding {BurstUsers + LatencyRuns + 1} Withings and {LatencyRuns + 1} Oura users…");
             var withings = await core.SeedAsync(BurstUsers + LatencyRuns + 1, ProviderKind.Withings, cursorsComplete: true, cancellationToken);
             var oura = await core.SeedAsync(LatencyRuns + 1, ProviderKind.Oura, cursorsComplete: true, cancellationToken);
-            await SeedNightlyRunsAsync(db, [.. withings, .. oura], cancellationToken);
+            // A finished nightly run per connection, so the app's dispatcher sees nothing due (no backfill, no nightly) during the run.
+            await core.SeedNightlyRunsAsync([.. withings, .. oura], DateTime.UtcNow, cancellationToken);
             fake.ResetCounters();
 
             var settings = core.Services.GetRequiredService<WebhookSettings>();
@@ -162,20 +163,6 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
 
             await Task.Delay(100, cancellationToken);
         }
-    }
-
-    /// <summary>A finished nightly run per connection, so the app's dispatcher sees nothing due (no backfill, no nightly) during the run.</summary>
-    private static async Task SeedNightlyRunsAsync(LifeOsDbContext db, IReadOnlyList<long> connections, CancellationToken cancellationToken)
-    {
-        var now = DateTime.UtcNow;
-        var users = await db.Connections.AsNoTracking().Where(c => connections.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.UserId, cancellationToken);
-        foreach (var id in connections)
-        {
-            db.Add(new SyncRun { ConnectionId = id, UserId = users[id], Trigger = SyncTrigger.Nightly, Status = SyncRunStatus.Succeeded, QueuedAt = now, StartedAt = now, FinishedAt = now });
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
     }
 
     internal sealed record LatencyResult(string Provider, int Runs, double P50Seconds, double P95Seconds, double MaxSeconds, double EndpointP50Ms, double EndpointMaxMs, int TimedOut);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace LifeOs.Core.Notifications;
@@ -50,9 +51,11 @@ public sealed class ReminderJob(ReminderScheduler scheduler) : IJob
 
 /// <summary>
 /// At start-up, every delivery still "sending" was cut off by the last stop: it may have reached the user, so it is
-/// marked interrupted and never sent again (at most once).
+/// marked interrupted and never sent again (at most once). On PostgreSQL other instances may be sending right now, so
+/// only deliveries claimed longer ago than <see cref="NotificationOptions.SendLease"/> are taken for cut off, the rule
+/// every scheduler pass applies (as sync start-up leaves other instances' runs to the stale-run rule there).
 /// </summary>
-internal sealed class NotificationStartup(IServiceScopeFactory scopes, TimeProvider time) : IHostedService
+internal sealed class NotificationStartup(IServiceScopeFactory scopes, TimeProvider time, IOptions<NotificationOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -63,7 +66,9 @@ internal sealed class NotificationStartup(IServiceScopeFactory scopes, TimeProvi
             return;
         }
 
-        await scope.ServiceProvider.GetRequiredService<ReminderScheduler>().MarkInterruptedAsync(time.GetUtcNow().UtcDateTime.AddSeconds(1), cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var claimedBefore = db.Database.IsNpgsql() ? now - options.Value.SendLease : now.AddSeconds(1);
+        await scope.ServiceProvider.GetRequiredService<ReminderScheduler>().MarkInterruptedAsync(claimedBefore, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

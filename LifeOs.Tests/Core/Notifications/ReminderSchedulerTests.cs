@@ -1,6 +1,7 @@
 using LifeOs.Core.Data;
 using LifeOs.Core.Journal;
 using LifeOs.Core.Notifications;
+using LifeOs.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -170,6 +171,55 @@ public sealed class ReminderSchedulerTests : IAsyncLifetime
         Assert.Single(ntfy.Received);
         var occurrence = Assert.Single(await second.OccurrencesAsync("ada"));
         Assert.Equal(DeliveryStatus.Interrupted, Assert.Single(occurrence.Deliveries).Status);
+    }
+
+    /// <summary>
+    /// Issue 20: on PostgreSQL an instance that starts while another sends must not take that send for cut off; a send
+    /// older than the lease (its instance stopped mid-send) still is, and is never sent again.
+    /// </summary>
+    [Fact]
+    public async Task OnPostgreSQL_AnInstanceStarting_MarksOnlySendsOlderThanTheLease_NotAnotherInstancesSendInFlight()
+    {
+        var start = new DateTimeOffset(2026, 12, 1, 7, 30, 0, TimeSpan.Zero);
+        var database = PostgresServer.AppSettings();
+        ntfy.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Instance one stops while Bo's 07:30 reminder is at ntfy.
+        await using var stopped = await NotificationHarness.StartAsync(start, settings: database);
+        await stopped.AddUserAsync("bo", "UTC");
+        await stopped.RemindAsync("bo", ReminderKind.MorningPages, new TimeOnly(7, 30));
+        await stopped.AddNtfyAsync("bo", $"{ntfy.BaseUrl}/bo");
+        await stopped.AddUserAsync("ada", "UTC");
+        await stopped.RemindAsync("ada", ReminderKind.MorningPages, new TimeOnly(7, 33));
+        await stopped.AddNtfyAsync("ada", $"{ntfy.BaseUrl}/ada");
+        using var stop = new CancellationTokenSource();
+        var cut = stopped.RunAsync(stop.Token);
+        await ntfy.AtGate.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cut);
+
+        // Instance two, alive, is sending Ada's 07:33 reminder (its own pass leaves Bo's, claimed 3 minutes ago, alone).
+        await using var sending = await NotificationHarness.StartAsync(start.AddMinutes(3), stopped.Directory, database);
+        var inFlight = sending.RunAsync(Ct);
+        while (ntfy.Received.Count < 2)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        // Instance three starts at 07:36: Bo's send is older than the 5-minute lease, Ada's is not.
+        await using var starting = await NotificationHarness.StartAsync(start.AddMinutes(6), stopped.Directory, database);
+        await starting.Get<IEnumerable<IHostedService>>().Single(s => s.GetType().Name == "NotificationStartup").StartAsync(Ct);
+        Assert.Equal(DeliveryStatus.Interrupted, Assert.Single(Assert.Single(await starting.OccurrencesAsync("bo")).Deliveries).Status);
+        Assert.Equal(DeliveryStatus.Sending, Assert.Single(Assert.Single(await starting.OccurrencesAsync("ada")).Deliveries).Status);
+
+        ntfy.Gate.SetResult();
+        ntfy.Gate = null;
+        Assert.Equal(1, (await inFlight).Sent);
+        var ada = Assert.Single(await starting.OccurrencesAsync("ada"));
+        Assert.Equal(OccurrenceStatus.Sent, ada.Status);
+        Assert.Equal(DeliveryStatus.Sent, Assert.Single(ada.Deliveries).Status);
+        await starting.RunAsync(Ct);
+        Assert.Equal(["/ada", "/bo"], ntfy.Received.Select(r => r.Path).Order());
     }
 
     [Fact]
