@@ -306,7 +306,8 @@ public sealed class AccountRestoreService(
             lines.Add($"time zone {s.TimeZoneId}, {s.UnitSystem.ToString().ToLowerInvariant()} units, days starting at {s.DayStartHour}:00");
         }
 
-        if (read.Theme is { } theme)
+        // What is as LifeOs starts it (no reminder, the default templates…) is left out of the list; it is restored all the same.
+        if (read.Theme is { } theme and not ThemeMode.System)
         {
             lines.Add($"appearance: {theme.ToString().ToLowerInvariant()}");
         }
@@ -316,16 +317,16 @@ public sealed class AccountRestoreService(
             lines.Add($"your own source order for {string.Join(", ", own)}");
         }
 
-        if (read.JournalSettings is { } journalOwn)
+        var templates = read.JournalSettings?.Templates?.Keys.Select(k => JournalKinds.Parse(k)?.DisplayName()).OfType<string>().ToList() ?? [];
+        if (templates.Count > 0 || read.JournalSettings is { StreakGraceRule: true })
         {
-            var templates = journalOwn.Templates?.Keys.Select(k => JournalKinds.Parse(k)?.DisplayName()).OfType<string>().ToList() ?? [];
-            lines.Add($"journal: {(templates.Count == 0 ? "default templates" : "your own templates for " + string.Join(", ", templates))}, streak grace rule {(journalOwn.StreakGraceRule ? "on" : "off")}");
+            lines.Add($"journal: {(templates.Count == 0 ? "default templates" : "your own templates for " + string.Join(", ", templates))}, streak grace rule {(read.JournalSettings!.StreakGraceRule ? "on" : "off")}");
         }
 
-        if (read.Reminders is { } reminders)
+        var on = read.Reminders?.Reminders.Count(r => r.Enabled) ?? 0;
+        if (on > 0 || read.Reminders?.QuietFrom is not null)
         {
-            var on = reminders.Reminders.Count(r => r.Enabled);
-            lines.Add($"{on} {(on == 1 ? "reminder" : "reminders")} on{(reminders.QuietFrom is { } from && reminders.QuietUntil is { } until ? $", quiet hours {from:HH\\:mm}–{until:HH\\:mm}" : "")}");
+            lines.Add($"{on} {(on == 1 ? "reminder" : "reminders")} on{(read.Reminders!.QuietFrom is { } from && read.Reminders.QuietUntil is { } until ? $", quiet hours {from:HH\\:mm}–{until:HH\\:mm}" : "")}");
         }
 
         return lines;

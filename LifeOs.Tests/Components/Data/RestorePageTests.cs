@@ -33,7 +33,7 @@ public sealed class RestorePageTests : JournalTestContext
 
         page.WaitForAssertion(() => Assert.Equal(["1", "1", "0"],
             page.FindAll("[data-testid=restore-result] tr[data-part=Measurements] td").Select(td => td.TextContent)));
-        Assert.Contains("its settings were kept", page.Find("[data-testid=restore-result]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("this account's settings were kept", page.Find("[data-testid=restore-result]").TextContent, StringComparison.Ordinal);
         Assert.Equal(2, await WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == user)));
     }
 
@@ -43,6 +43,7 @@ public sealed class RestorePageTests : JournalTestContext
         var source = await SignInAsNewUserAsync("source@example.com");
         await WithAsync<LifeOs.Core.Accounts.UserSettingsService, LifeOs.Core.Accounts.SettingsUpdateResult>(s =>
             s.UpdateAsync(source, new LifeOs.Core.Accounts.UserSettings("Asia/Tokyo", LifeOs.Core.Accounts.UnitSystem.Imperial, 3)));
+        await WithAsync<HealthStore, UpsertResult>(h => h.UpsertSamplesAsync(source, [new SampleInput("steps", SampleSource.Oura, "a", Day, 1000)]));
         var zip = await ExportAsync(source);
         var fresh = await SignInAsNewUserAsync("fresh@example.com");
 
