@@ -186,6 +186,7 @@ public sealed class AccountRestoreService(
         // the sample keeps following the user's time zone (a day given as the source's own stays fixed).
         var days = (await db.ClockAsync(userId, time, cancellationToken)).Days();
         int added = 0, there = 0, rejected = 0;
+        // The check read these same bytes without an error, so none is added here.
         var errors = new List<string>();
         await foreach (var chunk in ReadRowsAsync(archive, SamplesPath, SampleHeader, ParseSample, errors, cancellationToken).Chunk(SampleChunk).WithCancellation(cancellationToken))
         {
