@@ -2,6 +2,7 @@ using LifeOs.Core;
 using LifeOs.Core.Accounts;
 using LifeOs.Core.Data;
 using LifeOs.Core.Health;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -27,6 +28,8 @@ internal sealed class BenchStore(ServiceProvider provider, AsyncServiceScope sco
             .Build();
         // IConfiguration too: services that bind options from it (API keys) resolve as they do in the app.
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
+        // The app's host adds it; services that seal secrets (notification channels, used by a restore) need it.
+        services.AddDataProtection();
         var dataDirectory = services.AddLifeOsCore(configuration, directory);
         dataDirectory.EnsureWritable();
         var provider = services.BuildServiceProvider();

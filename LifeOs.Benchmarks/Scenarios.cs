@@ -22,6 +22,7 @@ internal static class Scenarios
         ["csvimport"] = (options, ct) => new CsvImportBenchmark(options).RunAsync(ct),
         ["reminders"] = (options, ct) => new RemindersBenchmark(options).RunAsync(ct),
         ["applehealth"] = (options, ct) => new AppleHealthBenchmark(options).RunAsync(ct),
+        ["restore"] = (options, ct) => new RestoreBenchmark(options).RunAsync(ct),
     };
 
     public static string Names => string.Join(", ", All.Keys);

@@ -32,6 +32,8 @@ internal sealed class AccountExporter(LifeOsDbContext db, SourcePriorityService 
 
         await writer.WriteJsonAsync("account.json", new
         {
+            // Read by the restore, which refuses an export of a format newer than it knows.
+            UserDataExportService.FormatVersion,
             user.Email,
             user.UserName,
             user.PhoneNumber,

@@ -70,6 +70,9 @@ public enum AuditKind
     MeasurementsDeleted,
     MeasurementsExcluded,
     MeasurementsIncluded,
+
+    // Appended: a full account export restored into the account.
+    AccountRestored,
 }
 
 public static class AuditKinds
@@ -112,6 +115,7 @@ public static class AuditKinds
         AuditKind.MeasurementsDeleted => "Deleted measurements",
         AuditKind.MeasurementsExcluded => "Excluded measurements from their days",
         AuditKind.MeasurementsIncluded => "Included measurements again",
+        AuditKind.AccountRestored => "Restored an export of their data",
         _ => kind.ToString(),
     };
 }

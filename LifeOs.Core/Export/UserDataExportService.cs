@@ -6,6 +6,12 @@ namespace LifeOs.Core.Export;
 /// <summary>Builds the zip of everything LifeOs holds about one user, from every registered exporter.</summary>
 public sealed class UserDataExportService(IEnumerable<IUserDataExporter> exporters, TimeProvider time)
 {
+    /// <summary>
+    /// The export's format, in account.json: raised when a file's meaning changes (not when one is added), so a restore
+    /// refuses an export it would misread. Exports made before it was written are format 1.
+    /// </summary>
+    public const int FormatVersion = 1;
+
     /// <summary>Streams the zip to <paramref name="destination"/>, which need not be seekable (an HTTP response).</summary>
     public async Task WriteZipAsync(string userId, Stream destination, CancellationToken cancellationToken)
     {

@@ -334,9 +334,13 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     }
 
     /// <summary>Puts a group back on the default order and recomputes its metrics.</summary>
-    public async Task ResetSourcesAsync(string userId, MetricGroup group, CancellationToken cancellationToken = default)
+    public Task ResetSourcesAsync(string userId, MetricGroup group, CancellationToken cancellationToken = default) =>
+        SetSourcesAsync(userId, group, order: null, cancellationToken);
+
+    /// <summary>Puts a group on <paramref name="order"/> (null: the default), as a restore does, and recomputes its metrics when that changed the order.</summary>
+    public async Task SetSourcesAsync(string userId, MetricGroup group, IReadOnlyList<SampleSource>? order, CancellationToken cancellationToken = default)
     {
-        if (await priorities.ResetAsync(userId, group, cancellationToken))
+        if (order is null ? await priorities.ResetAsync(userId, group, cancellationToken) : await priorities.SetAsync(userId, group, order, cancellationToken))
         {
             await RecomputeAllAsync(userId, MetricCatalogue.All.Where(m => m.Group == group).Select(m => m.Code).ToList(), cancellationToken);
         }

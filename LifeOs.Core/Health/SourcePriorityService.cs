@@ -41,6 +41,21 @@ public sealed class SourcePriorityService(LifeOsDbContext db)
         return order;
     }
 
+    /// <summary>Stores <paramref name="order"/> as the user's own for a group (a restore brings it back); missing sources go last, as stored orders read.</summary>
+    /// <returns>Whether the group's order changed.</returns>
+    public async Task<bool> SetAsync(string userId, MetricGroup group, IReadOnlyList<SampleSource> order, CancellationToken cancellationToken = default)
+    {
+        var complete = SourcePriority.Parse(SourcePriority.Format(order), group);
+        var current = (await GetGroupsAsync(userId, cancellationToken)).Single(g => g.Group == group);
+        if (!current.IsDefault && current.Order.SequenceEqual(complete))
+        {
+            return false;
+        }
+
+        await SaveAsync(userId, group, complete, cancellationToken);
+        return !current.Order.SequenceEqual(complete);
+    }
+
     /// <summary>Forgets the user's order for a group, so the defaults apply again.</summary>
     public async Task<bool> ResetAsync(string userId, MetricGroup group, CancellationToken cancellationToken = default) =>
         await db.Set<UserSourcePriority>().Where(p => p.UserId == userId && p.Group == group).ExecuteDeleteAsync(cancellationToken) > 0;

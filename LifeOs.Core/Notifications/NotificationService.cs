@@ -215,7 +215,9 @@ public sealed class NotificationService(
         return NotificationResult.Ok(channelId);
     }
 
-    public async Task<NotificationResult> SaveAsync(string userId, IReadOnlyList<ReminderView> reminders, TimeOnly? quietFrom, TimeOnly? quietUntil, CancellationToken cancellationToken = default)
+    /// <summary>The rules <see cref="SaveAsync"/> applies, for a restore to check an export before writing anything.</summary>
+    /// <returns>Null when the reminders and quiet hours can be saved.</returns>
+    public static NotificationResult? Check(IReadOnlyList<ReminderView> reminders, TimeOnly? quietFrom, TimeOnly? quietUntil)
     {
         if (quietFrom.HasValue != quietUntil.HasValue)
         {
@@ -233,6 +235,16 @@ public sealed class NotificationService(
             {
                 return NotificationResult.Fail(reminder.Kind.ToString(), "Choose a day of the week.");
             }
+        }
+
+        return null;
+    }
+
+    public async Task<NotificationResult> SaveAsync(string userId, IReadOnlyList<ReminderView> reminders, TimeOnly? quietFrom, TimeOnly? quietUntil, CancellationToken cancellationToken = default)
+    {
+        if (Check(reminders, quietFrom, quietUntil) is { } refused)
+        {
+            return refused;
         }
 
         var stored = await db.ReminderSettings.Where(r => r.UserId == userId).ToDictionaryAsync(r => r.Kind, cancellationToken);
