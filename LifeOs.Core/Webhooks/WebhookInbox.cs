@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -40,7 +41,7 @@ public enum ReceiptOutcome
 /// targeted run); <see cref="SyncService"/> dispatches them when that run ends, so a burst becomes a few runs, not
 /// hundreds. Nothing from a notification is logged beyond ids.
 /// </summary>
-public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDispatcher dispatcher, TimeProvider time, ILogger<WebhookInbox> logger)
+public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDispatcher dispatcher, DeliveryTimings timings, TimeProvider time, ILogger<WebhookInbox> logger)
 {
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
 
@@ -360,12 +361,15 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDis
     private async Task<ReceiptOutcome> RecordAsync(ProviderNotification n, long connectionId, CancellationToken cancellationToken)
     {
         var (provider, status) = (n.Provider.ToString(), n.Status.ToString());
+        timings.WriteRequested = Stopwatch.GetTimestamp();
         var recorded = await db.Database.SqlQuery<long>($"""
             INSERT INTO "ProviderNotifications" ("Provider", "ReceivedAt", "DedupKey", "ConnectionId", "Status", "DataType", "EventType", "ObjectId", "WindowFrom", "WindowTo", "Error", "ProcessedAt")
             VALUES ({provider}, {n.ReceivedAt}, {n.DedupKey}, {connectionId}, {status}, {n.DataType}, {n.EventType}, {n.ObjectId}, {n.WindowFrom}, {n.WindowTo}, {n.Error}, {n.ProcessedAt})
             ON CONFLICT ("Provider", "DedupKey") DO NOTHING
             RETURNING "Id" AS "Value"
             """).ToListAsync(cancellationToken);
+        timings.Write = Stopwatch.GetElapsedTime(timings.WriteRequested);
+        timings.Batch = 1;
         if (recorded.Count == 0)
         {
             return ReceiptOutcome.Duplicate;

@@ -18,6 +18,7 @@ public static class WebhooksServiceCollectionExtensions
         services.AddSingleton<WebhookSettings>();
         services.AddSingleton<WebhookSchedule>();
         services.AddScoped<WebhookInbox>();
+        services.AddScoped<DeliveryTimings>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddScoped<WebhookSubscriptions>();
