@@ -35,7 +35,7 @@ public enum ReceiptOutcome
 
 /// <summary>
 /// Records provider notifications and turns them into targeted sync runs. An endpoint calls <c>Receive…</c>, which
-/// records the delivery (one INSERT) and returns; <see cref="WebhookDispatcher"/> then gives it a run off the request
+/// records the delivery (one INSERT, in <see cref="NotificationWriter"/>'s group commit) and returns; <see cref="WebhookDispatcher"/> then gives it a run off the request
 /// path, and the fetching happens in that run (<see cref="SyncService"/>, on Quartz). Notifications for a connection
 /// that already has a run queued or running wait as <see cref="NotificationStatus.Received"/> (or join a queued
 /// targeted run); <see cref="SyncService"/> dispatches them when that run ends, so a burst becomes a few runs, not

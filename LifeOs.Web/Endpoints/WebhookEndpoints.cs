@@ -7,7 +7,7 @@ namespace LifeOs.Web.Endpoints;
 /// <summary>
 /// /webhooks/{provider}: where Withings and Oura say that new data exists. Anonymous server-to-server calls, so no
 /// cookies and no antiforgery; Withings' callback URL carries a secret and Oura signs its posts. Each delivery is
-/// recorded (<see cref="WebhookInbox"/>, one INSERT) before answering; its targeted sync is queued after the answer
+/// recorded (<see cref="WebhookInbox"/>, one INSERT in a group commit) before answering; its targeted sync is queued after the answer
 /// (<see cref="WebhookDispatcher"/>): no fetching happens here.
 /// Answers are what each provider expects so that it neither retries forever nor drops the subscription: Withings
 /// gets 200 for anything it sent (even an unknown user or a body LifeOs cannot read); Oura gets 200, or 400 for a
