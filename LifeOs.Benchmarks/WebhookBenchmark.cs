@@ -169,7 +169,7 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
 
     /// <summary>One notification at a time, each for a user with nothing stored yet: POST, then poll every 10 ms until the user's sample is there.</summary>
     private static async Task<LatencyResult> LatencyAsync(string provider, LifeOsDbContext db, SyncBenchmark.FakeServer fake, Func<int, (int ProviderUser, string UserId)> user,
-        string metric, Func<int, CancellationToken, Task<(HttpStatusCode Status, string Body, double Ms)>> post, CancellationToken cancellationToken)
+        string metric, Func<int, CancellationToken, Task<(HttpStatusCode Status, string Body, double Ms, IReadOnlyDictionary<string, double> Server)>> post, CancellationToken cancellationToken)
     {
         Log.Info($"{provider}: notification → stored, {LatencyRuns} runs one at a time…");
         var stored = new List<double>();
@@ -179,7 +179,7 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
         {
             var (providerUser, userId) = user(i);
             var started = Stopwatch.GetTimestamp();
-            var (status, body, ms) = await post(providerUser, cancellationToken);
+            var (status, body, ms, _) = await post(providerUser, cancellationToken);
             if (status != HttpStatusCode.OK || body != nameof(ReceiptOutcome.Accepted))
             {
                 throw new BenchmarkFailure($"The {provider} notification for user {providerUser} was answered {(int)status} {body}.");
@@ -217,7 +217,7 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
     internal sealed record BurstResult(int Users, int Sent, int Distinct, int Refused, int AnsweredDuplicate, int Recorded, int Processed, int Failed, int Lost,
         int Runs, int MaxRunsPerUser, int ServiceFetches, int MinimumFetches, int MaxFetchesPerUserAndService, int UnfetchedUserServices,
         double SendSeconds, double DrainSeconds, double DrainLowerBoundSeconds, double EndpointP50Ms, double EndpointP95Ms, double EndpointP99Ms, double EndpointMaxMs,
-        double AppCpuMsPerDelivery);
+        double AppCpuMsPerDelivery, ServerSide Server);
 
     private static async Task<BurstResult> BurstAsync(HttpClient http, string withingsPath, LifeOsDbContext db, SyncBenchmark.FakeServer fake, PublishedApp app,
         List<long> connections, CancellationToken cancellationToken)
@@ -247,6 +247,7 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
         var distinctCount = notifications.Distinct().Count();
         Log.Info($"Burst: {shuffled.Count} Withings notifications ({distinctCount} distinct) for {BurstUsers} users, {BurstSenders} senders…");
         var latencies = new ConcurrentBag<double>();
+        var serverTimings = new ConcurrentBag<IReadOnlyDictionary<string, double>>();
         var answers = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var accepted = new ConcurrentDictionary<(int User, int Appli, long Start), bool>();
         var queue = new ConcurrentQueue<(int User, int Appli, long Start)>(shuffled);
@@ -256,8 +257,9 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
         {
             while (queue.TryDequeue(out var n))
             {
-                var (status, body, ms) = await PostWithingsAsync(http, withingsPath, n.User, n.Appli, n.Start, cancellationToken);
+                var (status, body, ms, server) = await PostWithingsAsync(http, withingsPath, n.User, n.Appli, n.Start, cancellationToken);
                 latencies.Add(ms);
+                serverTimings.Add(server);
                 answers.AddOrUpdate(status == HttpStatusCode.OK ? body : $"HTTP {(int)status}", 1, (_, c) => c + 1);
                 if (status == HttpStatusCode.OK)
                 {
@@ -310,14 +312,15 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
             requests, expectedServices.Count, burstFetches.Count == 0 ? 0 : burstFetches.Max(f => f.Value), expectedServices.Count - burstFetches.Count,
             Math.Round(sendSeconds, 1), Math.Round(drainSeconds, 1), Math.Round(requests / (double)WithingsLimit * 60, 1),
             Math.Round(Percentiles.Of(sorted, 50), 1), Math.Round(Percentiles.Of(sorted, 95), 1), Math.Round(Percentiles.Of(sorted, 99), 1), Math.Round(sorted[^1], 1),
-            cpuPerDeliveryMs);
+            cpuPerDeliveryMs, ServerSide.Of(serverTimings));
         Log.Info($"Burst: {result.Recorded} recorded ({result.Processed} processed, {result.Failed} failed, {result.Lost} lost), {result.Runs} runs (most {result.MaxRunsPerUser} per user), "
             + $"{result.ServiceFetches} fetches for {result.MinimumFetches} user-services (most {result.MaxFetchesPerUserAndService}), drained after {result.DrainSeconds} s (lower bound {result.DrainLowerBoundSeconds} s); "
-            + $"endpoint p50 {result.EndpointP50Ms} ms, p99 {result.EndpointP99Ms} ms, max {result.EndpointMaxMs} ms; app CPU {cpuPerDeliveryMs} ms per delivery while sending");
+            + $"endpoint p50 {result.EndpointP50Ms} ms, p99 {result.EndpointP99Ms} ms, max {result.EndpointMaxMs} ms; app CPU {cpuPerDeliveryMs} ms per delivery while sending; "
+            + $"server side {result.Server}");
         return result;
     }
 
-    private static async Task<(HttpStatusCode Status, string Body, double Ms)> PostWithingsAsync(HttpClient http, string path, int user, int appli, long start, CancellationToken cancellationToken)
+    private static async Task<(HttpStatusCode Status, string Body, double Ms, IReadOnlyDictionary<string, double> Server)> PostWithingsAsync(HttpClient http, string path, int user, int appli, long start, CancellationToken cancellationToken)
     {
         using var content = new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -330,7 +333,7 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
     }
 
     /// <summary>A signed Oura notification (oura.md §7): upper-case hex HMAC-SHA256 of timestamp + body, keyed with the client secret.</summary>
-    private static async Task<(HttpStatusCode Status, string Body, double Ms)> PostOuraAsync(HttpClient http, int user, DateOnly day, CancellationToken cancellationToken)
+    private static async Task<(HttpStatusCode Status, string Body, double Ms, IReadOnlyDictionary<string, double> Server)> PostOuraAsync(HttpClient http, int user, DateOnly day, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
         {
@@ -350,14 +353,55 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
         return await SendAsync(http, request, cancellationToken);
     }
 
-    private static async Task<(HttpStatusCode Status, string Body, double Ms)> SendAsync(HttpClient http, HttpRequestMessage request, CancellationToken cancellationToken)
+    private static async Task<(HttpStatusCode Status, string Body, double Ms, IReadOnlyDictionary<string, double> Server)> SendAsync(HttpClient http, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using (request)
         {
             var sent = Stopwatch.GetTimestamp();
             using var response = await http.SendAsync(request, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            return (response.StatusCode, body, Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+            var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+            return (response.StatusCode, body, ms, ServerTiming(response));
+        }
+    }
+
+    /// <summary>The app's <c>Server-Timing</c> header (DeliveryTimings): metric → milliseconds (the batch size for <c>batch</c>).</summary>
+    private static Dictionary<string, double> ServerTiming(HttpResponseMessage response)
+    {
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (!response.Headers.TryGetValues("Server-Timing", out var values))
+        {
+            return metrics;
+        }
+
+        foreach (var metric in values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            var parts = metric.Split(';', StringSplitOptions.TrimEntries);
+            var value = parts.Skip(1).Select(p => p.Split('=', 2)).FirstOrDefault(p => p.Length == 2 && p[0] is "dur" or "desc");
+            if (value is not null && double.TryParse(value[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            {
+                metrics[parts[0]] = number;
+            }
+        }
+
+        return metrics;
+    }
+
+    /// <summary>
+    /// The server's side of the burst's requests: <c>total</c> from the first middleware to the answer's headers, and
+    /// its parts (middleware before the handler; reading, authenticating and finding the connection; waiting for the
+    /// write: the group commit's queue, the write lock, the batch's inserts and commit), p50 and p99 each.
+    /// </summary>
+    internal sealed record ServerSide(int Answers, double TotalP50Ms, double TotalP99Ms, double PipelineP50Ms, double PipelineP99Ms, double ReadP50Ms, double ReadP99Ms,
+        double QueueP99Ms, double LockP50Ms, double LockP99Ms, double WriteP99Ms, double MeanBatch)
+    {
+        public static ServerSide Of(IReadOnlyCollection<IReadOnlyDictionary<string, double>> answers)
+        {
+            List<double> Sorted(string metric) => answers.Where(a => a.ContainsKey(metric)).Select(a => a[metric]).Order().ToList();
+            double P(string metric, double percentile) => Math.Round(Percentiles.Of(Sorted(metric), percentile), 2);
+            var batches = Sorted("batch");
+            return new ServerSide(answers.Count(a => a.ContainsKey("total")), P("total", 50), P("total", 99), P("pipeline", 50), P("pipeline", 99), P("read", 50), P("read", 99),
+                P("queue", 99), P("lock", 50), P("lock", 99), P("write", 99), batches.Count == 0 ? 0 : Math.Round(batches.Average(), 1));
         }
     }
 
@@ -387,6 +431,10 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
         text.AppendLine($"| sent in / all processed after (lower bound at the limit) | {burst.SendSeconds:0.0} s / {burst.DrainSeconds:0.0} s ({burst.DrainLowerBoundSeconds:0.0} s) |");
         text.AppendLine($"| endpoint p50 / p95 / p99 (goal < 50) / max | {burst.EndpointP50Ms:0.0} / {burst.EndpointP95Ms:0.0} / {burst.EndpointP99Ms:0.0} / {burst.EndpointMaxMs:0.0} ms |");
         text.AppendLine($"| app CPU time per delivery while sending (runs included) | {burst.AppCpuMsPerDelivery:0.00} ms |");
+        var server = burst.Server;
+        text.AppendLine($"| server side (Server-Timing, {server.Answers} answers): total p50 / p99 | {server.TotalP50Ms:0.0} / {server.TotalP99Ms:0.0} ms |");
+        text.AppendLine($"| … middleware before the handler p50 / p99; read, secret and connection look-up p50 / p99 | {server.PipelineP50Ms:0.00} / {server.PipelineP99Ms:0.00} ms; {server.ReadP50Ms:0.00} / {server.ReadP99Ms:0.00} ms |");
+        text.AppendLine($"| … write: queue p99; write lock p50 / p99; inserts and commit p99; mean batch | {server.QueueP99Ms:0.00}; {server.LockP50Ms:0.00} / {server.LockP99Ms:0.00}; {server.WriteP99Ms:0.00} ms; {server.MeanBatch:0.0} |");
         return text.ToString();
     }
 }

@@ -189,6 +189,7 @@ public static class WebApplicationExtensions
 
     public static WebApplication UseLifeOsPipeline(this WebApplication app)
     {
+        app.UseWebhookServerTiming();
         app.UseForwardedHeaders();
         // Whatever a request (or an interactive page's circuit) writes is counted as the request's.
         app.Use((context, next) =>

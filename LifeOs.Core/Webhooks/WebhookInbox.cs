@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -34,13 +35,13 @@ public enum ReceiptOutcome
 
 /// <summary>
 /// Records provider notifications and turns them into targeted sync runs. An endpoint calls <c>Receive…</c>, which
-/// records the delivery (one INSERT) and returns; <see cref="WebhookDispatcher"/> then gives it a run off the request
+/// records the delivery (one INSERT, in <see cref="NotificationWriter"/>'s group commit) and returns; <see cref="WebhookDispatcher"/> then gives it a run off the request
 /// path, and the fetching happens in that run (<see cref="SyncService"/>, on Quartz). Notifications for a connection
 /// that already has a run queued or running wait as <see cref="NotificationStatus.Received"/> (or join a queued
 /// targeted run); <see cref="SyncService"/> dispatches them when that run ends, so a burst becomes a few runs, not
 /// hundreds. Nothing from a notification is logged beyond ids.
 /// </summary>
-public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDispatcher dispatcher, TimeProvider time, ILogger<WebhookInbox> logger)
+public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDispatcher dispatcher, NotificationWriter writer, DeliveryTimings timings, TimeProvider time, ILogger<WebhookInbox> logger)
 {
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
 
@@ -354,30 +355,27 @@ public sealed class WebhookInbox(LifeOsDbContext db, SyncQueue queue, WebhookDis
     }
 
     /// <summary>
-    /// One statement: the unique (provider, dedup key) index turns a repeated delivery into no row. A failed
-    /// SaveChanges would cost an exception and two error entries with a stack trace in the log for every retry.
+    /// Hands the row to <see cref="NotificationWriter"/> (the group commit: one transaction for every delivery waiting,
+    /// <c>INSERT … ON CONFLICT DO NOTHING</c> each) and answers once it is committed. A repeated delivery inserts no row:
+    /// no exception and no two error entries with a stack trace in the log, as a failed SaveChanges cost for every retry.
     /// </summary>
     private async Task<ReceiptOutcome> RecordAsync(ProviderNotification n, long connectionId, CancellationToken cancellationToken)
     {
-        var (provider, status) = (n.Provider.ToString(), n.Status.ToString());
-        var recorded = await db.Database.SqlQuery<long>($"""
-            INSERT INTO "ProviderNotifications" ("Provider", "ReceivedAt", "DedupKey", "ConnectionId", "Status", "DataType", "EventType", "ObjectId", "WindowFrom", "WindowTo", "Error", "ProcessedAt")
-            VALUES ({provider}, {n.ReceivedAt}, {n.DedupKey}, {connectionId}, {status}, {n.DataType}, {n.EventType}, {n.ObjectId}, {n.WindowFrom}, {n.WindowTo}, {n.Error}, {n.ProcessedAt})
-            ON CONFLICT ("Provider", "DedupKey") DO NOTHING
-            RETURNING "Id" AS "Value"
-            """).ToListAsync(cancellationToken);
-        if (recorded.Count == 0)
+        timings.WriteRequested = Stopwatch.GetTimestamp();
+        var written = await writer.RecordAsync(n, cancellationToken);
+        (timings.Queued, timings.Lock, timings.Write, timings.Batch) = (written.Queued, written.Lock, written.Write, written.Batch);
+        if (written.Id is not { } id)
         {
             return ReceiptOutcome.Duplicate;
         }
 
-        logger.LogInformation("{Provider} notification {NotificationId} for connection {ConnectionId} recorded", n.Provider, recorded[0], connectionId);
+        logger.LogInformation("{Provider} notification {NotificationId} for connection {ConnectionId} recorded", n.Provider, id, connectionId);
         if (n.Status != NotificationStatus.Received)
         {
             return ReceiptOutcome.Ignored;
         }
 
-        // The run is the dispatcher's business, after the answer: a delivery costs one write.
+        // The run is the dispatcher's business, after the answer: a delivery costs one queued row.
         dispatcher.Received(connectionId);
         return ReceiptOutcome.Accepted;
     }

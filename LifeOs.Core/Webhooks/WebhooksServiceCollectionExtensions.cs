@@ -8,7 +8,7 @@ namespace LifeOs.Core.Webhooks;
 public static class WebhooksServiceCollectionExtensions
 {
     /// <summary>
-    /// Provider notifications: the inbox the endpoints hand deliveries to, the dispatcher that gives them runs after
+    /// Provider notifications: the inbox the endpoints hand deliveries to, the group commit that records them, the dispatcher that gives them runs after
     /// the answer, the subscription keeper (also told of disconnects), Oura's client-credentials subscription client
     /// and an hourly housekeeping job.
     /// </summary>
@@ -18,6 +18,8 @@ public static class WebhooksServiceCollectionExtensions
         services.AddSingleton<WebhookSettings>();
         services.AddSingleton<WebhookSchedule>();
         services.AddScoped<WebhookInbox>();
+        services.AddScoped<DeliveryTimings>();
+        services.AddSingleton<NotificationWriter>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddScoped<WebhookSubscriptions>();

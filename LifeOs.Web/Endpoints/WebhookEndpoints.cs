@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LifeOs.Core.Connections;
 using LifeOs.Core.Webhooks;
 
@@ -6,7 +7,7 @@ namespace LifeOs.Web.Endpoints;
 /// <summary>
 /// /webhooks/{provider}: where Withings and Oura say that new data exists. Anonymous server-to-server calls, so no
 /// cookies and no antiforgery; Withings' callback URL carries a secret and Oura signs its posts. Each delivery is
-/// recorded (<see cref="WebhookInbox"/>, one INSERT) before answering; its targeted sync is queued after the answer
+/// recorded (<see cref="WebhookInbox"/>, one INSERT in a group commit) before answering; its targeted sync is queued after the answer
 /// (<see cref="WebhookDispatcher"/>): no fetching happens here.
 /// Answers are what each provider expects so that it neither retries forever nor drops the subscription: Withings
 /// gets 200 for anything it sent (even an unknown user or a body LifeOs cannot read); Oura gets 200, or 400 for a
@@ -18,6 +19,27 @@ public static class WebhookEndpoints
     /// <summary>A notification is a few hundred bytes; anything much larger is not one.</summary>
     public const int MaxBodyBytes = 16 * 1024;
 
+    /// <summary>The notification endpoints' paths, which the pipeline treats apart (<see cref="WebApplicationExtensions.UseLifeOsPipeline"/>).</summary>
+    public static bool IsWebhook(HttpContext context) => context.Request.Path.StartsWithSegments("/webhooks", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// First in the pipeline: each webhook answer carries a <c>Server-Timing</c> header (<see cref="DeliveryTimings"/>)
+    /// from here to its headers, so a load test sees the server's share of every request. Two timestamps and a header.
+    /// </summary>
+    public static IApplicationBuilder UseWebhookServerTiming(this IApplicationBuilder app) =>
+        app.UseWhen(IsWebhook, webhooks => webhooks.Use((context, next) =>
+        {
+            var timings = context.RequestServices.GetRequiredService<DeliveryTimings>();
+            timings.PipelineStarted = Stopwatch.GetTimestamp();
+            context.Response.OnStarting(static state =>
+            {
+                var (response, timings) = ((HttpResponse, DeliveryTimings))state;
+                response.Headers["Server-Timing"] = timings.ServerTiming(Stopwatch.GetTimestamp());
+                return Task.CompletedTask;
+            }, (context.Response, timings));
+            return next(context);
+        }));
+
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/webhooks").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
@@ -26,8 +48,9 @@ public static class WebhookEndpoints
         group.MapMethods("/withings", [HttpMethods.Head], (WebhookSettings settings) =>
             settings.EnabledFor(ProviderKind.Withings) ? Results.Ok() : Results.NotFound());
 
-        group.MapPost("/withings", async (HttpContext context, WebhookSettings settings, WebhookInbox inbox) =>
+        group.MapPost("/withings", async (HttpContext context, WebhookSettings settings, WebhookInbox inbox, DeliveryTimings timings) =>
         {
+            timings.HandlerStarted = Stopwatch.GetTimestamp();
             if (!settings.EnabledFor(ProviderKind.Withings))
             {
                 return Results.Text("Live updates are off.", statusCode: StatusCodes.Status404NotFound);
@@ -61,8 +84,9 @@ public static class WebhookEndpoints
             return Results.Json(new { challenge });
         });
 
-        group.MapPost("/oura", async (HttpContext context, WebhookSettings settings, WebhookInbox inbox) =>
+        group.MapPost("/oura", async (HttpContext context, WebhookSettings settings, WebhookInbox inbox, DeliveryTimings timings) =>
         {
+            timings.HandlerStarted = Stopwatch.GetTimestamp();
             if (!settings.EnabledFor(ProviderKind.Oura))
             {
                 return Results.Text("Live updates are off.", statusCode: StatusCodes.Status404NotFound);
