@@ -6,7 +6,7 @@ namespace LifeOs.Core.Health;
 /// <summary>
 /// <see cref="HealthStore"/>'s set-based writes on PostgreSQL. SQLite is fastest with prepared single-row commands
 /// in-process; PostgreSQL is a server a round trip away, so here each step is one statement over the whole batch:
-/// the stored records are read, the new ones go in by binary COPY and the changed ones are updated (see
+/// a batch of new records goes in by binary COPY, one with stored records by <c>INSERT … ON CONFLICT</c> (see
 /// <see cref="UpsertAsync"/>), and each metric's days are aggregated, ranked and written back by one statement.
 /// </summary>
 internal static class PostgresHealthSql
@@ -16,12 +16,14 @@ internal static class PostgresHealthSql
     /// <paramref name="touched"/>: a new record's day, and both days of a record whose time, day or value changed.
     /// </summary>
     /// <remarks>
-    /// Three steps, each one statement over the whole batch: the batch's records already stored are read through the
-    /// unique (user, metric, source, record) index; the new ones go straight into "Samples" by binary COPY, the fastest
-    /// way PostgreSQL takes rows (it fills heap pages many rows at a time, where an <c>INSERT … ON CONFLICT</c> inserts
-    /// row by row with a speculative check each); the changed ones are updated from arrays. Should another transaction
-    /// store one of the new records meanwhile, the COPY fails on the unique index, is rolled back to its savepoint, and
-    /// <see cref="UpsertConcurrentlyAsync"/> writes the batch instead.
+    /// Large batches are mostly new records (an import, a backfill, a first sync), so the batch is first sent as it is, by
+    /// binary COPY straight into "Samples": PostgreSQL's fastest way in, without the speculative check per row that
+    /// <c>INSERT … ON CONFLICT</c> makes (a third more time per row). When a record is already stored, or another writer
+    /// stores one meanwhile, the unique index refuses the COPY, which is rolled back to its savepoint (a batch whose first
+    /// record exists, as when a sync fetches a window again, fails at once), and <see cref="UpsertWithConflictsAsync"/>
+    /// writes the batch instead. No query plan is involved in telling new from stored: a look-up of the batch's records
+    /// first was as fast only with the planner forced, because with the statistics of a table still filling it hashed
+    /// or scanned all of the user's samples for every batch.
     /// </remarks>
     /// <returns>How many rows were inserted and how many updated; the others were unchanged.</returns>
     public static async Task<(int Inserted, int Updated)> UpsertAsync(
@@ -30,80 +32,33 @@ internal static class PostgresHealthSql
         HashSet<(string Metric, DateOnly Day)> touched, CancellationToken cancellationToken)
     {
         var batch = Columns.Of(rows);
-        var stored = await StoredAsync(connection, transaction, userId, batch, cancellationToken);
-        var (fresh, changed) = (new List<int>(rows.Count - stored.Count), new List<(long Id, int Row)>());
-        var moved = new HashSet<(string Metric, DateOnly Day)>();
-        for (var i = 0; i < rows.Count; i++)
-        {
-            if (!stored.TryGetValue(i, out var old))
-            {
-                fresh.Add(i);
-                moved.Add((batch.Metrics[i], batch.Days[i]));
-            }
-            else if ((old.Start, old.End, old.Day, old.DayFromSource, old.Value) != (batch.Starts[i], batch.Ends[i], batch.Days[i], batch.DayFromSource[i], batch.Values[i]))
-            {
-                changed.Add((old.Id, i));
-                if ((old.Start, old.End, old.Day, old.Value) != (batch.Starts[i], batch.Ends[i], batch.Days[i], batch.Values[i]))
-                {
-                    moved.Add((batch.Metrics[i], batch.Days[i]));
-                    moved.Add((batch.Metrics[i], old.Day));
-                }
-            }
-        }
-
         await transaction.SaveAsync("copy", cancellationToken);
         try
         {
-            await CopyAsync(connection, userId, now, batch, fresh, cancellationToken);
+            await CopyAsync(connection, userId, now, batch, cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             await transaction.RollbackAsync("copy", cancellationToken);
-            return await UpsertConcurrentlyAsync(connection, transaction, userId, now, batch, touched, cancellationToken);
+            return await UpsertWithConflictsAsync(connection, transaction, userId, now, batch, touched, cancellationToken);
         }
 
-        await UpdateAsync(connection, transaction, now, batch, changed, cancellationToken);
-        touched.UnionWith(moved);
-        return (fresh.Count, changed.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            touched.Add((batch.Metrics[i], batch.Days[i]));
+        }
+
+        return (rows.Count, 0);
     }
 
-    /// <summary>The batch's records already stored, by their row in the batch, as they are now.</summary>
-    private static async Task<Dictionary<int, (long Id, DateTime Start, DateTime? End, DateOnly Day, bool DayFromSource, double Value)>> StoredAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string userId, Columns batch, CancellationToken cancellationToken)
+    private static async Task CopyAsync(NpgsqlConnection connection, string userId, DateTime now, Columns batch, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
-            SELECT r."Row"::int, s."Id", s."StartUtc", s."EndUtc", s."LocalDate", s."DayFromSource", s."Value"
-            FROM unnest(@metrics, @sources, @records) WITH ORDINALITY AS r("MetricCode", "Source", "SourceRecordId", "Row")
-            JOIN "Samples" s ON s."UserId" = @user AND s."MetricCode" = r."MetricCode" AND s."Source" = r."Source" AND s."SourceRecordId" = r."SourceRecordId"
-            """, connection, transaction);
-        command.Parameters.AddWithValue("user", userId);
-        command.Parameters.AddWithValue("metrics", batch.Metrics);
-        command.Parameters.AddWithValue("sources", batch.Sources);
-        command.Parameters.AddWithValue("records", batch.Records);
-        var stored = new Dictionary<int, (long, DateTime, DateTime?, DateOnly, bool, double)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            stored[reader.GetInt32(0) - 1] = (reader.GetInt64(1), reader.GetDateTime(2), reader.IsDBNull(3) ? null : reader.GetDateTime(3),
-                reader.GetFieldValue<DateOnly>(4), reader.GetBoolean(5), reader.GetDouble(6));
-        }
-
-        return stored;
-    }
-
-    private static async Task CopyAsync(NpgsqlConnection connection, string userId, DateTime now, Columns batch, List<int> fresh, CancellationToken cancellationToken)
-    {
-        if (fresh.Count == 0)
-        {
-            return;
-        }
-
         // The importer's synchronous writes only fill a buffer (flushed as it fills); awaiting each of millions of fields
         // would add a state machine step per value. Excluded takes its column default.
         using var writer = await connection.BeginBinaryImportAsync(
             "COPY \"Samples\" (\"UserId\", \"MetricCode\", \"Source\", \"SourceRecordId\", \"StartUtc\", \"EndUtc\", \"LocalDate\", \"DayFromSource\", \"Value\", \"UpdatedAt\", \"ImportBatchId\") FROM STDIN (FORMAT BINARY)",
             cancellationToken);
-        foreach (var i in fresh)
+        for (var i = 0; i < batch.Metrics.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             writer.StartRow();
@@ -123,34 +78,11 @@ internal static class PostgresHealthSql
         await writer.CompleteAsync(cancellationToken);
     }
 
-    private static async Task UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTime now, Columns batch, List<(long Id, int Row)> changed, CancellationToken cancellationToken)
-    {
-        if (changed.Count == 0)
-        {
-            return;
-        }
-
-        await using var command = new NpgsqlCommand("""
-            UPDATE "Samples" AS s
-            SET "StartUtc" = u."StartUtc", "EndUtc" = u."EndUtc", "LocalDate" = u."LocalDate", "DayFromSource" = u."DayFromSource", "Value" = u."Value", "UpdatedAt" = @now
-            FROM unnest(@ids, @starts, @ends, @days, @dayFromSource, @values) AS u("Id", "StartUtc", "EndUtc", "LocalDate", "DayFromSource", "Value")
-            WHERE s."Id" = u."Id"
-            """, connection, transaction);
-        command.Parameters.AddWithValue("now", now);
-        command.Parameters.AddWithValue("ids", changed.Select(c => c.Id).ToArray());
-        command.Parameters.Add(new NpgsqlParameter("starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = changed.Select(c => batch.Starts[c.Row]).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = changed.Select(c => batch.Ends[c.Row]).ToArray() });
-        command.Parameters.AddWithValue("days", changed.Select(c => batch.Days[c.Row]).ToArray());
-        command.Parameters.AddWithValue("dayFromSource", changed.Select(c => batch.DayFromSource[c.Row]).ToArray());
-        command.Parameters.AddWithValue("values", changed.Select(c => batch.Values[c.Row]).ToArray());
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     /// <summary>
-    /// The upsert safe against writers storing the same records at the same time: one <c>INSERT … ON CONFLICT</c> whose
+    /// The upsert for a batch with stored records (or racing another writer): one <c>INSERT … ON CONFLICT</c> whose
     /// <c>RETURNING</c> gives the counts and the touched days in the same round trip.
     /// </summary>
-    private static async Task<(int Inserted, int Updated)> UpsertConcurrentlyAsync(
+    private static async Task<(int Inserted, int Updated)> UpsertWithConflictsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string userId, DateTime now, Columns batch,
         HashSet<(string Metric, DateOnly Day)> touched, CancellationToken cancellationToken)
     {
@@ -284,9 +216,9 @@ internal static class PostgresHealthSql
     }
 
     /// <summary>
-    /// A batch as one array per column: how it travels as parameters (binary, <c>unnest</c> turns them back into rows)
-    /// and how it is compared with the stored rows. Times are cut to PostgreSQL's microseconds, so a record sent again
-    /// compares equal to what was stored.
+    /// A batch as one array per column: how it travels as parameters (binary, <c>unnest</c> turns them back into rows).
+    /// Times are cut to PostgreSQL's microseconds here, as storing them would, so that the upsert's comparison finds a
+    /// record sent again unchanged.
     /// </summary>
     private sealed record Columns(
         string[] Metrics, string[] Sources, string[] Records, DateTime[] Starts, DateTime?[] Ends, DateOnly[] Days,

@@ -290,10 +290,10 @@ public sealed class HealthStoreTests : IDisposable
     }
 
     /// <summary>
-    /// PostgreSQL writes a batch's new records by COPY after reading which are stored. Another writer storing one of them
-    /// in between (its transaction still open while this batch is copied) must end with that record updated, not a
-    /// duplicate and not an error: the COPY waits on the unique index, fails when the other commits, and the batch is
-    /// written again by INSERT … ON CONFLICT.
+    /// PostgreSQL first COPYs a batch as if all of it were new. Another writer storing one of its records at the same time
+    /// (its transaction still open while this batch is copied) must end with that record updated, not a duplicate and not
+    /// an error: the COPY waits on the unique index, fails when the other commits, and the batch is written again by
+    /// INSERT … ON CONFLICT.
     /// </summary>
     [Fact]
     public async Task Postgres_ARecordAnotherWriterStoresMeanwhile_IsUpdated_NotDuplicated()
@@ -317,7 +317,7 @@ public sealed class HealthStoreTests : IDisposable
         var upsert = store.UpsertSamplesAsync("ada", [Steps("a", Utc(1, 9), 4000), Steps("b", Utc(1, 15), 3000)], cancellationToken);
         await using (var watcher = new NpgsqlConnection(database.ConnectionString))
         {
-            // The batch has read the stored records (not the uncommitted one) and its COPY waits on the unique index.
+            // The batch's COPY waits on the unique index for the other transaction.
             await watcher.OpenAsync(cancellationToken);
             await using var waiting = new NpgsqlCommand(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", watcher);
