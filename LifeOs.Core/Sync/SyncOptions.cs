@@ -71,6 +71,15 @@ public sealed class SyncOptions
     /// taken for dead and another recovers its running syncs.
     /// </summary>
     public double ClusterCheckinSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// How long the webhook dispatcher waits for deliveries to stop arriving before it gives their connections runs
+    /// (at most three times this after the first). A phone's sync sends several notifications at once (weight, then
+    /// activity, then sleep), and a run started on the first would miss the others' windows and need a second run:
+    /// waiting makes one run of them, saves Withings requests, and keeps the runs' writes from competing with the
+    /// deliveries still coming in. 0 dispatches at once.
+    /// </summary>
+    public double WebhookSettleSeconds { get; set; } = 1;
 }
 
 internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
@@ -99,6 +108,7 @@ internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
         Check(options.HistoryDays >= 1, nameof(options.HistoryDays), "must be at least 1 day");
         Check(options.StaleRunMinutes is >= 5 and <= 1440, nameof(options.StaleRunMinutes), "must be from 5 to 1440 minutes");
         Check(options.ClusterCheckinSeconds is >= 0.1 and <= 600, nameof(options.ClusterCheckinSeconds), "must be from 0.1 to 600 seconds");
+        Check(options.WebhookSettleSeconds is >= 0 and <= 60, nameof(options.WebhookSettleSeconds), "must be from 0 to 60 seconds");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

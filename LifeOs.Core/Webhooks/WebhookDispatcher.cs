@@ -16,10 +16,13 @@ namespace LifeOs.Core.Webhooks;
 /// Quartz trigger per delivery, all inside the provider's request. What a stop or a failed pass leaves
 /// <see cref="NotificationStatus.Received"/> is dispatched by <see cref="WebhookMaintenanceJob"/> (at start-up and hourly),
 /// and <see cref="SyncService"/> dispatches a connection's waiting notifications whenever one of its runs ends.
-/// Without the scheduler (tests) the loop does not run: tests call <see cref="DispatchPendingAsync"/> where the loop would.
+/// Woken, the loop first lets a burst settle (<see cref="SyncOptions.WebhookSettleSeconds"/>), so that the deliveries of
+/// one phone sync become one run. Without the scheduler (tests) the loop does not run: tests call
+/// <see cref="DispatchPendingAsync"/> where the loop would.
 /// </summary>
-public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<SyncOptions> options, ILogger<WebhookDispatcher> logger) : BackgroundService
+public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<SyncOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
+    private long deliveries;
     private readonly Lock gate = new();
     private readonly HashSet<long> named = [];
     private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -29,6 +32,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<Sync
     /// <summary>A notification for <paramref name="connectionId"/> was recorded: no I/O, so the request answers at once.</summary>
     public void Received(long connectionId)
     {
+        Interlocked.Increment(ref deliveries);
         lock (gate)
         {
             named.Add(connectionId);
@@ -116,6 +120,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<Sync
         {
             await foreach (var _ in wake.Reader.ReadAllAsync(stoppingToken))
             {
+                await SettleAsync(stoppingToken);
                 await DispatchPendingAsync(stoppingToken);
             }
         }
@@ -123,6 +128,25 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<Sync
         {
             // Stopping: what is left Received is dispatched by the housekeeping at the next start.
         }
+    }
+
+    /// <summary>Waits until no delivery has arrived for the settle time, or three settle times have passed.</summary>
+    private async Task SettleAsync(CancellationToken cancellationToken)
+    {
+        var settle = TimeSpan.FromSeconds(options.Value.WebhookSettleSeconds);
+        if (settle <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var until = time.GetUtcNow() + (3 * settle);
+        long seen;
+        do
+        {
+            seen = Interlocked.Read(ref deliveries);
+            await Task.Delay(settle, time, cancellationToken);
+        }
+        while (Interlocked.Read(ref deliveries) != seen && time.GetUtcNow() < until);
     }
 
     private static TaskCompletionSource Idle()
