@@ -63,9 +63,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             var days = await DaysOfAsync(userId, cancellationToken);
             var dbTransaction = transaction.GetDbTransaction();
             (inserted, updated) = dbTransaction is NpgsqlTransaction pg
-                ? await PostgresHealthSql.UpsertAsync(pg.Connection!, pg, userId, now,
-                    latest.Select(r => (r.Key.Metric, r.Key.Source, r.Key.RecordId, r.Value.LocalDate ?? days.Of(DateTime.SpecifyKind(r.Value.StartUtc, DateTimeKind.Utc)), r.Value)).ToList(),
-                    touched, cancellationToken)
+                ? await PostgresHealthSql.UpsertAsync(pg.Connection!, pg, userId, now, latest, input => DayOf(input, days), touched, cancellationToken)
                 : UpsertSqlite(dbTransaction, userId, Format(now), latest, days, touched, cancellationToken);
             await RecomputeAsync(userId, touched, dbTransaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -109,7 +107,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             cancellationToken.ThrowIfCancellationRequested();
             var start = Format(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc));
             object end = input.EndUtc is { } e ? Format(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : DBNull.Value;
-            var day = input.LocalDate ?? days.Of(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc));
+            var day = DayOf(input, days);
             var dayText = day.ToString(DateFormat, CultureInfo.InvariantCulture);
             var given = input.LocalDate is not null;
             var sourceText = source.ToString();
@@ -560,6 +558,10 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     {
         return (await db.ClockAsync(userId, time, cancellationToken)).Days();
     }
+
+    /// <summary>The day the source gave, or the one the sample's time falls on in the user's zone.</summary>
+    private static DateOnly DayOf(SampleInput input, LocalDay.ForZone days) =>
+        input.LocalDate ?? days.Of(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc));
 
     private static DateOnly ParseDay(string stored) =>
         LocalDay.ParseStored(stored) ?? DateOnly.ParseExact(stored, DateFormat, CultureInfo.InvariantCulture);

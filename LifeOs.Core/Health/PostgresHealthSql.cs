@@ -28,54 +28,58 @@ internal static class PostgresHealthSql
     /// <returns>How many rows were inserted and how many updated; the others were unchanged.</returns>
     public static async Task<(int Inserted, int Updated)> UpsertAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string userId, DateTime now,
-        IReadOnlyList<(string Metric, SampleSource Source, string RecordId, DateOnly Day, SampleInput Input)> rows,
+        IReadOnlyDictionary<(string Metric, SampleSource Source, string RecordId), SampleInput> rows, Func<SampleInput, DateOnly> dayOf,
         HashSet<(string Metric, DateOnly Day)> touched, CancellationToken cancellationToken)
     {
-        var batch = Columns.Of(rows);
         await transaction.SaveAsync("copy", cancellationToken);
+        HashSet<(string Metric, DateOnly Day)> copied;
         try
         {
-            await CopyAsync(connection, userId, now, batch, cancellationToken);
+            copied = await CopyAsync(connection, userId, now, rows, dayOf, cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             await transaction.RollbackAsync("copy", cancellationToken);
-            return await UpsertWithConflictsAsync(connection, transaction, userId, now, batch, touched, cancellationToken);
+            return await UpsertWithConflictsAsync(connection, transaction, userId, now, Columns.Of(rows, dayOf), touched, cancellationToken);
         }
 
-        for (var i = 0; i < rows.Count; i++)
-        {
-            touched.Add((batch.Metrics[i], batch.Days[i]));
-        }
-
+        touched.UnionWith(copied);
         return (rows.Count, 0);
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, string userId, DateTime now, Columns batch, CancellationToken cancellationToken)
+    /// <summary>Writes the rows straight from the batch (no column arrays: most batches never need them) and returns their days.</summary>
+    private static async Task<HashSet<(string Metric, DateOnly Day)>> CopyAsync(
+        NpgsqlConnection connection, string userId, DateTime now,
+        IReadOnlyDictionary<(string Metric, SampleSource Source, string RecordId), SampleInput> rows, Func<SampleInput, DateOnly> dayOf,
+        CancellationToken cancellationToken)
     {
+        var days = new HashSet<(string Metric, DateOnly Day)>();
         // The importer's synchronous writes only fill a buffer (flushed as it fills); awaiting each of millions of fields
         // would add a state machine step per value. Excluded takes its column default.
         using var writer = await connection.BeginBinaryImportAsync(
             "COPY \"Samples\" (\"UserId\", \"MetricCode\", \"Source\", \"SourceRecordId\", \"StartUtc\", \"EndUtc\", \"LocalDate\", \"DayFromSource\", \"Value\", \"UpdatedAt\", \"ImportBatchId\") FROM STDIN (FORMAT BINARY)",
             cancellationToken);
-        for (var i = 0; i < batch.Metrics.Length; i++)
+        foreach (var ((metric, source, record), input) in rows)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var day = dayOf(input);
+            days.Add((metric, day));
             writer.StartRow();
             writer.Write(userId, NpgsqlDbType.Text);
-            writer.Write(batch.Metrics[i], NpgsqlDbType.Text);
-            writer.Write(batch.Sources[i], NpgsqlDbType.Text);
-            writer.Write(batch.Records[i], NpgsqlDbType.Text);
-            writer.Write(batch.Starts[i], NpgsqlDbType.TimestampTz);
-            WriteNullable(writer, batch.Ends[i], NpgsqlDbType.TimestampTz);
-            writer.Write(batch.Days[i], NpgsqlDbType.Date);
-            writer.Write(batch.DayFromSource[i], NpgsqlDbType.Boolean);
-            writer.Write(batch.Values[i], NpgsqlDbType.Double);
+            writer.Write(metric, NpgsqlDbType.Text);
+            writer.Write(source.ToString(), NpgsqlDbType.Text);
+            writer.Write(record, NpgsqlDbType.Text);
+            writer.Write(Microseconds(input.StartUtc), NpgsqlDbType.TimestampTz);
+            WriteNullable(writer, input.EndUtc is { } end ? Microseconds(end) : (DateTime?)null, NpgsqlDbType.TimestampTz);
+            writer.Write(day, NpgsqlDbType.Date);
+            writer.Write(input.LocalDate is not null, NpgsqlDbType.Boolean);
+            writer.Write(input.Value, NpgsqlDbType.Double);
             writer.Write(now, NpgsqlDbType.TimestampTz);
-            WriteNullable(writer, batch.ImportBatches[i], NpgsqlDbType.Bigint);
+            WriteNullable(writer, input.ImportBatchId, NpgsqlDbType.Bigint);
         }
 
         await writer.CompleteAsync(cancellationToken);
+        return days;
     }
 
     /// <summary>
@@ -217,29 +221,29 @@ internal static class PostgresHealthSql
 
     /// <summary>
     /// A batch as one array per column: how it travels as parameters (binary, <c>unnest</c> turns them back into rows).
-    /// Times are cut to PostgreSQL's microseconds here, as storing them would, so that the upsert's comparison finds a
-    /// record sent again unchanged.
     /// </summary>
     private sealed record Columns(
         string[] Metrics, string[] Sources, string[] Records, DateTime[] Starts, DateTime?[] Ends, DateOnly[] Days,
         bool[] DayFromSource, double[] Values, long?[] ImportBatches)
     {
-        public static Columns Of(IReadOnlyList<(string Metric, SampleSource Source, string RecordId, DateOnly Day, SampleInput Input)> rows)
+        public static Columns Of(IReadOnlyDictionary<(string Metric, SampleSource Source, string RecordId), SampleInput> rows, Func<SampleInput, DateOnly> dayOf)
         {
             var n = rows.Count;
             var batch = new Columns(new string[n], new string[n], new string[n], new DateTime[n], new DateTime?[n], new DateOnly[n], new bool[n], new double[n], new long?[n]);
-            for (var i = 0; i < n; i++)
+            var i = 0;
+            foreach (var ((metric, source, recordId), input) in rows)
             {
-                var (metric, source, recordId, day, input) = rows[i];
-                (batch.Metrics[i], batch.Sources[i], batch.Records[i], batch.Days[i]) = (metric, source.ToString(), recordId, day);
+                (batch.Metrics[i], batch.Sources[i], batch.Records[i], batch.Days[i]) = (metric, source.ToString(), recordId, dayOf(input));
                 (batch.DayFromSource[i], batch.Values[i], batch.ImportBatches[i]) = (input.LocalDate is not null, input.Value, input.ImportBatchId);
                 batch.Starts[i] = Microseconds(input.StartUtc);
                 batch.Ends[i] = input.EndUtc is { } end ? Microseconds(end) : null;
+                i++;
             }
 
             return batch;
         }
-
-        private static DateTime Microseconds(DateTime time) => new(time.Ticks - (time.Ticks % 10), DateTimeKind.Utc);
     }
+
+    /// <summary>Times cut to PostgreSQL's microseconds, as storing them would, so that a record sent again unchanged compares equal.</summary>
+    private static DateTime Microseconds(DateTime time) => new(time.Ticks - (time.Ticks % 10), DateTimeKind.Utc);
 }
