@@ -7,11 +7,12 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace LifeOs.Benchmarks;
 
 /// <summary>LifeOs.Core composed as the app composes it, on one data directory, for seeding and in-process timings.</summary>
-internal sealed class BenchStore(ServiceProvider provider, AsyncServiceScope scope, string databasePath) : IAsyncDisposable
+internal sealed class BenchStore(ServiceProvider provider, AsyncServiceScope scope, string databasePath, IHostedService? checkpointer) : IAsyncDisposable
 {
     public string DatabasePath => databasePath;
 
@@ -43,7 +44,14 @@ internal sealed class BenchStore(ServiceProvider provider, AsyncServiceScope sco
             db.ChangeTracker.Clear();
         }
 
-        return new BenchStore(provider, scope, dataDirectory.DatabasePath);
+        // The app checkpoints SQLite's log beside its writers (SqliteCheckpointer); so do the in-process timings.
+        var checkpointer = provider.GetService<SqliteCheckpointer>();
+        if (checkpointer is not null)
+        {
+            await checkpointer.StartAsync(cancellationToken);
+        }
+
+        return new BenchStore(provider, scope, dataDirectory.DatabasePath, checkpointer);
     }
 
     public Task<long> CountSamplesAsync(CancellationToken cancellationToken) => Db.Samples.LongCountAsync(cancellationToken);
@@ -85,6 +93,11 @@ internal sealed class BenchStore(ServiceProvider provider, AsyncServiceScope sco
 
     public async ValueTask DisposeAsync()
     {
+        if (checkpointer is not null)
+        {
+            await checkpointer.StopAsync(CancellationToken.None);
+        }
+
         await scope.DisposeAsync();
         await provider.DisposeAsync();
     }

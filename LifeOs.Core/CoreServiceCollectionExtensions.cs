@@ -15,6 +15,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace LifeOs.Core;
@@ -54,6 +55,8 @@ public static class CoreServiceCollectionExtensions
                     sp.GetRequiredService<SqlitePragmaInterceptor>(),
                     sp.GetRequiredService<WriteLockMonitor>(),
                     sp.GetRequiredService<WriteLockCommandMonitor>()));
+            services.AddSingleton(sp => new SqliteCheckpointer(connectionString, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointer>());
         }
 
         services.AddScoped<DatabaseMigrator>();
