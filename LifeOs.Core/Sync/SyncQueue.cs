@@ -110,7 +110,7 @@ public sealed class SyncQueue(LifeOsDbContext db, ISchedulerFactory schedulers, 
     /// <c>TriggerJob</c>'s was: the in-memory store compares start times with it (on another clock, a run queued in the
     /// tests' fake time never came due).
     /// </summary>
-    public static ITrigger RunTrigger(long runId, TimeProvider time) => TriggerBuilder.Create(time)
+    private static ITrigger RunTrigger(long runId, TimeProvider time) => TriggerBuilder.Create(time)
         .ForJob(SyncConnectionJob.Key)
         .UsingJobData(SyncConnectionJob.RunIdKey, runId)
         .StartNow()
