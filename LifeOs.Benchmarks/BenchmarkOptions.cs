@@ -143,7 +143,7 @@ internal sealed record BenchmarkOptions
             : throw new UsageException($"Option '{name}' needs ascending whole numbers, e.g. 100,500, not '{value}'.");
     }
 
-    private static readonly string[] KnownParts = ["cold", "paint", "memory", "interaction", "sqlite", "postgres"];
+    private static readonly string[] KnownParts = ["cold", "paint", "memory", "interaction", "sqlite", "postgres", "both", "killed"];
 
     private static HashSet<string> Parts(string value)
     {

@@ -45,19 +45,23 @@ internal sealed partial class NightlyClusterBenchmark(BenchmarkOptions options)
             await using var fake = await SyncBenchmark.FakeServer.StartAsync(cancellationToken);
             fake.LatencyMs = LatencyMs;
 
-            var both = await PassAsync("both up", publishDirectory, scratch, fake, killOne: false, cancellationToken);
-            Console.WriteLine(Table([both], machine));
-            var killed = await PassAsync("one killed after a third", publishDirectory, scratch, fake, killOne: true, cancellationToken);
-            Console.WriteLine(Table([both, killed], machine));
+            // --only both / --only killed runs one pass (e.g. to iterate on the both-up figure without the kill).
+            var passes = new List<PassResult>();
+            (string Part, string Name, bool KillOne)[] all = [("both", "both up", false), ("killed", "one killed after a third", true)];
+            foreach (var pass in all.Where(p => options.Runs(p.Part)))
+            {
+                passes.Add(await PassAsync(pass.Name, publishDirectory, scratch, fake, pass.KillOne, cancellationToken));
+                Console.WriteLine(Table(passes, machine));
+            }
 
-            var result = new { TimestampUtc = DateTimeOffset.UtcNow, Machine = machine, Users, WithingsPerMinute, LatencyMs, Passes = new[] { both, killed } };
+            var result = new { TimestampUtc = DateTimeOffset.UtcNow, Machine = machine, Users, WithingsPerMinute, LatencyMs, Passes = passes };
             var json = JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
             Console.WriteLine(json);
             var jsonPath = Path.GetFullPath(options.JsonPath);
             Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
             await File.WriteAllTextAsync(jsonPath, json + Environment.NewLine, cancellationToken);
             Log.Info($"JSON written to {jsonPath}");
-            return both.Clean && killed.Clean && both.RunsPerInstance.Values.All(n => n > 0) ? 0 : 1;
+            return passes.All(p => p.Clean && (p.Killed || p.RunsPerInstance.Values.All(n => n > 0))) ? 0 : 1;
         }
         finally
         {
@@ -76,13 +80,15 @@ internal sealed partial class NightlyClusterBenchmark(BenchmarkOptions options)
     /// <param name="RunningAtKill">Runs running just before the kill, on either instance (0 without a kill).</param>
     /// <param name="ConnectionsWithOneSucceededRun">Connections whose one nightly run of the pass succeeded.</param>
     /// <param name="ConnectionsWithMoreThanOneRun">Connections that got a second nightly run (or any other run) in the pass.</param>
+    /// <param name="Timeline">Where the time between the first run queued and the last one finished went.</param>
     /// <param name="UsersWithOneRequestPerService">Users the fake saw exactly once on each Withings service and on nothing else
     /// (a run taken over repeats the requests its dead instance had not stored yet, once).</param>
     internal sealed record PassResult(
         string Name, int Users, int Requests, double Seconds, double LowerBoundSeconds, double Ratio, int MaxRequestsInAnyMinute, int Limit,
         IReadOnlyDictionary<string, int> RunsPerInstance, IReadOnlyDictionary<string, double?> CpuSecondsPerInstance, bool Killed, int RunningAtKill,
         int NightlyRuns, int Succeeded, int ConnectionsWithOneSucceededRun, int ConnectionsWithMoreThanOneRun, int ConnectionsMissing,
-        int OtherRuns, int UsersWithOneRequestPerService, int MinRequestsPerUser, int MaxRequestsPerUser, double? LoadAverageBefore, double? LoadAverageAfter)
+        int OtherRuns, int UsersWithOneRequestPerService, int MinRequestsPerUser, int MaxRequestsPerUser, double? LoadAverageBefore, double? LoadAverageAfter,
+        Timeline Timeline)
     {
         public bool Clean => ConnectionsWithOneSucceededRun == Users && ConnectionsWithMoreThanOneRun == 0 && ConnectionsMissing == 0 && OtherRuns == 0
             && (Killed ? MaxRequestsPerUser <= 2 * SyncBenchmark.WithingsTypes.Length : UsersWithOneRequestPerService == Users) && MaxRequestsInAnyMinute <= Limit;
@@ -190,10 +196,11 @@ internal sealed partial class NightlyClusterBenchmark(BenchmarkOptions options)
         }
 
         var runs = await core.WithDbAsync(db => db.Set<SyncRun>().AsNoTracking().Where(r => r.QueuedAt >= passStart)
-            .Select(r => new { r.Id, r.ConnectionId, r.Trigger, r.Status, r.QueuedAt, r.FinishedAt }).ToListAsync(cancellationToken));
+            .Select(r => new { r.Id, r.ConnectionId, r.Trigger, r.Status, r.QueuedAt, r.StartedAt, r.FinishedAt }).ToListAsync(cancellationToken));
         var nightly = runs.Where(r => r.Trigger == SyncTrigger.Nightly).ToList();
         var perConnection = nightly.GroupBy(r => r.ConnectionId).ToDictionary(g => g.Key, g => g.ToList());
-        var seconds = (nightly.Max(r => r.FinishedAt!.Value) - nightly.Min(r => r.QueuedAt)).TotalSeconds;
+        var (firstQueued, lastFinished) = (nightly.Min(r => r.QueuedAt), nightly.Max(r => r.FinishedAt!.Value));
+        var seconds = (lastFinished - firstQueued).TotalSeconds;
         var requests = fake.Requests;
         var lowerBound = requests / (double)WithingsPerMinute * 60;
         var perUser = Enumerable.Range(0, Users).Select(i => fake.Fetches.Where(f => f.Key.StartsWith($"withings|{i}|", StringComparison.Ordinal)).ToDictionary(f => f.Key, f => f.Value)).ToList();
@@ -206,10 +213,52 @@ internal sealed partial class NightlyClusterBenchmark(BenchmarkOptions options)
             connections.Count(c => perConnection.TryGetValue(c, out var list) && list is [{ Status: SyncRunStatus.Succeeded }]),
             perConnection.Count(p => p.Value.Count > 1), connections.Count(c => !perConnection.ContainsKey(c)), runs.Count - nightly.Count,
             perUser.Count(u => u.Count == services && u.Values.All(n => n == 1)), perUser.Min(u => u.Values.Sum()), perUser.Max(u => u.Values.Sum()),
-            loadBefore, MachineInfo.ReadLoadAverage());
+            loadBefore, MachineInfo.ReadLoadAverage(),
+            Timeline.Of(firstQueued, lastFinished, fake.WithingsTimesUtc(), nightly.Where(r => r.StartedAt != null).Select(r => r.StartedAt!.Value), nightly.Select(r => r.FinishedAt!.Value)));
         Log.Info($"Pass '{name}': {result.Seconds} s for {requests} requests (lower bound {result.LowerBoundSeconds} s, ×{result.Ratio}), " +
             $"max {result.MaxRequestsInAnyMinute} in any minute, runs per instance {string.Join(", ", result.RunsPerInstance.Select(r => $"{r.Key} {r.Value}"))}, clean: {result.Clean}");
+        Log.Info($"Pass '{name}': {result.Timeline}");
         return result;
+    }
+
+    /// <summary>
+    /// Where a pass's time went, from the first nightly run queued: the wait for the first Withings request, the time
+    /// from the last request to the last run finished, seconds without any request in between, and requests, runs
+    /// started and runs finished per 10 seconds (at the bucket's 1,180 a minute, a full 10 s holds about 197 requests).
+    /// </summary>
+    internal sealed record Timeline(
+        double FirstRequestAfterSeconds, double LastRequestToLastFinishedSeconds, int SecondsWithoutRequests,
+        IReadOnlyList<int> RequestsPer10Seconds, IReadOnlyList<int> RunsStartedPer10Seconds, IReadOnlyList<int> RunsFinishedPer10Seconds)
+    {
+        public static Timeline Of(DateTime firstQueued, DateTime lastFinished, IReadOnlyList<DateTime> requests, IEnumerable<DateTime> started, IEnumerable<DateTime> finished)
+        {
+            var buckets = (int)Math.Ceiling((lastFinished - firstQueued).TotalSeconds / 10) + 1;
+            List<int> Per10Seconds(IEnumerable<DateTime> times)
+            {
+                var counts = new int[buckets];
+                foreach (var time in times)
+                {
+                    counts[Math.Clamp((int)((time - firstQueued).TotalSeconds / 10), 0, buckets - 1)]++;
+                }
+
+                return [.. counts];
+            }
+
+            var busySeconds = requests.Select(r => (long)Math.Floor((r - firstQueued).TotalSeconds)).ToHashSet();
+            var idle = requests.Count == 0 ? 0
+                : (int)(busySeconds.Max() - busySeconds.Min() + 1 - busySeconds.Count);
+            return new Timeline(
+                requests.Count == 0 ? 0 : Math.Round((requests[0] - firstQueued).TotalSeconds, 2),
+                requests.Count == 0 ? 0 : Math.Round((lastFinished - requests[^1]).TotalSeconds, 2),
+                idle, Per10Seconds(requests), Per10Seconds(started), Per10Seconds(finished));
+        }
+
+        public override string ToString() =>
+            $"first request {FirstRequestAfterSeconds:0.00} s after the first run queued; last run finished {LastRequestToLastFinishedSeconds:0.00} s after the last request; " +
+            $"{SecondsWithoutRequests} s without a request in between{Environment.NewLine}" +
+            $"  requests per 10 s:      {string.Join(' ', RequestsPer10Seconds)}{Environment.NewLine}" +
+            $"  runs started per 10 s:  {string.Join(' ', RunsStartedPer10Seconds)}{Environment.NewLine}" +
+            $"  runs finished per 10 s: {string.Join(' ', RunsFinishedPer10Seconds)}";
     }
 
     private static string Table(IReadOnlyList<PassResult> passes, MachineInfo machine)

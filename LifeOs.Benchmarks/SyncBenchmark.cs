@@ -309,6 +309,7 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
         private readonly ConcurrentDictionary<string, string> ouraSubscriptions = new(StringComparer.Ordinal);
         private WebApplication app = default!;
         private int requests;
+        private (long Stamp, DateTime Utc) resetAt = (Stopwatch.GetTimestamp(), DateTime.UtcNow);
 
         public string BaseUrl { get; private set; } = "";
 
@@ -332,7 +333,12 @@ internal sealed class SyncBenchmark(BenchmarkOptions options)
             stamps.Clear();
             withingsStamps.Clear();
             fetches.Clear();
+            resetAt = (Stopwatch.GetTimestamp(), DateTime.UtcNow);
         }
+
+        /// <summary>When each Withings request since the last reset arrived, in UTC (to line up with the database's timestamps).</summary>
+        public IReadOnlyList<DateTime> WithingsTimesUtc() =>
+            withingsStamps.Order().Select(s => resetAt.Utc + Stopwatch.GetElapsedTime(resetAt.Stamp, s)).ToList();
 
         public int MaxInAnyWindow(TimeSpan window) => MaxIn(stamps, window);
 
