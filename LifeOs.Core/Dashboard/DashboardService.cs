@@ -81,6 +81,15 @@ public sealed class DashboardService(LifeOsDbContext db, TimeProvider time, Heal
 
     private async Task<DateOnly?> FirstDayAsync(string userId, CancellationToken cancellationToken)
     {
+        if (db.Database.IsNpgsql())
+        {
+            // The same seek per metric, all in one statement: a round trip to the server each would cost more than the seeks.
+            return await db.Database.SqlQuery<DateOnly?>($"""
+                SELECT min(f."LocalDate") AS "Value" FROM unnest({Metrics.ToArray()}) AS m("Code") CROSS JOIN LATERAL
+                    (SELECT d."LocalDate" FROM "DailyValues" AS d WHERE d."UserId" = {userId} AND d."MetricCode" = m."Code" ORDER BY d."LocalDate" LIMIT 1) AS f
+                """).SingleAsync(cancellationToken);
+        }
+
         DateOnly? first = null;
         foreach (var code in Metrics)
         {

@@ -93,14 +93,17 @@ public sealed class GoalService(LifeOsDbContext db, TimeProvider time, HealthSto
             return [];
         }
 
-        // One read per metric, from the earliest start any goal needs (body targets look back 30 days).
+        // Each metric from the earliest start any goal needs (body targets look back 30 days); the metrics that start on
+        // the same day are read together (one statement on PostgreSQL, see HealthStore.ReadDailyAsync).
         var metrics = goals.Where(g => g.MetricCode is not null).GroupBy(g => g.MetricCode!)
             .ToDictionary(g => g.Key, g => g.Min(x => x.StartDate).AddDays(-31));
         var values = new Dictionary<string, IReadOnlyDictionary<DateOnly, double>>(StringComparer.Ordinal);
-        foreach (var (code, from) in metrics)
+        foreach (var sameStart in metrics.GroupBy(m => m.Value, m => m.Key))
         {
-            var read = await store.ReadDailyAsync(userId, [code], from, today, cancellationToken);
-            values[code] = read[code].ToDictionary(v => v.Day, v => v.Value);
+            foreach (var (code, read) in await store.ReadDailyAsync(userId, sameStart.ToList(), sameStart.Key, today, cancellationToken))
+            {
+                values[code] = read.ToDictionary(v => v.Day, v => v.Value);
+            }
         }
 
         var grace = await journal.GraceRuleAsync(userId, cancellationToken);

@@ -365,8 +365,9 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     }
 
     /// <summary>
-    /// Daily values of several metrics over a range, oldest first: one indexed scan per metric on the
-    /// primary key, read without change tracking or entity materialisation (the dashboard reads years).
+    /// Daily values of several metrics over a range, oldest first, read without change tracking or entity
+    /// materialisation (the dashboard reads years): on SQLite one covering-index scan per metric, on PostgreSQL
+    /// all metrics in one statement (<see cref="PostgresHealthSql.ReadDailyAsync"/>), a round trip instead of one per metric.
     /// </summary>
     public async Task<Dictionary<string, List<(DateOnly Day, double Value)>>> ReadDailyAsync(
         string userId, IReadOnlyCollection<string> metricCodes, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
@@ -375,8 +376,12 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            // Quoted identifiers and @ parameters are understood by both engines; SQLite keeps dates as text.
-            var pg = db.Database.IsNpgsql();
+            if (db.Database.GetDbConnection() is NpgsqlConnection connection)
+            {
+                await PostgresHealthSql.ReadDailyAsync(connection, userId, result, from, to, cancellationToken);
+                return result;
+            }
+
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = """
                 SELECT "LocalDate", "Value" FROM "DailyValues" WHERE "UserId" = @user AND "MetricCode" = @metric AND "LocalDate" BETWEEN @from AND @to ORDER BY "LocalDate"
@@ -384,7 +389,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             foreach (var (name, value) in new (string, object)[]
             {
                 ("@user", userId), ("@metric", ""),
-                ("@from", pg ? from : from.ToString(DateFormat, CultureInfo.InvariantCulture)), ("@to", pg ? to : to.ToString(DateFormat, CultureInfo.InvariantCulture)),
+                ("@from", from.ToString(DateFormat, CultureInfo.InvariantCulture)), ("@to", to.ToString(DateFormat, CultureInfo.InvariantCulture)),
             })
             {
                 var parameter = command.CreateParameter();
@@ -399,7 +404,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (reader.Read())
                 {
-                    list.Add((pg ? reader.GetFieldValue<DateOnly>(0) : ParseDay(reader.GetString(0)), reader.GetDouble(1)));
+                    list.Add((ParseDay(reader.GetString(0)), reader.GetDouble(1)));
                 }
             }
         }

@@ -190,6 +190,47 @@ internal static class PostgresHealthSql
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Adds each metric's daily values over the range to its list in <paramref name="into"/>, oldest first, in one statement
+    /// (the dashboard reads fourteen metrics): per metric the same index-only range scan of (user, metric, day, value) as
+    /// one query each would make, already in day order. One <c>= ANY(@metrics)</c> scan instead needs a sort by day, or, with
+    /// a user's years of days, the planner prefers scanning the table; both were slower than the round trips they saved.
+    /// </summary>
+    public static async Task ReadDailyAsync(
+        NpgsqlConnection connection, string userId, Dictionary<string, List<(DateOnly Day, double Value)>> into, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var codes = into.Keys.ToArray();
+        await using var command = new NpgsqlCommand("""
+            SELECT m."Index", d."LocalDate", d."Value" FROM unnest(@metrics) WITH ORDINALITY AS m("Code", "Index") CROSS JOIN LATERAL
+                (SELECT "LocalDate", "Value" FROM "DailyValues" WHERE "UserId" = @user AND "MetricCode" = m."Code" AND "LocalDate" BETWEEN @from AND @to ORDER BY "LocalDate") AS d
+            """, connection);
+        command.Parameters.AddWithValue("user", userId);
+        command.Parameters.AddWithValue("metrics", codes);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        var lists = Array.ConvertAll(codes, code => into[code]);
+        var unordered = false;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var list = lists[reader.GetInt64(0) - 1];
+                var day = reader.GetFieldValue<DateOnly>(1);
+                unordered |= list.Count > 0 && list[^1].Day >= day;
+                list.Add((day, reader.GetDouble(2)));
+            }
+        }
+
+        // The join keeps each metric's rows in the subquery's order; SQL does not promise that, so it is checked, not assumed.
+        if (unordered)
+        {
+            foreach (var list in lists)
+            {
+                list.Sort((a, b) => a.Day.CompareTo(b.Day));
+            }
+        }
+    }
+
     /// <summary>Puts each sample on its new day, all in one statement.</summary>
     public static async Task MoveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(long Id, DateOnly Day)> moves, CancellationToken cancellationToken)
     {

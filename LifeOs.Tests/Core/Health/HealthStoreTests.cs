@@ -155,6 +155,28 @@ public sealed class HealthStoreTests : IDisposable
     }
 
     [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task ReadDaily_EachMetricOldestFirst_WithinTheRange_OnlyTheUsersOwn(Engine engine)
+    {
+        On(engine);
+        // Written newest first, so the order read back is the query's, not the insertion's.
+        await store.UpsertSamplesAsync("ada",
+        [
+            Steps("s4", Utc(4, 12), 4000), Steps("s3", Utc(3, 12), 3000), Steps("s2", Utc(2, 12), 2000), Steps("s1", Utc(1, 12), 1000),
+            new(MetricCatalogue.Weight, SampleSource.Withings, "w3", Utc(3, 7), 70.3),
+            new(MetricCatalogue.Weight, SampleSource.Withings, "w2", Utc(2, 7), 70.2),
+        ], TestContext.Current.CancellationToken);
+        await store.UpsertSamplesAsync("bob", [Steps("s2", Utc(2, 17), 9999), new(MetricCatalogue.Weight, SampleSource.Withings, "w2", Utc(2, 17), 99)], TestContext.Current.CancellationToken);
+
+        var read = await store.ReadDailyAsync("ada", [MetricCatalogue.Steps, MetricCatalogue.Weight, MetricCatalogue.Steps, MetricCatalogue.Systolic],
+            March1.AddDays(1), March1.AddDays(2), TestContext.Current.CancellationToken);
+
+        Assert.Equal([MetricCatalogue.Steps, MetricCatalogue.Weight, MetricCatalogue.Systolic], read.Keys);
+        Assert.Equal([(March1.AddDays(1), 2000d), (March1.AddDays(2), 3000d)], read[MetricCatalogue.Steps]);
+        Assert.Equal([(March1.AddDays(1), 70.2), (March1.AddDays(2), 70.3)], read[MetricCatalogue.Weight]);
+        Assert.Empty(read[MetricCatalogue.Systolic]);
+    }
+
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
     public async Task Users_AreIsolated_EvenWithTheSameSourceRecordIds(Engine engine)
     {
         On(engine);

@@ -837,6 +837,8 @@ namespace LifeOs.Core.Data.Migrations.PostgreSQL
 
                     b.HasIndex("UserId", "LocalDate");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("UserId", "LocalDate"), new[] { "Mood", "Energy" });
+
                     b.HasIndex("UserId", "Uid")
                         .IsUnique();
 
