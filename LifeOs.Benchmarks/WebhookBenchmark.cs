@@ -38,7 +38,7 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
     private const int DistinctPerUser = 8;
     private const int RepeatsPerUser = 2;
     private const int BurstSenders = 16;
-    private const int WarmUpDeliveries = 120;
+    private const int WarmUpDeliveries = 480;
 
     /// <summary>Not the server's: the key under which <see cref="SendAsync"/> adds the benchmark's own GC pause during a request.</summary>
     private const string ClientGcPause = "client-gcpause";
