@@ -38,6 +38,10 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
     private const int DistinctPerUser = 8;
     private const int RepeatsPerUser = 2;
     private const int BurstSenders = 16;
+    private const int WarmUpDeliveries = 480;
+
+    /// <summary>Not the server's: the key under which <see cref="SendAsync"/> adds the benchmark's own GC pause during a request.</summary>
+    private const string ClientGcPause = "client-gcpause";
     private const int WithingsLimit = 120;
     private static readonly TimeSpan StoredTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(20);
@@ -109,6 +113,7 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
                 async (user, ct) => await PostWithingsAsync(http, withingsPath, user, 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ct), cancellationToken);
             var ouraLatency = await LatencyAsync("Oura", db, fake, i => (i, $"bench-Oura-{i}"), MetricCatalogue.ReadinessScore,
                 async (user, ct) => await PostOuraAsync(http, user, today, ct), cancellationToken);
+            var warmUp = await WarmUpAsync(http, withingsPath, db, withings.Skip(BurstUsers).Take(LatencyRuns).ToList(), cancellationToken);
             var burst = await BurstAsync(http, withingsPath, db, fake, app, withings.Take(BurstUsers).ToList(), cancellationToken);
             var maxWithings = fake.MaxWithingsInAnyWindow(TimeSpan.FromMinutes(1));
             Log.Info($"Most Withings requests in any 60 s window over both phases: {maxWithings} (limit {WithingsLimit}); /notify calls {fake.NotifyCalls}");
@@ -118,12 +123,13 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
                 TimestampUtc = DateTimeOffset.UtcNow,
                 Machine = machine,
                 Latency = new[] { withingsLatency, ouraLatency },
+                WarmUp = warmUp,
                 Burst = burst,
                 MaxWithingsRequestsInAnyMinute = maxWithings,
                 WithingsLimit,
                 NotifyCalls = fake.NotifyCalls,
             };
-            Console.WriteLine(Table(withingsLatency, ouraLatency, burst, maxWithings, machine));
+            Console.WriteLine(Table(withingsLatency, ouraLatency, warmUp, burst, maxWithings, machine));
             var json = JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
             Console.WriteLine(json);
             var jsonPath = Path.GetFullPath(options.JsonPath);
@@ -217,7 +223,106 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
     internal sealed record BurstResult(int Users, int Sent, int Distinct, int Refused, int AnsweredDuplicate, int Recorded, int Processed, int Failed, int Lost,
         int Runs, int MaxRunsPerUser, int ServiceFetches, int MinimumFetches, int MaxFetchesPerUserAndService, int UnfetchedUserServices,
         double SendSeconds, double DrainSeconds, double DrainLowerBoundSeconds, double EndpointP50Ms, double EndpointP95Ms, double EndpointP99Ms, double EndpointMaxMs,
-        double AppCpuMsPerDelivery, ServerSide Server);
+        double AppCpuMsPerDelivery, ServerSide Server, Positions ByPosition, IReadOnlyList<Slow> Slowest);
+
+    /// <summary>One burst delivery: its place in the send order, when it was sent (ms after the burst began), the client's time and the server's <c>Server-Timing</c>.</summary>
+    internal sealed record Delivery(int Position, double AtMs, double Ms, IReadOnlyDictionary<string, double> Server);
+
+    /// <summary>
+    /// The endpoint's latency for the burst's first <see cref="FirstDeliveries"/> deliveries (in send order) and the
+    /// rest: when the tail sits in the first ones, it is warm-up (tier-0 code, empty pools), not the steady state.
+    /// </summary>
+    internal sealed record Positions(double FirstP50Ms, double FirstP99Ms, double FirstMaxMs, double FirstServerP99Ms, double RestP50Ms, double RestP99Ms, double RestMaxMs, double RestServerP99Ms)
+    {
+        public const int FirstDeliveries = 100;
+
+        public static Positions Of(IEnumerable<Delivery> deliveries)
+        {
+            var (first, rest) = (deliveries.Where(d => d.Position < FirstDeliveries).ToList(), deliveries.Where(d => d.Position >= FirstDeliveries).ToList());
+            static double P(IEnumerable<double> values, double percentile) => Math.Round(Percentiles.Of(values.Order().ToList(), percentile), 1);
+            static IEnumerable<double> Server(List<Delivery> part) => part.Select(d => d.Server.GetValueOrDefault("total"));
+            return new Positions(P(first.Select(d => d.Ms), 50), P(first.Select(d => d.Ms), 99), P(first.Select(d => d.Ms), 100), P(Server(first), 99),
+                P(rest.Select(d => d.Ms), 50), P(rest.Select(d => d.Ms), 99), P(rest.Select(d => d.Ms), 100), P(Server(rest), 99));
+        }
+    }
+
+    /// <summary>
+    /// One of the burst's slowest answers, client time beside the server's parts: <c>Outside</c> is the client's time
+    /// the server's pipeline did not see (Kestrel, the thread pool, the benchmark's own senders); <c>Gc</c>/<c>GcPauseMs</c>
+    /// the collections and GC pause during it; <c>Threads</c> the thread pool's size when it arrived; <c>ClientGcPauseMs</c>
+    /// the benchmark's own GC pause meanwhile.
+    /// </summary>
+    internal sealed record Slow(int Position, double AtMs, double Ms, double TotalMs, double OutsideMs, double PipelineMs, double ReadMs, double QueueMs, double LockMs,
+        double WriteMs, int Batch, int Gc, int? GcGeneration, double GcPauseMs, int Threads, double ClientGcPauseMs)
+    {
+        public static Slow Of(Delivery d)
+        {
+            double M(string metric) => Math.Round(d.Server.GetValueOrDefault(metric), 2);
+            return new Slow(d.Position, Math.Round(d.AtMs), Math.Round(d.Ms, 1), M("total"), Math.Round(d.Ms - d.Server.GetValueOrDefault("total"), 1), M("pipeline"), M("read"),
+                M("queue"), M("lock"), M("write"), (int)M("batch"), (int)M("gc"), d.Server.TryGetValue("gcgen", out var generation) ? (int)generation : null, M("gcpause"), (int)M("threads"), M(ClientGcPause));
+        }
+    }
+
+    /// <summary>The warm-up burst's own figures: excluded from the burst's, reported to show what a cold endpoint costs.</summary>
+    internal sealed record WarmUpResult(int Sent, double P50Ms, double P99Ms, double MaxMs, IReadOnlyList<Slow> Slowest);
+
+    /// <summary>
+    /// Before the measured burst, <see cref="WarmUpDeliveries"/> deliveries for the latency runs' Withings users (not the burst's),
+    /// from the same <see cref="BurstSenders"/> senders, then a wait until their runs are done. The latency runs only
+    /// ever sent one delivery at a time, so without this the burst's first answers paid for what a running server
+    /// paid long ago: tier-0 code on the concurrent paths (batches of several rows, sixteen requests at once), the
+    /// thread pool growing from its start-up size, connections opened for the first time. A server in production
+    /// has been answering deliveries for weeks; this measures that server.
+    /// </summary>
+    private static async Task<WarmUpResult> WarmUpAsync(HttpClient http, string withingsPath, LifeOsDbContext db, List<long> connections, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var queue = new ConcurrentQueue<(int User, long Start)>(Enumerable.Range(0, WarmUpDeliveries)
+            .Select(i => (BurstUsers + (i % LatencyRuns), now - (7200 * (1 + (i / LatencyRuns))))));
+        Log.Info($"Warm-up: {WarmUpDeliveries} Withings deliveries for the {LatencyRuns} latency users, {BurstSenders} senders (not measured)…");
+        var deliveries = new ConcurrentBag<Delivery>();
+        var sequence = -1;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, BurstSenders).Select(_ => Task.Run(async () =>
+        {
+            while (queue.TryDequeue(out var n))
+            {
+                var position = Interlocked.Increment(ref sequence);
+                var at = watch.Elapsed.TotalMilliseconds;
+                var (status, body, ms, server) = await PostWithingsAsync(http, withingsPath, n.User, 1, n.Start, cancellationToken);
+                if (status != HttpStatusCode.OK || body != nameof(ReceiptOutcome.Accepted))
+                {
+                    throw new BenchmarkFailure($"A warm-up delivery was answered {(int)status} {body}.");
+                }
+
+                deliveries.Add(new Delivery(position, at, ms, server));
+            }
+        }, cancellationToken)));
+        await WaitUntilDrainedAsync(db, connections, watch, cancellationToken);
+        var sorted = deliveries.Select(d => d.Ms).Order().ToList();
+        var result = new WarmUpResult(deliveries.Count, Math.Round(Percentiles.Of(sorted, 50), 1), Math.Round(Percentiles.Of(sorted, 99), 1), Math.Round(sorted[^1], 1),
+            [.. deliveries.OrderByDescending(d => d.Ms).Take(5).Select(Slow.Of)]);
+        Log.Info($"Warm-up: p50 {result.P50Ms} ms, p99 {result.P99Ms} ms, max {result.MaxMs} ms; slowest sent # {string.Join(", ", result.Slowest.Select(d => d.Position))}; drained after {watch.Elapsed.TotalSeconds:0.0} s");
+        return result;
+    }
+
+    /// <summary>Until no notification of these connections waits and none of their runs is queued or running.</summary>
+    private static async Task WaitUntilDrainedAsync(LifeOsDbContext db, List<long> connections, Stopwatch drain, CancellationToken cancellationToken)
+    {
+        var started = drain.Elapsed;
+        while (await db.ProviderNotifications.AsNoTracking().AnyAsync(n => connections.Contains(n.ConnectionId!.Value)
+                   && (n.Status == NotificationStatus.Received || n.Status == NotificationStatus.Queued), cancellationToken)
+               || await db.Set<SyncRun>().AsNoTracking().AnyAsync(r => connections.Contains(r.ConnectionId)
+                   && (r.Status == SyncRunStatus.Queued || r.Status == SyncRunStatus.Running), cancellationToken))
+        {
+            if (drain.Elapsed - started > DrainTimeout)
+            {
+                throw new BenchmarkFailure($"The notifications were not all processed within {DrainTimeout.TotalMinutes} minutes.");
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
 
     private static async Task<BurstResult> BurstAsync(HttpClient http, string withingsPath, LifeOsDbContext db, SyncBenchmark.FakeServer fake, PublishedApp app,
         List<long> connections, CancellationToken cancellationToken)
@@ -245,9 +350,9 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
 
         var shuffled = notifications.OrderBy(_ => random.Next()).ToList();
         var distinctCount = notifications.Distinct().Count();
-        Log.Info($"Burst: {shuffled.Count} Withings notifications ({distinctCount} distinct) for {BurstUsers} users, {BurstSenders} senders…");
-        var latencies = new ConcurrentBag<double>();
-        var serverTimings = new ConcurrentBag<IReadOnlyDictionary<string, double>>();
+        Log.Info($"Burst: {shuffled.Count} Withings notifications ({distinctCount} distinct) for {BurstUsers} users, {BurstSenders} senders; load average {MachineInfo.ReadLoadAverage()}…");
+        var deliveries = new ConcurrentBag<Delivery>();
+        var sequence = -1;
         var answers = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var accepted = new ConcurrentDictionary<(int User, int Appli, long Start), bool>();
         var queue = new ConcurrentQueue<(int User, int Appli, long Start)>(shuffled);
@@ -257,9 +362,10 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
         {
             while (queue.TryDequeue(out var n))
             {
+                var position = Interlocked.Increment(ref sequence);
+                var at = watch.Elapsed.TotalMilliseconds;
                 var (status, body, ms, server) = await PostWithingsAsync(http, withingsPath, n.User, n.Appli, n.Start, cancellationToken);
-                latencies.Add(ms);
-                serverTimings.Add(server);
+                deliveries.Add(new Delivery(position, at, ms, server));
                 answers.AddOrUpdate(status == HttpStatusCode.OK ? body : $"HTTP {(int)status}", 1, (_, c) => c + 1);
                 if (status == HttpStatusCode.OK)
                 {
@@ -273,21 +379,7 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
         var cpuPerDeliveryMs = app.CpuTime is { } cpuAfter && cpuBefore is { } before ? Math.Round((cpuAfter - before).TotalMilliseconds / shuffled.Count, 2) : double.NaN;
         Log.Info($"Burst sent in {sendSeconds:0.0} s: {string.Join(", ", answers.OrderBy(a => a.Key).Select(a => $"{a.Key} {a.Value}"))}");
 
-        // Drained: no notification of these users waits, and none of their runs is queued or running.
-        var drain = Stopwatch.StartNew();
-        while (await db.ProviderNotifications.AsNoTracking().AnyAsync(n => connections.Contains(n.ConnectionId!.Value)
-                   && (n.Status == NotificationStatus.Received || n.Status == NotificationStatus.Queued), cancellationToken)
-               || await db.Set<SyncRun>().AsNoTracking().AnyAsync(r => connections.Contains(r.ConnectionId)
-                   && (r.Status == SyncRunStatus.Queued || r.Status == SyncRunStatus.Running), cancellationToken))
-        {
-            if (drain.Elapsed > DrainTimeout)
-            {
-                throw new BenchmarkFailure($"The burst's notifications were not all processed within {DrainTimeout.TotalMinutes} minutes.");
-            }
-
-            await Task.Delay(250, cancellationToken);
-        }
-
+        await WaitUntilDrainedAsync(db, connections, watch, cancellationToken);
         var drainSeconds = watch.Elapsed.TotalSeconds;
         var rows = await db.ProviderNotifications.AsNoTracking().Where(n => connections.Contains(n.ConnectionId!.Value))
             .Select(n => new { n.Status, n.SyncRunId }).ToListAsync(cancellationToken);
@@ -302,7 +394,7 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
         }
 
         var refused = answers.Where(a => a.Key.StartsWith("HTTP ", StringComparison.Ordinal)).Sum(a => a.Value);
-        var sorted = latencies.Order().ToList();
+        var sorted = deliveries.Select(d => d.Ms).Order().ToList();
         var requests = burstFetches.Sum(f => f.Value) + otherFetches;
         var result = new BurstResult(
             BurstUsers, shuffled.Count, distinctCount, refused, answers.GetValueOrDefault(nameof(ReceiptOutcome.Duplicate)),
@@ -312,7 +404,7 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
             requests, expectedServices.Count, burstFetches.Count == 0 ? 0 : burstFetches.Max(f => f.Value), expectedServices.Count - burstFetches.Count,
             Math.Round(sendSeconds, 1), Math.Round(drainSeconds, 1), Math.Round(requests / (double)WithingsLimit * 60, 1),
             Math.Round(Percentiles.Of(sorted, 50), 1), Math.Round(Percentiles.Of(sorted, 95), 1), Math.Round(Percentiles.Of(sorted, 99), 1), Math.Round(sorted[^1], 1),
-            cpuPerDeliveryMs, ServerSide.Of(serverTimings));
+            cpuPerDeliveryMs, ServerSide.Of([.. deliveries.Select(d => d.Server)]), Positions.Of(deliveries), [.. deliveries.OrderByDescending(d => d.Ms).Take(10).Select(Slow.Of)]);
         Log.Info($"Burst: {result.Recorded} recorded ({result.Processed} processed, {result.Failed} failed, {result.Lost} lost), {result.Runs} runs (most {result.MaxRunsPerUser} per user), "
             + $"{result.ServiceFetches} fetches for {result.MinimumFetches} user-services (most {result.MaxFetchesPerUserAndService}), drained after {result.DrainSeconds} s (lower bound {result.DrainLowerBoundSeconds} s); "
             + $"endpoint p50 {result.EndpointP50Ms} ms, p99 {result.EndpointP99Ms} ms, max {result.EndpointMaxMs} ms; app CPU {cpuPerDeliveryMs} ms per delivery while sending; "
@@ -357,11 +449,14 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
     {
         using (request)
         {
-            var sent = Stopwatch.GetTimestamp();
+            var (sent, paused) = (Stopwatch.GetTimestamp(), GC.GetTotalPauseDuration());
             using var response = await http.SendAsync(request, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
-            return (response.StatusCode, body, ms, ServerTiming(response));
+            var timings = ServerTiming(response);
+            // This process's own GC pauses meanwhile (its senders and the fakes): time outside the server that is ours.
+            timings[ClientGcPause] = (GC.GetTotalPauseDuration() - paused).TotalMilliseconds;
+            return (response.StatusCode, body, ms, timings);
         }
     }
 
@@ -393,7 +488,7 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
     /// write: the group commit's queue, the write lock, the batch's inserts and commit), p50 and p99 each.
     /// </summary>
     internal sealed record ServerSide(int Answers, double TotalP50Ms, double TotalP99Ms, double PipelineP50Ms, double PipelineP99Ms, double ReadP50Ms, double ReadP99Ms,
-        double QueueP99Ms, double LockP50Ms, double LockP99Ms, double WriteP99Ms, double MeanBatch)
+        double QueueP99Ms, double LockP50Ms, double LockP99Ms, double WriteP99Ms, double MeanBatch, int AnswersWithGc, int AnswersWithGen1Or2, double GcPauseMaxMs)
     {
         public static ServerSide Of(IReadOnlyCollection<IReadOnlyDictionary<string, double>> answers)
         {
@@ -401,11 +496,12 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
             double P(string metric, double percentile) => Math.Round(Percentiles.Of(Sorted(metric), percentile), 2);
             var batches = Sorted("batch");
             return new ServerSide(answers.Count(a => a.ContainsKey("total")), P("total", 50), P("total", 99), P("pipeline", 50), P("pipeline", 99), P("read", 50), P("read", 99),
-                P("queue", 99), P("lock", 50), P("lock", 99), P("write", 99), batches.Count == 0 ? 0 : Math.Round(batches.Average(), 1));
+                P("queue", 99), P("lock", 50), P("lock", 99), P("write", 99), batches.Count == 0 ? 0 : Math.Round(batches.Average(), 1),
+                answers.Count(a => a.GetValueOrDefault("gc") > 0), answers.Count(a => a.GetValueOrDefault("gcgen") > 0), P("gcpause", 100));
         }
     }
 
-    private static string Table(LatencyResult withings, LatencyResult oura, BurstResult burst, int maxWithings, MachineInfo machine)
+    private static string Table(LatencyResult withings, LatencyResult oura, WarmUpResult warmUp, BurstResult burst, int maxWithings, MachineInfo machine)
     {
         var text = new StringBuilder();
         text.AppendLine("## LifeOs webhook benchmark");
@@ -422,6 +518,7 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
         text.AppendLine();
         text.AppendLine($"| burst: {burst.Sent:N0} Withings notifications ({burst.Distinct} distinct), {burst.Users} users, {BurstSenders} senders | value |");
         text.AppendLine("|---|---:|");
+        text.AppendLine($"| warm-up before it, not measured: {warmUp.Sent} deliveries for other users, p50 / p99 / max | {warmUp.P50Ms:0.0} / {warmUp.P99Ms:0.0} / {warmUp.MaxMs:0.0} ms |");
         text.AppendLine($"| refused (not 200) | {burst.Refused} |");
         text.AppendLine($"| answered Duplicate | {burst.AnsweredDuplicate} |");
         text.AppendLine($"| recorded / processed / failed / lost | {burst.Recorded} / {burst.Processed} / {burst.Failed} / {burst.Lost} |");
@@ -435,6 +532,17 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
         text.AppendLine($"| server side (Server-Timing, {server.Answers} answers): total p50 / p99 | {server.TotalP50Ms:0.0} / {server.TotalP99Ms:0.0} ms |");
         text.AppendLine($"| … middleware before the handler p50 / p99; read, secret and connection look-up p50 / p99 | {server.PipelineP50Ms:0.00} / {server.PipelineP99Ms:0.00} ms; {server.ReadP50Ms:0.00} / {server.ReadP99Ms:0.00} ms |");
         text.AppendLine($"| … write: queue p99; write lock p50 / p99; inserts and commit p99; mean batch | {server.QueueP99Ms:0.00}; {server.LockP50Ms:0.00} / {server.LockP99Ms:0.00}; {server.WriteP99Ms:0.00} ms; {server.MeanBatch:0.0} |");
+        text.AppendLine($"| … answers during which a GC began (a gen 1 or 2 one); longest GC pause within one answer | {server.AnswersWithGc} ({server.AnswersWithGen1Or2}); {server.GcPauseMaxMs:0.00} ms |");
+        var p = burst.ByPosition;
+        text.AppendLine($"| first {Positions.FirstDeliveries} sent: p50 / p99 / max (server total p99) | {p.FirstP50Ms:0.0} / {p.FirstP99Ms:0.0} / {p.FirstMaxMs:0.0} ms ({p.FirstServerP99Ms:0.0}) |");
+        text.AppendLine($"| the rest: p50 / p99 / max (server total p99) | {p.RestP50Ms:0.0} / {p.RestP99Ms:0.0} / {p.RestMaxMs:0.0} ms ({p.RestServerP99Ms:0.0}) |");
+        text.AppendLine();
+        text.AppendLine("| slowest | sent # | at ms | client ms | server total | outside | pipeline | read | queue | lock | write | batch | gc | gc pause | threads | client's gc pause |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (d, i) in burst.Slowest.Select((d, i) => (d, i + 1)))
+        {
+            text.AppendLine($"| {i} | {d.Position} | {d.AtMs:0} | {d.Ms:0.0} | {d.TotalMs:0.0} | {d.OutsideMs:0.0} | {d.PipelineMs:0.00} | {d.ReadMs:0.00} | {d.QueueMs:0.00} | {d.LockMs:0.00} | {d.WriteMs:0.00} | {d.Batch} | {d.Gc}{(d.GcGeneration is { } g ? $" (gen {g})" : "")} | {d.GcPauseMs:0.00} | {d.Threads} | {d.ClientGcPauseMs:0.00} |");
+        }
         return text.ToString();
     }
 }

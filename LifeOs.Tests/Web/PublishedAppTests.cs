@@ -79,6 +79,21 @@ public sealed partial class PublishedAppTests
         }
     }
 
+    /// <summary>
+    /// The app's runtime settings as built (publish writes the same file): workstation GC, as LifeOs.Web.csproj means.
+    /// The csproj once spelled the property <c>ServerGarbageCollector</c>, which MSBuild ignores, so the web SDK's
+    /// default (server GC) shipped unnoticed and its collections paused the webhook burst's slowest answers.
+    /// Background collections stay on (a blocking gen 2 would pause every request).
+    /// </summary>
+    [Fact]
+    public void RuntimeConfig_UsesWorkstationGc_WithBackgroundCollections()
+    {
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "LifeOs.Web.runtimeconfig.json")));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.False(properties.GetProperty("System.GC.Server").GetBoolean());
+        Assert.False(properties.TryGetProperty("System.GC.Concurrent", out var concurrent) && !concurrent.GetBoolean());
+    }
+
     /// <summary>The arguments of the Dockerfile's <c>RUN dotnet publish</c> line, with its output directory moved.</summary>
     internal static IReadOnlyList<string> PublishArguments(string outputDirectory)
     {

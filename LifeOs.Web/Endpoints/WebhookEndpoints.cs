@@ -30,7 +30,7 @@ public static class WebhookEndpoints
         app.UseWhen(IsWebhook, webhooks => webhooks.Use((context, next) =>
         {
             var timings = context.RequestServices.GetRequiredService<DeliveryTimings>();
-            timings.PipelineStarted = Stopwatch.GetTimestamp();
+            timings.Start();
             context.Response.OnStarting(static state =>
             {
                 var (response, timings) = ((HttpResponse, DeliveryTimings))state;

@@ -44,7 +44,7 @@ public sealed class NotificationWriterTests
         Assert.Equal(40, answers.Count(a => a.Body == nameof(ReceiptOutcome.Accepted)));
         Assert.Equal(10, answers.Count(a => a.Body == nameof(ReceiptOutcome.Duplicate)));
         // Every answer says where its time went, the write's batch included.
-        Assert.All(answers, a => Assert.Matches(@"^total;dur=[\d.]+, pipeline;dur=[\d.]+, read;dur=[\d.]+, queue;dur=[\d.]+, lock;dur=[\d.]+, write;dur=[\d.]+, batch;desc=\d+$", a.Timing));
+        Assert.All(answers, a => Assert.Matches(@"^total;dur=[\d.]+, pipeline;dur=[\d.]+, read;dur=[\d.]+, queue;dur=[\d.]+, lock;dur=[\d.]+, write;dur=[\d.]+, batch;desc=\d+, gc;desc=\d+(, gcgen;desc=[012])?, gcpause;dur=[\d.]+, threads;desc=[1-9]\d*$", a.Timing));
         var rows = await h.NotificationsAsync();
         Assert.Equal(40, rows.Count);
         Assert.Equal(40, rows.Select(r => r.DedupKey).Distinct().Count());
