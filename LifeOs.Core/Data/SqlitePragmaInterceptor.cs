@@ -4,14 +4,12 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace LifeOs.Core.Data;
 
 /// <summary>
-/// Sets per-connection pragmas: wait for a writer instead of failing with SQLITE_BUSY, relax fsync to WAL's
-/// safe NORMAL level, and leave checkpoints to <see cref="SqliteCheckpointer"/> (a writer checkpoints only past its
-/// bound; the log is cut back to 16 MB when it restarts). journal_mode=WAL is persistent and set once at start-up.
+/// Sets per-connection pragmas: wait for a writer instead of failing with SQLITE_BUSY, and relax
+/// fsync to WAL's safe NORMAL level. journal_mode=WAL is persistent and set once at start-up.
 /// </summary>
 internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
-    private static readonly string Pragmas =
-        $"PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {SqliteCheckpointer.WriterCheckpointPages}; PRAGMA journal_size_limit = 16777216;";
+    private const string Pragmas = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
