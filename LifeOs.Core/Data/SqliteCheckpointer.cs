@@ -12,8 +12,8 @@ namespace LifeOs.Core.Data;
 /// delivery, a journal save or a sign-in then waited for a copy of other transactions' pages. With this PASSIVE
 /// checkpoint every second (it never waits for a reader or a writer and never makes one wait) the log is folded in
 /// long before it reaches the bound, so those commits only append. Letting a larger log build up for the checkpointer
-/// alone (writers bounded at 10,000 pages) was tried and dropped: the ingest of a million samples ran 14 % slower,
-/// as each page read of the writer searched a longer log.
+/// alone (writers bounded at 10,000 pages) was tried and dropped: the ingest of a million samples ran 14 % slower
+/// (most likely as each of the writer's page reads searched a longer log).
 /// </summary>
 internal sealed class SqliteCheckpointer(string connectionString, TimeProvider time, ILogger<SqliteCheckpointer> logger) : BackgroundService
 {
