@@ -17,6 +17,9 @@ public sealed partial class MetricsImportJourneyTests
 {
     private const string Email = "grace@example.com";
 
+    /// <summary>How long the first answer to an upload may take (see the first upload below).</summary>
+    private const float UploadTimeout = 20_000;
+
     /// <summary>Two weeks of a spreadsheet someone keeps by hand: weigh-ins, resting heart rate, steps and sleep.</summary>
     private static byte[] Spreadsheet()
     {
@@ -90,8 +93,10 @@ public sealed partial class MetricsImportJourneyTests
             await BrowserApp.ScreenshotAsync(page, "metrics-import-upload-desktop");
 
             // A file with mistakes: every problem with its line and column, and no way to import it.
+            // An upload streams the file over the circuit, then stages and parses it: on a loaded 2-core CI machine that has
+            // taken longer than Playwright's default 5 s, so the first answer to each upload gets longer.
             await ChooseFileAsync(page, "mistakes.csv", Mistakes);
-            await Assertions.Expect(page.GetByTestId("import-errors")).ToContainTextAsync("720 is out of range");
+            await Assertions.Expect(page.GetByTestId("import-errors")).ToContainTextAsync("720 is out of range", new() { Timeout = UploadTimeout });
             await Assertions.Expect(page.GetByTestId("import-errors")).ToContainTextAsync("\"eight thousand\" is not a number.");
             // A column LifeOs has no metric for is ignored, not an error.
             await Assertions.Expect(page.GetByTestId("import-errors")).Not.ToContainTextAsync("mood");
@@ -100,7 +105,7 @@ public sealed partial class MetricsImportJourneyTests
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Upload a corrected file" }).ClickAsync();
             await ChooseFileAsync(page, "my-health-log.csv", Spreadsheet());
-            await Assertions.Expect(page.GetByTestId("import-count")).ToHaveTextAsync("52 measurements ready to import");
+            await Assertions.Expect(page.GetByTestId("import-count")).ToHaveTextAsync("52 measurements ready to import", new() { Timeout = UploadTimeout });
             await Assertions.Expect(page.GetByTestId("import-metrics")).ToContainTextAsync("Resting heart rate");
             await Assertions.Expect(page.GetByTestId("import-first-rows")).ToContainTextAsync("10 Nov 2026, 12:00");
             await Assertions.Expect(page).ToHaveURLAsync(UploadAddress());
@@ -298,7 +303,7 @@ public sealed partial class MetricsImportJourneyTests
 
                 await ChooseFileAsync(page, "us-log.csv", Encoding.UTF8.GetBytes(csv.ToString()));
                 // Guessed: the day, sleep in hours, notes ignored; the date format is asked, since no day passes 12.
-                await Assertions.Expect(page.GetByTestId("import-mapping")).ToBeVisibleAsync();
+                await Assertions.Expect(page.GetByTestId("import-mapping")).ToBeVisibleAsync(new() { Timeout = UploadTimeout });
                 await Assertions.Expect(page.GetByTestId("import-errors")).ToContainTextAsync("could be month/day/year or day/month/year");
                 await Assertions.Expect(page.GetByTestId("import-confirm")).ToHaveCountAsync(0);
                 await BrowserApp.ScreenshotAsync(page, $"metrics-import-mapping-{suffix}");
