@@ -244,24 +244,47 @@ public static class GoalEvaluator
 
     private static WeekScore Week(Goal goal, DateOnly monday, DateOnly today, Func<DateOnly, DayResult> result, IReadOnlyDictionary<DateOnly, double> values)
     {
-        var inGoal = Enumerable.Range(0, 7).Select(monday.AddDays)
-            .Where(d => d >= goal.StartDate && (goal.EndDate is not { } last || d <= last)).ToList();
-        var soFar = inGoal.Where(d => d <= today).Select(d => (Day: d, Result: result(d))).ToList();
-        int Count(DayResult r) => soFar.Count(d => d.Result == r);
-        var (hits, missed, noData) = (Count(DayResult.Hit), Count(DayResult.Missed), Count(DayResult.NoData));
-        var daysLeft = Count(DayResult.Pending) + inGoal.Count(d => d > today);
-        var scored = hits + missed;
+        // Plain counting (it runs for every week of a goal's history to find its streaks, 20 goals × 5 years on a dashboard).
+        int inGoal = 0, hits = 0, missed = 0, noData = 0, daysLeft = 0;
+        var scoredSum = 0.0;
+        for (var i = 0; i < 7; i++)
+        {
+            var day = monday.AddDays(i);
+            if (day < goal.StartDate || (goal.EndDate is { } last && day > last))
+            {
+                continue;
+            }
 
+            inGoal++;
+            switch (day > today ? DayResult.Pending : result(day))
+            {
+                case DayResult.Hit:
+                    hits++;
+                    scoredSum += goal.Kind == GoalKind.WeeklyAverage ? values[day] : 0;
+                    break;
+                case DayResult.Missed:
+                    missed++;
+                    scoredSum += goal.Kind == GoalKind.WeeklyAverage ? values[day] : 0;
+                    break;
+                case DayResult.NoData:
+                    noData++;
+                    break;
+                case DayResult.Pending:
+                    daysLeft++; // today's running total, or a day still to come
+                    break;
+            }
+        }
+
+        var scored = hits + missed;
         if (goal.Kind == GoalKind.WeeklyAverage)
         {
             // The days the strip colours: today's running total counts once it is on target, like its cell.
-            var scoredValues = soFar.Where(d => d.Result is DayResult.Hit or DayResult.Missed).Select(d => values[d.Day]).ToList();
-            var average = scoredValues.Count == 0 ? 0 : scoredValues.Average();
+            var average = scored == 0 ? 0 : scoredSum / scored;
             return new WeekScore(average, goal.Target, scored, scored > 0 && Meets(goal, average), "average", missed, noData, daysLeft);
         }
 
         // A week the goal only partly covers (it started on a Friday) needs no more days than it holds.
-        var needed = IsDaysAWeek(goal) ? Math.Min(goal.DaysPerWeek ?? 7, inGoal.Count) : inGoal.Count;
+        var needed = IsDaysAWeek(goal) ? Math.Min(goal.DaysPerWeek ?? 7, inGoal) : inGoal;
         return new WeekScore(hits, needed, scored, needed > 0 && hits >= needed, "days", missed, noData, daysLeft);
     }
 

@@ -68,6 +68,10 @@ public sealed class GoalService(LifeOsDbContext db, TimeProvider time, HealthSto
     public async Task<IReadOnlyList<GoalStatus>> EvaluateAllAsync(string userId, CancellationToken cancellationToken) =>
         await EvaluateAsync(userId, asOf: null, activeOnly: false, cancellationToken);
 
+    /// <summary>The goals not archived, as they stand today (the dashboard's cards).</summary>
+    public async Task<IReadOnlyList<GoalStatus>> EvaluateActiveAsync(string userId, CancellationToken cancellationToken) =>
+        await EvaluateAsync(userId, asOf: null, activeOnly: true, cancellationToken);
+
     /// <summary>The active goals as they stood at the end of the ISO week starting <paramref name="monday"/> (or today, within it).</summary>
     public async Task<IReadOnlyList<GoalStatus>> EvaluateWeekAsync(string userId, DateOnly monday, CancellationToken cancellationToken) =>
         await EvaluateAsync(userId, monday.AddDays(6), activeOnly: true, cancellationToken);

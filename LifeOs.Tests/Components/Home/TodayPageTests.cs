@@ -431,6 +431,16 @@ public sealed class TodayPageTests() : PageTestContext(new() { ["LifeOs:DefaultT
             StartDate = Today.AddDays(-20),
         }, CancellationToken.None));
         Assert.True(created.Succeeded);
+        var archived = await WithAsync<GoalService, GoalSaveResult>(g => g.CreateAsync(id, new GoalInput
+        {
+            Name = "Old step goal",
+            Kind = GoalKind.DailyTarget,
+            MetricCode = MetricCatalogue.Steps,
+            Comparison = Comparison.AtLeast,
+            Target = 5_000,
+            StartDate = Today.AddDays(-20),
+        }, CancellationToken.None));
+        Assert.True(await WithAsync<GoalService, bool>(g => g.SetArchivedAsync(id, archived.Id!.Value, archived: true, CancellationToken.None)));
 
         var page = Open();
 
@@ -438,6 +448,8 @@ public sealed class TodayPageTests() : PageTestContext(new() { ["LifeOs:DefaultT
         Assert.Contains("10k steps", goal.TextContent, StringComparison.Ordinal);
         Assert.Equal(14, goal.QuerySelectorAll(".strip-day").Length);
         Assert.Contains("streak", goal.TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll($"[data-testid=dashboard-goal-{archived.Id}]"));
+        Assert.DoesNotContain("Old step goal", page.Markup, StringComparison.Ordinal);
     }
 
     [Fact]
