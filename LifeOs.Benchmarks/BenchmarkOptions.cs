@@ -13,7 +13,7 @@ internal sealed record BenchmarkOptions
           --cold-runs N        cold starts to time (default 5)
           --clients N          concurrent HTTP clients in the load test (default 32)
           --seconds N          measured seconds per endpoint (default 10)
-          --warmup N           warm-up seconds per endpoint, not measured (default 2)
+          --warmup N           warm-up seconds per endpoint, not measured (default 2; dashboard 10)
           --json PATH          where to write the JSON result (default BenchmarkResults/<scenario>.json)
           --skip-publish DIR   reuse an existing publish directory instead of publishing
           --keep-publish       keep the publish directory and print its path (for --skip-publish)
@@ -42,7 +42,12 @@ internal sealed record BenchmarkOptions
     public int ColdRuns { get; init; } = 5;
     public int Clients { get; init; } = 32;
     public int Seconds { get; init; } = 10;
-    public int WarmupSeconds { get; init; } = 2;
+    public int WarmupSeconds => Warmup ?? 2;
+
+    /// <summary>--warmup when given; <see cref="WarmupSeconds"/> otherwise, or a scenario's own default (<see cref="WarmupOr"/>).</summary>
+    public int? Warmup { get; init; }
+
+    public int WarmupOr(int scenarioDefault) => Warmup ?? scenarioDefault;
     public string JsonPath
     {
         get => jsonPath ?? Path.Combine("BenchmarkResults", Scenario + ".json");
@@ -87,7 +92,7 @@ internal sealed record BenchmarkOptions
                 "--cold-runs" => options with { ColdRuns = PositiveInt(name, ValueOf(args, ref i)) },
                 "--clients" => options with { Clients = PositiveInt(name, ValueOf(args, ref i)) },
                 "--seconds" => options with { Seconds = PositiveInt(name, ValueOf(args, ref i)) },
-                "--warmup" => options with { WarmupSeconds = NonNegativeInt(name, ValueOf(args, ref i)) },
+                "--warmup" => options with { Warmup = NonNegativeInt(name, ValueOf(args, ref i)) },
                 "--json" => options with { JsonPath = ValueOf(args, ref i) },
                 "--skip-publish" => options with { SkipPublishDirectory = ValueOf(args, ref i) },
                 "--keep-publish" => options with { KeepPublish = true },
