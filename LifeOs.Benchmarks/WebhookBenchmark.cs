@@ -73,6 +73,7 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
             var environment = new Dictionary<string, string>(options.AppEnvironment, StringComparer.Ordinal)
             {
                 ["LifeOs__PublicBaseUrl"] = PublicBaseUrl,
+                ["Providers__Webhooks__ServerTiming"] = "true", // the server-side figures are read from it
             };
             foreach (var provider in new[] { "Withings", "Oura" })
             {

@@ -15,6 +15,13 @@ public sealed class WebhookOptions
     /// (both providers only call public HTTPS URLs). False turns them off; true cannot turn them on without one.
     /// </summary>
     public bool? Enabled { get; set; }
+
+    /// <summary>
+    /// Each webhook answer carries a <c>Server-Timing</c> header with where its time went (read, queue, write lock, GC),
+    /// for load tests (LifeOs.Benchmarks' webhooks scenario turns it on). Off by default: the answers go to the
+    /// providers' servers, which have no use for them.
+    /// </summary>
+    public bool ServerTiming { get; set; }
 }
 
 /// <summary>What the webhook code needs to know about this server: whether live updates can work, the callback URLs and their secrets.</summary>
@@ -25,6 +32,9 @@ public sealed class WebhookSettings(IOptions<WebhookOptions> webhooks, IOptions<
 
     public bool HasHttpsBaseUrl =>
         Uri.TryCreate(lifeOs.Value.PublicBaseUrl, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps;
+
+    /// <summary>Webhook answers carry a <c>Server-Timing</c> header (<see cref="WebhookOptions.ServerTiming"/>).</summary>
+    public bool ServerTiming => webhooks.Value.ServerTiming;
 
     /// <summary>Live updates are on and the provider has an app registration.</summary>
     public bool EnabledFor(ProviderKind provider) => Enabled && providers.Value.For(provider).IsConfigured;

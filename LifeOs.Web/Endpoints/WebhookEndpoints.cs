@@ -23,12 +23,18 @@ public static class WebhookEndpoints
     public static bool IsWebhook(HttpContext context) => context.Request.Path.StartsWithSegments("/webhooks", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// First in the pipeline: each webhook answer carries a <c>Server-Timing</c> header (<see cref="DeliveryTimings"/>)
-    /// from here to its headers, so a load test sees the server's share of every request. Two timestamps and a header.
+    /// First in the pipeline: with <c>Providers:Webhooks:ServerTiming</c> on, each webhook answer carries a
+    /// <c>Server-Timing</c> header (<see cref="DeliveryTimings"/>) from here to its headers, so a load test sees the
+    /// server's share of every request. Two timestamps and a header.
     /// </summary>
     public static IApplicationBuilder UseWebhookServerTiming(this IApplicationBuilder app) =>
         app.UseWhen(IsWebhook, webhooks => webhooks.Use((context, next) =>
         {
+            if (!context.RequestServices.GetRequiredService<WebhookSettings>().ServerTiming)
+            {
+                return next(context);
+            }
+
             var timings = context.RequestServices.GetRequiredService<DeliveryTimings>();
             timings.Start();
             context.Response.OnStarting(static state =>

@@ -21,7 +21,7 @@ public sealed class NotificationWriterTests
     [Fact]
     public async Task ManyConcurrentDeliveries_AreEachRecordedOnce_OnTheirOwnConnection_AndEachAnswerSaysWhichItWas()
     {
-        await using var h = await WebhookHarness.StartAsync();
+        await using var h = await WebhookHarness.StartAsync(new() { ["Providers:Webhooks:ServerTiming"] = "true" });
         var callback = new Uri(h.App.Services.GetRequiredService<WebhookSettings>().WithingsCallbackUrl).PathAndQuery;
         var start = new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
         // 40 different notifications for Ada and Bo, and 10 of them a second time, all sent at once.
@@ -52,6 +52,25 @@ public sealed class NotificationWriterTests
         var bo = await h.ConnectionIdAsync(h.Sync.BoId, ProviderKind.Withings);
         Assert.All(rows, r => Assert.Equal(r.DedupKey.StartsWith(SyncHarness.AdaWithings + "|", StringComparison.Ordinal) ? ada : bo, r.ConnectionId));
         Assert.Equal(20, rows.Count(r => r.ConnectionId == ada));
+    }
+
+    [Fact]
+    public async Task Answers_CarryNoServerTiming_UnlessTurnedOn()
+    {
+        await using var h = await WebhookHarness.StartAsync(subscribe: false);
+        var callback = new Uri(h.App.Services.GetRequiredService<WebhookSettings>().WithingsCallbackUrl).PathAndQuery;
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["userid"] = SyncHarness.AdaWithings,
+            ["appli"] = "1",
+            ["startdate"] = "1795939200",
+            ["enddate"] = "1795939260",
+        });
+
+        using var response = await h.Callbacks.PostAsync(callback, content, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Server-Timing"));
     }
 
     [Fact]
