@@ -55,9 +55,14 @@ public sealed class TodayPageTests() : PageTestContext(new() { ["LifeOs:DefaultT
         return JsonDocument.Parse(chart.Instance.OptionsJson).RootElement;
     }
 
+    /// <summary>
+    /// Opens a chart's table and reads its rows. The page loads on the thread pool, so the click can be queued behind a
+    /// render still in progress: wait for the table rather than expect it at once.
+    /// </summary>
     private static IReadOnlyList<string> TableRows(IRenderedComponent<TodayPage> page, string chartId)
     {
         page.Find($"[data-testid='show-table-{chartId}']").Click();
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll($"[data-testid='table-{chartId}']")), TimeSpan.FromSeconds(10));
         return page.FindAll($"[data-testid='table-{chartId}'] tbody tr").Select(r => r.TextContent.Trim()).ToList();
     }
 
@@ -421,25 +426,18 @@ public sealed class TodayPageTests() : PageTestContext(new() { ["LifeOs:DefaultT
     {
         var id = await SignInAsNewUserAsync("goals@example.com");
         await SeedAsync(id, DemoData.Days(Today.AddDays(-20), Today).ToList());
-        var created = await WithAsync<GoalService, GoalSaveResult>(g => g.CreateAsync(id, new GoalInput
+        Task<GoalSaveResult> StepGoalAsync(string name, double target) => WithAsync<GoalService, GoalSaveResult>(g => g.CreateAsync(id, new GoalInput
         {
-            Name = "10k steps",
+            Name = name,
             Kind = GoalKind.DailyTarget,
             MetricCode = MetricCatalogue.Steps,
             Comparison = Comparison.AtLeast,
-            Target = 10_000,
+            Target = target,
             StartDate = Today.AddDays(-20),
         }, CancellationToken.None));
+        var created = await StepGoalAsync("10k steps", 10_000);
         Assert.True(created.Succeeded);
-        var archived = await WithAsync<GoalService, GoalSaveResult>(g => g.CreateAsync(id, new GoalInput
-        {
-            Name = "Old step goal",
-            Kind = GoalKind.DailyTarget,
-            MetricCode = MetricCatalogue.Steps,
-            Comparison = Comparison.AtLeast,
-            Target = 5_000,
-            StartDate = Today.AddDays(-20),
-        }, CancellationToken.None));
+        var archived = await StepGoalAsync("Old step goal", 5_000);
         Assert.True(await WithAsync<GoalService, bool>(g => g.SetArchivedAsync(id, archived.Id!.Value, archived: true, CancellationToken.None)));
 
         var page = Open();
