@@ -100,6 +100,12 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         select.Parameters["$user"].Value = userId;
         update.Parameters["$now"].Value = now;
 
+        // The row's parameters, looked up once: not by name per row through a params array of boxed tuples (the
+        // million-sample ingest's ratio to a plain INSERT measured 0.827 and 0.878 with this, 0.795 without, 2026-12-02).
+        DbParameter Parameter(DbCommand command, string name) => command.Parameters[name];
+        var (iMetric, iSource, iRecord, iStart, iEnd) = (Parameter(insert, "$metric"), Parameter(insert, "$source"), Parameter(insert, "$record"), Parameter(insert, "$start"), Parameter(insert, "$end"));
+        var (iDay, iGiven, iValue, iBatch) = (Parameter(insert, "$day"), Parameter(insert, "$given"), Parameter(insert, "$value"), Parameter(insert, "$batch"));
+
         // Microsoft.Data.Sqlite runs every call synchronously; the async overloads would only add
         // a Task per row to a loop that can run a million times.
         foreach (var ((metric, source, recordId), input) in latest)
@@ -112,8 +118,15 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             var given = input.LocalDate is not null;
             var sourceText = source.ToString();
 
-            Set(insert, ("$metric", metric), ("$source", sourceText), ("$record", recordId), ("$start", start), ("$end", end), ("$day", dayText), ("$given", given), ("$value", input.Value),
-                ("$batch", input.ImportBatchId is { } batch ? batch : DBNull.Value));
+            iMetric.Value = metric;
+            iSource.Value = sourceText;
+            iRecord.Value = recordId;
+            iStart.Value = start;
+            iEnd.Value = end;
+            iDay.Value = dayText;
+            iGiven.Value = given ? True : False;
+            iValue.Value = input.Value;
+            iBatch.Value = input.ImportBatchId is { } batch ? batch : DBNull.Value;
             if (insert.ExecuteNonQuery() == 1)
             {
                 inserted++;
@@ -593,6 +606,8 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
 
         return command;
     }
+
+    private static readonly object True = true, False = false;
 
     private static void Set(DbCommand command, params (string Name, object Value)[] values)
     {
