@@ -28,13 +28,8 @@ public static class WebhookEndpoints
     /// server's share of every request. Two timestamps and a header.
     /// </summary>
     public static IApplicationBuilder UseWebhookServerTiming(this IApplicationBuilder app) =>
-        app.UseWhen(IsWebhook, webhooks => webhooks.Use((context, next) =>
+        !app.ApplicationServices.GetRequiredService<WebhookSettings>().ServerTiming ? app : app.UseWhen(IsWebhook, webhooks => webhooks.Use((context, next) =>
         {
-            if (!context.RequestServices.GetRequiredService<WebhookSettings>().ServerTiming)
-            {
-                return next(context);
-            }
-
             var timings = context.RequestServices.GetRequiredService<DeliveryTimings>();
             timings.Start();
             context.Response.OnStarting(static state =>
