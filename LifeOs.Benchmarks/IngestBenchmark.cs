@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using LifeOs.Core;
 using LifeOs.Core.Accounts;
 using LifeOs.Core.Data;
+using LifeOs.Core.Data.Configurations;
 using LifeOs.Core.Health;
 using LifeOs.Core.Work;
 using LifeOs.Tests.TestSupport;
@@ -82,7 +83,8 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
             Log.Info($"Read one year × {ReadMetrics.Length} metrics: p95 {read.P95:0.00} ms");
 
             var redate = await TimeAsync(() => ChangeTimeZoneAsync(fiveYears, cancellationToken));
-            var moved = await fiveYears.Db.Samples.CountAsync(s => s.LocalDate != DateOnly.FromDateTime(s.StartUtc), cancellationToken);
+            // Stored as day numbers and milliseconds since 1970: a sample moved when its day is not its UTC date.
+            var moved = await fiveYears.Db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM Samples WHERE LocalDate <> StartUtc / 86400000").SingleAsync(cancellationToken);
             Log.Info($"Time zone change: {moved:N0} of {FiveYearsOfMinutes:N0} samples moved in {redate.TotalSeconds:0.00} s");
 
             var postgres = await PostgresAsync(scratch, samples, cancellationToken);
@@ -153,27 +155,37 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
         using var transaction = connection.BeginTransaction();
         using var insert = connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO Samples (UserId, MetricCode, Source, SourceRecordId, StartUtc, EndUtc, LocalDate, Value, UpdatedAt)
+            INSERT INTO Samples (UserNumber, Metric, Source, SourceRecordId, StartUtc, EndUtc, LocalDate, Value, UpdatedAt)
             VALUES ($user, $metric, $source, $record, $start, NULL, $day, $value, $now)
             """;
         var parameters = new[] { "$user", "$metric", "$source", "$record", "$start", "$day", "$value", "$now" }
-            .Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
+            .Select(name => insert.Parameters.Add(name, SqliteType.Integer)).ToArray();
+        parameters[3].SqliteType = SqliteType.Text;
         parameters[6].SqliteType = SqliteType.Real;
         insert.Prepare();
-        parameters[0].Value = UserId;
-        parameters[7].Value = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+        parameters[0].Value = UserNumber(connection, transaction);
+        parameters[7].Value = CompactTime.ToMilliseconds(DateTime.UtcNow);
         foreach (var sample in samples)
         {
-            parameters[1].Value = sample.MetricCode;
-            parameters[2].Value = sample.Source.ToString();
+            parameters[1].Value = MetricCatalogue.StoredNumber(sample.MetricCode);
+            parameters[2].Value = (int)sample.Source;
             parameters[3].Value = sample.SourceRecordId;
-            parameters[4].Value = sample.StartUtc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
-            parameters[5].Value = DateOnly.FromDateTime(sample.StartUtc).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            parameters[4].Value = CompactTime.ToMilliseconds(sample.StartUtc);
+            parameters[5].Value = CompactTime.ToDayNumber(DateOnly.FromDateTime(sample.StartUtc));
             parameters[6].Value = sample.Value;
             insert.ExecuteNonQuery();
         }
 
         transaction.Commit();
+    }
+
+    /// <summary>The benchmark user's number in "Samples", given as the health store gives it on a first write.</summary>
+    private static long UserNumber(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO \"UserNumbers\" (\"UserId\") VALUES ('{UserId}') ON CONFLICT (\"UserId\") DO NOTHING; SELECT \"Number\" FROM \"UserNumbers\" WHERE \"UserId\" = '{UserId}'";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     internal sealed record PostgresIngest(
@@ -253,16 +265,17 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
     {
         var now = DateTime.UtcNow;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var number = (int)UserNumber(connection, transaction);
         using (var writer = await connection.BeginBinaryImportAsync(
-            $"COPY \"{table}\" (\"UserId\", \"MetricCode\", \"Source\", \"SourceRecordId\", \"StartUtc\", \"EndUtc\", \"LocalDate\", \"DayFromSource\", \"Value\", \"UpdatedAt\", \"Excluded\", \"ImportBatchId\") FROM STDIN (FORMAT BINARY)",
+            $"COPY \"{table}\" (\"UserNumber\", \"Metric\", \"Source\", \"SourceRecordId\", \"StartUtc\", \"EndUtc\", \"LocalDate\", \"DayFromSource\", \"Value\", \"UpdatedAt\", \"Excluded\", \"ImportBatchId\") FROM STDIN (FORMAT BINARY)",
             cancellationToken))
         {
             foreach (var sample in samples)
             {
                 writer.StartRow();
-                writer.Write(UserId, NpgsqlDbType.Text);
-                writer.Write(sample.MetricCode, NpgsqlDbType.Text);
-                writer.Write(sample.Source.ToString(), NpgsqlDbType.Text);
+                writer.Write(number, NpgsqlDbType.Integer);
+                writer.Write(MetricCatalogue.StoredNumber(sample.MetricCode), NpgsqlDbType.Integer);
+                writer.Write((int)sample.Source, NpgsqlDbType.Integer);
                 writer.Write(sample.SourceRecordId, NpgsqlDbType.Text);
                 writer.Write(sample.StartUtc, NpgsqlDbType.TimestampTz);
                 writer.WriteNull();

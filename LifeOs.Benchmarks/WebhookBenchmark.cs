@@ -193,7 +193,7 @@ internal sealed class WebhookBenchmark(BenchmarkOptions options)
             }
 
             endpoint.Add(ms);
-            while (!await db.Samples.AsNoTracking().AnyAsync(s => s.UserId == userId && s.MetricCode == metric, cancellationToken))
+            while (!await db.SamplesOf(userId).AsNoTracking().AnyAsync(s => s.MetricCode == metric, cancellationToken))
             {
                 if (Stopwatch.GetElapsedTime(started) > StoredTimeout)
                 {

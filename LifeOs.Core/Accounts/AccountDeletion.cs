@@ -98,7 +98,7 @@ public sealed class AccountDeletionWork(LifeOsDbContext db, UserManager<Applicat
         var chunkRows = options.Value.ChunkRows;
         if (work.Total == 0)
         {
-            await progress.SetTotalAsync(await db.Samples.CountAsync(s => s.UserId == userId, cancellationToken), cancellationToken);
+            await progress.SetTotalAsync(await db.SamplesOf(userId).CountAsync(cancellationToken), cancellationToken);
         }
 
         // Samples are the one big table (minute heart rate); what is left (daily values, journal, goals) is small and
@@ -107,7 +107,7 @@ public sealed class AccountDeletionWork(LifeOsDbContext db, UserManager<Applicat
         int deleted;
         do
         {
-            var chunk = db.Samples.Where(x => x.UserId == userId).OrderBy(x => x.Id).Select(x => x.Id).Take(chunkRows);
+            var chunk = db.SamplesOf(userId).OrderBy(x => x.Id).Select(x => x.Id).Take(chunkRows);
             deleted = await db.Samples.Where(s => chunk.Contains(s.Id)).ExecuteDeleteAsync(cancellationToken);
             done += deleted;
             await progress.ReportAsync(done, done, cancellationToken);

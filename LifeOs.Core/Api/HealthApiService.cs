@@ -94,7 +94,7 @@ public sealed class HealthApiService(LifeOsDbContext db, HealthStore store, Time
     /// <summary>The samples in (start, id) order, read as they are written out: a year of minute heart rate never sits in memory.</summary>
     public async IAsyncEnumerable<ApiSample> StreamSamplesAsync(string userId, UserClock clock, SampleQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var samples = db.Samples.AsNoTracking().Where(s => s.UserId == userId);
+        var samples = db.SamplesOf(userId).AsNoTracking();
         if (query.Metrics.Count > 0)
         {
             // Inlined: SQLite then seeks the (user, metric, day) index per metric.
@@ -211,8 +211,8 @@ public sealed class HealthApiService(LifeOsDbContext db, HealthStore store, Time
     /// <returns>False when the id is not one of the user's typed-in or API samples (device data is the device's).</returns>
     public async Task<bool> DeleteSampleAsync(string userId, long id, CancellationToken cancellationToken = default)
     {
-        var sample = await db.Samples.AsNoTracking()
-            .Where(s => s.Id == id && s.UserId == userId && (s.Source == SampleSource.Manual || s.Source == SampleSource.Api))
+        var sample = await db.SamplesOf(userId).AsNoTracking()
+            .Where(s => s.Id == id && (s.Source == SampleSource.Manual || s.Source == SampleSource.Api))
             .Select(s => new { s.Source, s.SourceRecordId })
             .SingleOrDefaultAsync(cancellationToken);
         return sample is not null && await store.DeleteSamplesAsync(userId, sample.Source, [sample.SourceRecordId], cancellationToken) == 1;

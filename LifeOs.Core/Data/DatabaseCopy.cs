@@ -76,6 +76,7 @@ public static class DatabaseCopy
         await using var targetEntities = new PostgresLifeOsDbContext(new DbContextOptionsBuilder<PostgresLifeOsDbContext>()
             .UseNpgsql(postgres).UseApplicationServiceProvider(DesignTimeDbContextFactory.IdentityModelServices()).Options);
         await targetEntities.Database.UseTransactionAsync(write, cancellationToken);
+        var sourceTables = sourceEntities.Model.GetRelationalModel().Tables.ToDictionary(t => t.Name);
         var copied = new List<TableCopy>();
         foreach (var table in tables)
         {
@@ -84,7 +85,7 @@ public static class DatabaseCopy
                 ? await (Task<long>)typeof(DatabaseCopy).GetMethod(nameof(CopyEntitiesAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
                     .MakeGenericMethod(table.EntityTypeMappings.Select(m => m.TypeBase).OfType<IEntityType>().First(e => !e.IsOwned()).ClrType)
                     .Invoke(null, [sourceEntities, targetEntities, cancellationToken])!
-                : await CopyTableAsync(sqlite, read, postgres, table, cancellationToken);
+                : await CopyTableAsync(sqlite, read, postgres, table, sourceTables[table.Name], cancellationToken);
             var inSource = await ScalarAsync<long>(sqlite, read, $"SELECT count(*) FROM \"{table.Name}\"", cancellationToken);
             var inTarget = await ScalarAsync<long>(postgres, write, $"SELECT count(*) FROM \"{table.Name}\"", cancellationToken);
             if (rows != inSource || inTarget != inSource)
@@ -116,12 +117,20 @@ public static class DatabaseCopy
         return ordered;
     }
 
-    private static async Task<long> CopyTableAsync(SqliteConnection sqlite, SqliteTransaction read, NpgsqlConnection postgres, ITable table, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A column both engines store alike is copied as it is. One they store differently (SQLite keeps the samples' times as
+    /// milliseconds, PostgreSQL as timestamps) is read as SQLite's model stores it, turned back into the model's value by
+    /// SQLite's converter, and written as PostgreSQL's converter stores it.
+    /// </remarks>
+    private static async Task<long> CopyTableAsync(
+        SqliteConnection sqlite, SqliteTransaction read, NpgsqlConnection postgres, ITable table, ITable sourceTable, CancellationToken cancellationToken)
     {
         // Generated columns (the journal's search vector) are computed by PostgreSQL from the copied ones.
         var columns = table.Columns.Where(c => c.ComputedColumnSql is null).ToList();
         var names = string.Join(", ", columns.Select(c => $"\"{c.Name}\""));
-        var types = columns.Select(c => ProviderType(c.StoreTypeMapping)).ToArray();
+        var sourceMappings = columns.Select(c => sourceTable.FindColumn(c.Name)!.StoreTypeMapping).ToArray();
+        var types = sourceMappings.Select(ProviderType).ToArray();
+        var conversions = columns.Select((c, i) => ProviderType(c.StoreTypeMapping) == types[i] ? null : Conversion(sourceMappings[i], c.StoreTypeMapping)).ToArray();
         var storeTypes = columns.Select(c => c.StoreType.Split('(')[0]).ToArray();
         var order = table.PrimaryKey is { } key ? " ORDER BY " + string.Join(", ", key.Columns.Select(c => $"\"{c.Name}\"")) : "";
 
@@ -141,7 +150,8 @@ public static class DatabaseCopy
                 }
                 else
                 {
-                    await importer.WriteAsync(Read(reader, i, types[i]), storeTypes[i], cancellationToken);
+                    var value = Read(reader, i, types[i]);
+                    await importer.WriteAsync(conversions[i] is { } convert ? convert(value) : value, storeTypes[i], cancellationToken);
                 }
             }
         }
@@ -158,6 +168,15 @@ public static class DatabaseCopy
         target.ChangeTracker.Clear();
         return rows.Count;
     }
+
+    /// <summary>From SQLite's stored value to PostgreSQL's, through the model's value (e.g. milliseconds → DateTime → timestamp).</summary>
+    private static Func<object, object> Conversion(
+        Microsoft.EntityFrameworkCore.Storage.RelationalTypeMapping from, Microsoft.EntityFrameworkCore.Storage.RelationalTypeMapping to) =>
+        value =>
+        {
+            var model = from.Converter is { } read ? read.ConvertFromProvider(value)! : value;
+            return to.Converter is { } write ? write.ConvertToProvider(model)! : model;
+        };
 
     /// <summary>The type a column's values have on their way to the database (after a value converter such as enum to text).</summary>
     private static Type ProviderType(Microsoft.EntityFrameworkCore.Storage.RelationalTypeMapping mapping)

@@ -37,6 +37,15 @@ public class LifeOsDbContext : IdentityDbContext<ApplicationUser>, IDataProtecti
 
     public DbSet<Health.Sample> Samples => Set<Health.Sample>();
 
+    public DbSet<Health.UserNumber> UserNumbers => Set<Health.UserNumber>();
+
+    /// <summary>
+    /// The user's samples. <c>Samples</c> holds each owner's <see cref="Health.UserNumber"/>, not their id: the number is
+    /// looked up in the same statement (a constant subquery, so the database still seeks the indexes by it).
+    /// </summary>
+    public IQueryable<Health.Sample> SamplesOf(string userId) =>
+        Samples.Where(s => s.UserNumber == UserNumbers.Where(n => n.UserId == userId).Select(n => n.Number).FirstOrDefault());
+
     public DbSet<Health.DailyValue> DailyValues => Set<Health.DailyValue>();
 
     public DbSet<Health.Import.ImportBatch> ImportBatches => Set<Health.Import.ImportBatch>();
@@ -80,6 +89,10 @@ public class LifeOsDbContext : IdentityDbContext<ApplicationUser>, IDataProtecti
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(LifeOsDbContext).Assembly);
+        if (this is not PostgresLifeOsDbContext)
+        {
+            Configurations.SampleConfiguration.UseCompactTimes(builder.Entity<Health.Sample>());
+        }
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -91,7 +91,7 @@ public sealed class AccountRestoreService(
             return new RestoreResult(errors, []);
         }
 
-        var inUse = await db.Samples.AnyAsync(s => s.UserId == userId, cancellationToken)
+        var inUse = await db.SamplesOf(userId).AnyAsync(cancellationToken)
             || await db.JournalEntries.AnyAsync(e => e.UserId == userId, cancellationToken)
             || await db.Set<Goal>().AnyAsync(g => g.UserId == userId, cancellationToken)
             || await db.Set<Workout>().AnyAsync(w => w.UserId == userId, cancellationToken);
@@ -201,8 +201,8 @@ public sealed class AccountRestoreService(
 
             var recordIds = excluded.Select(e => e.SourceRecordId).Distinct().ToList();
             var keys = excluded.Select(e => (e.MetricCode, e.Source, e.SourceRecordId)).ToHashSet();
-            var rows = await db.Samples.AsNoTracking()
-                .Where(x => x.UserId == userId && recordIds.Contains(x.SourceRecordId))
+            var rows = await db.SamplesOf(userId).AsNoTracking()
+                .Where(x => recordIds.Contains(x.SourceRecordId))
                 .Select(x => new { x.Id, x.MetricCode, x.Source, x.SourceRecordId })
                 .ToListAsync(cancellationToken);
             await health.SetExcludedAsync(userId, rows.Where(r => keys.Contains((r.MetricCode, r.Source, r.SourceRecordId))).Select(r => r.Id).ToList(), excluded: true, cancellationToken);

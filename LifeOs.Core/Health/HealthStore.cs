@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using LifeOs.Core.Data;
+using LifeOs.Core.Data.Configurations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -27,12 +28,12 @@ public sealed record UpsertResult(int Inserted, int Updated, int Unchanged, int 
 /// </summary>
 /// <remarks>
 /// Written with prepared SQLite commands rather than tracked entities: a sync or an import writes up to
-/// millions of rows, and change tracking would cost several times the insert itself. The text formats
-/// below are the ones EF Core's SQLite provider writes, so EF reads these rows like its own.
+/// millions of rows, and change tracking would cost several times the insert itself. The values written are the ones
+/// the model's converters store (<see cref="Data.Configurations.SampleConfiguration"/>: the owner's number, the metric's
+/// number, milliseconds and day numbers), so EF reads these rows like its own.
 /// </remarks>
 public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePriorityService priorities)
 {
-    private const string DateTimeFormat = "yyyy-MM-dd HH:mm:ss.FFFFFFF";
     private const string DateFormat = "yyyy-MM-dd";
 
     public async Task<UpsertResult> UpsertSamplesAsync(string userId, IReadOnlyList<SampleInput> inputs, CancellationToken cancellationToken = default)
@@ -62,9 +63,10 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var days = await DaysOfAsync(userId, cancellationToken);
             var dbTransaction = transaction.GetDbTransaction();
+            var number = latest.Count == 0 ? 0 : await NumberAsync(userId, cancellationToken);
             (inserted, updated) = dbTransaction is NpgsqlTransaction pg
-                ? await PostgresHealthSql.UpsertAsync(pg.Connection!, pg, userId, now, latest, input => DayOf(input, days), touched, cancellationToken)
-                : UpsertSqlite(dbTransaction, userId, Format(now), latest, days, touched, cancellationToken);
+                ? await PostgresHealthSql.UpsertAsync(pg.Connection!, pg, number, now, latest, input => DayOf(input, days), touched, cancellationToken)
+                : UpsertSqlite(dbTransaction, number, CompactTime.ToMilliseconds(now), latest, days, touched, cancellationToken);
             await RecomputeAsync(userId, touched, dbTransaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -78,26 +80,26 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
 
     /// <summary>SQLite's upsert: prepared single-row commands, which in-process SQLite runs faster than any set-based form.</summary>
     private static (int Inserted, int Updated) UpsertSqlite(
-        DbTransaction dbTransaction, string userId, string now, Dictionary<(string Metric, SampleSource Source, string RecordId), SampleInput> latest,
+        DbTransaction dbTransaction, int userNumber, long now, Dictionary<(string Metric, SampleSource Source, string RecordId), SampleInput> latest,
         LocalDay.ForZone days, HashSet<(string Metric, DateOnly Day)> touched, CancellationToken cancellationToken)
     {
         int inserted = 0, updated = 0;
         var connection = dbTransaction.Connection!;
         using var insert = Command(connection, dbTransaction, """
-            INSERT INTO Samples (UserId, MetricCode, Source, SourceRecordId, StartUtc, EndUtc, LocalDate, DayFromSource, Value, UpdatedAt, ImportBatchId)
+            INSERT INTO Samples (UserNumber, Metric, Source, SourceRecordId, StartUtc, EndUtc, LocalDate, DayFromSource, Value, UpdatedAt, ImportBatchId)
             VALUES ($user, $metric, $source, $record, $start, $end, $day, $given, $value, $now, $batch)
-            ON CONFLICT (UserId, MetricCode, Source, SourceRecordId) DO NOTHING
+            ON CONFLICT (UserNumber, Metric, Source, SourceRecordId) DO NOTHING
             """, "$user", "$metric", "$source", "$record", "$start", "$end", "$day", "$given", "$value", "$now", "$batch");
         using var select = Command(connection, dbTransaction, """
             SELECT Id, StartUtc, EndUtc, LocalDate, Value, DayFromSource FROM Samples
-            WHERE UserId = $user AND MetricCode = $metric AND Source = $source AND SourceRecordId = $record
+            WHERE UserNumber = $user AND Metric = $metric AND Source = $source AND SourceRecordId = $record
             """, "$user", "$metric", "$source", "$record");
         using var update = Command(connection, dbTransaction, """
             UPDATE Samples SET StartUtc = $start, EndUtc = $end, LocalDate = $day, DayFromSource = $given, Value = $value, UpdatedAt = $now WHERE Id = $id
             """, "$start", "$end", "$day", "$given", "$value", "$now", "$id");
-        insert.Parameters["$user"].Value = userId;
+        insert.Parameters["$user"].Value = userNumber;
         insert.Parameters["$now"].Value = now;
-        select.Parameters["$user"].Value = userId;
+        select.Parameters["$user"].Value = userNumber;
         update.Parameters["$now"].Value = now;
 
         // Each row's parameters, looked up once: not by name per row through a params array of boxed tuples (the
@@ -124,19 +126,20 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         foreach (var ((metric, source, recordId), input) in latest)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var start = Format(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc));
-            object end = input.EndUtc is { } e ? Format(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : DBNull.Value;
+            var start = CompactTime.ToMilliseconds(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc));
+            long? end = input.EndUtc is { } e ? CompactTime.ToMilliseconds(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : null;
             var day = DayOf(input, days);
-            var dayText = day.ToString(DateFormat, CultureInfo.InvariantCulture);
+            var dayNumber = CompactTime.ToDayNumber(day);
             var given = input.LocalDate is not null;
-            var sourceText = source.ToString();
+            var metricNumber = MetricCatalogue.StoredNumber(metric);
+            var sourceNumber = (int)source;
 
-            iMetric.Value = metric;
-            iSource.Value = sourceText;
+            iMetric.Value = metricNumber;
+            iSource.Value = sourceNumber;
             iRecord.Value = recordId;
             iStart.Value = start;
-            iEnd.Value = end;
-            iDay.Value = dayText;
+            iEnd.Value = end is { } endValue ? endValue : DBNull.Value;
+            iDay.Value = dayNumber;
             iGiven.Value = given ? BoxedTrue : BoxedFalse;
             iValue.Value = input.Value;
             iBatch.Value = input.ImportBatchId is { } batch ? batch : DBNull.Value;
@@ -147,7 +150,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                 continue;
             }
 
-            (sMetric.Value, sSource.Value, sRecord.Value) = (metric, sourceText, recordId);
+            (sMetric.Value, sSource.Value, sRecord.Value) = (metricNumber, sourceNumber, recordId);
             long id;
             bool same, sameGiven;
             DateOnly oldDay;
@@ -155,9 +158,9 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             {
                 reader.Read();
                 id = reader.GetInt64(0);
-                oldDay = DateOnly.ParseExact(reader.GetString(3), DateFormat, CultureInfo.InvariantCulture);
-                same = reader.GetString(1) == start
-                    && (reader.IsDBNull(2) ? end is DBNull : end is string endText && reader.GetString(2) == endText)
+                oldDay = CompactTime.FromDayNumber(reader.GetInt32(3));
+                same = reader.GetInt64(1) == start
+                    && (reader.IsDBNull(2) ? end is null : reader.GetInt64(2) == end)
                     && oldDay == day
                     && reader.GetDouble(4).Equals(input.Value);
                 sameGiven = reader.GetBoolean(5) == given;
@@ -169,8 +172,8 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             }
 
             uStart.Value = start;
-            uEnd.Value = end;
-            uDay.Value = dayText;
+            uEnd.Value = end is { } endNow ? endNow : DBNull.Value;
+            uDay.Value = dayNumber;
             uGiven.Value = given ? BoxedTrue : BoxedFalse;
             uValue.Value = input.Value;
             uId.Value = id;
@@ -218,21 +221,21 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             var (lastId, read) = (afterId, 0);
             var pg = transaction as NpgsqlTransaction;
             using (var select = Command(connection, transaction, pg is null
-                ? "SELECT Id, MetricCode, StartUtc, LocalDate FROM Samples WHERE UserId = @user AND DayFromSource = 0 AND Id > @after ORDER BY Id LIMIT @limit"
-                : "SELECT \"Id\", \"MetricCode\", \"StartUtc\", \"LocalDate\" FROM \"Samples\" WHERE \"UserId\" = @user AND NOT \"DayFromSource\" AND \"Id\" > @after ORDER BY \"Id\" LIMIT @limit",
+                ? "SELECT Id, Metric, StartUtc, LocalDate FROM Samples WHERE UserNumber = @user AND DayFromSource = 0 AND Id > @after ORDER BY Id LIMIT @limit"
+                : "SELECT \"Id\", \"Metric\", \"StartUtc\", \"LocalDate\" FROM \"Samples\" WHERE \"UserNumber\" = @user AND NOT \"DayFromSource\" AND \"Id\" > @after ORDER BY \"Id\" LIMIT @limit",
                 "@user", "@after", "@limit"))
             {
-                Set(select, ("@user", userId), ("@after", afterId), ("@limit", limit));
+                Set(select, ("@user", await NumberAsync(userId, cancellationToken, create: false)), ("@after", afterId), ("@limit", limit));
                 using var reader = select.ExecuteReader();
                 while (reader.Read())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     (lastId, read) = (reader.GetInt64(0), read + 1);
-                    var day = days.Of(pg is null ? LocalDay.ParseStoredUtc(reader.GetString(2)) : reader.GetDateTime(2));
-                    var oldDay = pg is null ? ParseDay(reader.GetString(3)) : reader.GetFieldValue<DateOnly>(3);
+                    var day = days.Of(pg is null ? CompactTime.FromMilliseconds(reader.GetInt64(2)) : reader.GetDateTime(2));
+                    var oldDay = pg is null ? CompactTime.FromDayNumber(reader.GetInt32(3)) : reader.GetFieldValue<DateOnly>(3);
                     if (day != oldDay)
                     {
-                        var metric = reader.GetString(1);
+                        var metric = MetricCatalogue.StoredCode(reader.GetInt32(1));
                         moves.Add((reader.GetInt64(0), day));
                         touched.Add((metric, oldDay));
                         touched.Add((metric, day));
@@ -247,9 +250,10 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             else
             {
                 using var update = Command(connection, transaction, "UPDATE Samples SET LocalDate = $day WHERE Id = $id", "$day", "$id");
+                var (uDay, uId) = (update.Parameters["$day"], update.Parameters["$id"]);
                 foreach (var (id, day) in moves)
                 {
-                    Set(update, ("$day", day.ToString(DateFormat, CultureInfo.InvariantCulture)), ("$id", id));
+                    (uDay.Value, uId.Value) = (CompactTime.ToDayNumber(day), id);
                     update.ExecuteNonQuery();
                 }
             }
@@ -271,7 +275,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     /// <summary>Removes samples (e.g. a deleted manual entry) and recomputes their days.</summary>
     public async Task<int> DeleteSamplesAsync(string userId, SampleSource source, IReadOnlyCollection<string> sourceRecordIds, CancellationToken cancellationToken = default)
     {
-        var query = db.Samples.Where(s => s.UserId == userId && s.Source == source && sourceRecordIds.Contains(s.SourceRecordId));
+        var query = db.SamplesOf(userId).Where(s => s.Source == source && sourceRecordIds.Contains(s.SourceRecordId));
         return await DeleteAndRecomputeAsync(userId, query, cancellationToken);
     }
 
@@ -284,7 +288,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     public async Task<int> DeleteByIdsAsync(string userId, IReadOnlyCollection<long> ids, IReadOnlyCollection<SampleSource> sources, CancellationToken cancellationToken = default)
     {
         var (idList, sourceList) = (ids.ToArray(), sources.ToArray());
-        return await DeleteAndRecomputeAsync(userId, db.Samples.Where(s => s.UserId == userId && EF.Constant(idList).Contains(s.Id) && EF.Constant(sourceList).Contains(s.Source)), cancellationToken);
+        return await DeleteAndRecomputeAsync(userId, db.SamplesOf(userId).Where(s => EF.Constant(idList).Contains(s.Id) && EF.Constant(sourceList).Contains(s.Source)), cancellationToken);
     }
 
     /// <summary>Excludes the user's samples with these ids from their days' values, or includes them again, and recomputes those days.</summary>
@@ -297,7 +301,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             // Inlined ids: looked up by primary key (see DeleteByIdsAsync).
             var idList = ids.ToArray();
-            var changing = db.Samples.Where(s => s.UserId == userId && EF.Constant(idList).Contains(s.Id) && s.Excluded != excluded);
+            var changing = db.SamplesOf(userId).Where(s => EF.Constant(idList).Contains(s.Id) && s.Excluded != excluded);
             var days = await changing.Select(s => new { s.MetricCode, s.LocalDate }).Distinct().ToListAsync(cancellationToken);
             var changed = await changing.ExecuteUpdateAsync(u => u.SetProperty(s => s.Excluded, excluded), cancellationToken);
             await RecomputeAsync(userId, days.Select(d => (d.MetricCode, d.LocalDate)).ToHashSet(), transaction.GetDbTransaction(), cancellationToken);
@@ -312,7 +316,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
 
     /// <summary>Removes everything one source wrote for the user (a disconnect with "also delete data").</summary>
     public async Task<int> DeleteSourceAsync(string userId, SampleSource source, CancellationToken cancellationToken = default) =>
-        await DeleteAndRecomputeAsync(userId, db.Samples.Where(s => s.UserId == userId && s.Source == source), cancellationToken);
+        await DeleteAndRecomputeAsync(userId, db.SamplesOf(userId).Where(s => s.Source == source), cancellationToken);
 
     /// <summary>
     /// Deletes up to <paramref name="limit"/> of what a source wrote up to <paramref name="writtenBy"/> (what it writes
@@ -320,7 +324,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     /// </summary>
     /// <returns>How many were deleted: fewer than the limit means none are left.</returns>
     public Task<int> DeleteSourceChunkAsync(string userId, SampleSource source, DateTime writtenBy, int limit, CancellationToken cancellationToken = default) =>
-        DeleteChunkAsync(userId, db.Samples.Where(s => s.UserId == userId && s.Source == source && s.UpdatedAt <= writtenBy), limit, cancellationToken);
+        DeleteChunkAsync(userId, db.SamplesOf(userId).Where(s => s.Source == source && s.UpdatedAt <= writtenBy), limit, cancellationToken);
 
     /// <summary>
     /// Deletes up to <paramref name="limit"/> of the samples one import inserted, and recomputes their days, in one short
@@ -328,7 +332,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     /// </summary>
     /// <returns>How many were deleted: fewer than the limit means none are left.</returns>
     public Task<int> DeleteImportBatchChunkAsync(string userId, long batchId, int limit, CancellationToken cancellationToken = default) =>
-        DeleteChunkAsync(userId, db.Samples.Where(s => s.UserId == userId && s.ImportBatchId == batchId), limit, cancellationToken);
+        DeleteChunkAsync(userId, db.SamplesOf(userId).Where(s => s.ImportBatchId == batchId), limit, cancellationToken);
 
     /// <summary>The first <paramref name="limit"/> of <paramref name="matching"/> by id, deleted with their days recomputed in one short transaction.</summary>
     private async Task<int> DeleteChunkAsync(string userId, IQueryable<Sample> matching, int limit, CancellationToken cancellationToken)
@@ -345,8 +349,8 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     public async Task<int> CountUpToAsync(string userId, SampleSource? source, bool onlyDatedByLifeOs, int atMost, CancellationToken cancellationToken = default) =>
         onlyDatedByLifeOs && source is null && db.Database.IsSqlite()
             // Written so SQLite uses the partial index of LifeOs-dated samples (its condition must appear as written).
-            ? await db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM (SELECT 1 FROM Samples WHERE UserId = {userId} AND DayFromSource = 0 LIMIT {atMost})").SingleAsync(cancellationToken)
-            : await db.Samples.Where(s => s.UserId == userId && (source == null || s.Source == source) && (!onlyDatedByLifeOs || !s.DayFromSource))
+            ? await db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM (SELECT 1 FROM Samples WHERE UserNumber = (SELECT Number FROM UserNumbers WHERE UserId = {userId}) AND DayFromSource = 0 LIMIT {atMost})").SingleAsync(cancellationToken)
+            : await db.SamplesOf(userId).Where(s => (source == null || s.Source == source) && (!onlyDatedByLifeOs || !s.DayFromSource))
                 .Take(atMost).CountAsync(cancellationToken);
 
     /// <summary>Moves a source up or down for a group of metrics and recomputes every day of those metrics.</summary>
@@ -382,7 +386,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var days = await db.Samples.Where(s => s.UserId == userId && metricCodes.Contains(s.MetricCode))
+            var days = await db.SamplesOf(userId).Where(s => metricCodes.Contains(s.MetricCode))
                 .Select(s => new { s.MetricCode, s.LocalDate })
                 .Distinct()
                 .ToListAsync(cancellationToken);
@@ -489,12 +493,13 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         }
 
         var order = await priorities.GetOrderAsync(userId, cancellationToken);
+        var number = await NumberAsync(userId, cancellationToken, create: false);
         if (transaction is NpgsqlTransaction pg)
         {
             foreach (var byMetric in days.GroupBy(d => d.Metric))
             {
                 var metric = MetricCatalogue.Get(byMetric.Key);
-                await PostgresHealthSql.RecomputeAsync(pg.Connection!, pg, userId, metric, order(metric), byMetric.Select(d => d.Day).ToHashSet(), cancellationToken);
+                await PostgresHealthSql.RecomputeAsync(pg.Connection!, pg, userId, number, metric, order(metric), byMetric.Select(d => d.Day).ToHashSet(), cancellationToken);
             }
 
             return;
@@ -526,19 +531,18 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             };
             using var group = Command(connection, transaction, $"""
                 SELECT LocalDate, Source, COUNT(*), {aggregate} FROM Samples
-                WHERE UserId = $user AND MetricCode = $metric AND LocalDate BETWEEN $from AND $to AND Excluded = 0
+                WHERE UserNumber = $user AND Metric = $metric AND LocalDate BETWEEN $from AND $to AND Excluded = 0
                 GROUP BY LocalDate, Source
                 """, "$user", "$metric", "$from", "$to");
-            Set(group, ("$user", userId), ("$metric", metric.Code),
-                ("$from", dates.Min().ToString(DateFormat, CultureInfo.InvariantCulture)),
-                ("$to", dates.Max().ToString(DateFormat, CultureInfo.InvariantCulture)));
+            Set(group, ("$user", number), ("$metric", MetricCatalogue.StoredNumber(metric.Code)),
+                ("$from", CompactTime.ToDayNumber(dates.Min())), ("$to", CompactTime.ToDayNumber(dates.Max())));
 
             var perDay = new Dictionary<DateOnly, List<(SampleSource Source, int Count, double Value)>>();
             using (var reader = await group.ExecuteReaderAsync(cancellationToken))
             {
                 while (reader.Read())
                 {
-                    var day = DateOnly.ParseExact(reader.GetString(0), DateFormat, CultureInfo.InvariantCulture);
+                    var day = CompactTime.FromDayNumber(reader.GetInt32(0));
                     if (!dates.Contains(day))
                     {
                         continue;
@@ -549,7 +553,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                         perDay[day] = list = [];
                     }
 
-                    list.Add((Enum.Parse<SampleSource>(reader.GetString(1)), reader.GetInt32(2), reader.GetDouble(3)));
+                    list.Add(((SampleSource)reader.GetInt32(1), reader.GetInt32(2), reader.GetDouble(3)));
                 }
             }
 
@@ -602,7 +606,19 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     private static DateOnly ParseDay(string stored) =>
         LocalDay.ParseStored(stored) ?? DateOnly.ParseExact(stored, DateFormat, CultureInfo.InvariantCulture);
 
-    private static string Format(DateTime utc) => utc.ToString(DateTimeFormat, CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The user's number in <c>Samples</c> (<see cref="UserNumber"/>), given on their first write; 0 (no samples) for a user
+    /// who has none yet when <paramref name="create"/> is false.
+    /// </summary>
+    private async Task<int> NumberAsync(string userId, CancellationToken cancellationToken, bool create = true)
+    {
+        if (create)
+        {
+            await db.Database.ExecuteSqlAsync($"INSERT INTO \"UserNumbers\" (\"UserId\") VALUES ({userId}) ON CONFLICT (\"UserId\") DO NOTHING", cancellationToken);
+        }
+
+        return await db.UserNumbers.Where(n => n.UserId == userId).Select(n => n.Number).FirstOrDefaultAsync(cancellationToken);
+    }
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)
     {

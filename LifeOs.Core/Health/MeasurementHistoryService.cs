@@ -106,7 +106,7 @@ public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore st
         var fromUtc = query.From is { } from ? ToUtc(from, user.Zone) : (DateTime?)null;
         var toUtc = query.To is { } to ? ToUtc(to.AddDays(1), user.Zone) : (DateTime?)null;
 
-        var all = db.Samples.AsNoTracking().Where(s => s.UserId == userId);
+        var all = db.SamplesOf(userId).AsNoTracking();
         if (metric is not null)
         {
             all = all.Where(s => s.MetricCode == metric);
@@ -152,8 +152,9 @@ public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore st
                 var ids = (query.OldestFirst ? page.Order(KeyOrder) : page.OrderDescending(KeyOrder)).Take(pageSize + 1).Select(k => k.Id).ToArray();
                 // The page's rows by primary key alone (ids inlined), put back in the page's order. The ids came from this
                 // user's rows; naming the user in SQL as well made SQLite scan the user's (user, metric, time) index instead.
+                var owner = await db.UserNumbers.Where(n => n.UserId == userId).Select(n => n.Number).FirstOrDefaultAsync(cancellationToken);
                 var byId = (await db.Samples.AsNoTracking().Where(s => EF.Constant(ids).Contains(s.Id)).ToListAsync(cancellationToken))
-                    .Where(s => s.UserId == userId).ToDictionary(s => s.Id);
+                    .Where(s => s.UserNumber == owner).ToDictionary(s => s.Id);
                 return Page([.. ids.Where(byId.ContainsKey).Select(id => byId[id])], pageSize, user, matching);
             }
 
@@ -209,7 +210,7 @@ public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore st
         var result = new List<MetricSource>();
         foreach (var source in Enum.GetValues<SampleSource>())
         {
-            if (won.TryGetValue(source, out var days) || await db.Samples.AnyAsync(s => s.UserId == userId && s.MetricCode == metric.Code && s.Source == source, cancellationToken))
+            if (won.TryGetValue(source, out var days) || await db.SamplesOf(userId).AnyAsync(s => s.MetricCode == metric.Code && s.Source == source, cancellationToken))
             {
                 result.Add(new MetricSource(source, days));
             }
@@ -239,8 +240,8 @@ public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore st
         Func<Task<int>> change, CancellationToken cancellationToken)
     {
         var (idList, sourceList) = (ids.ToArray(), (sources ?? Enum.GetValues<SampleSource>()).ToArray());
-        var metrics = await db.Samples.AsNoTracking()
-            .Where(s => s.UserId == userId && EF.Constant(idList).Contains(s.Id) && EF.Constant(sourceList).Contains(s.Source))
+        var metrics = await db.SamplesOf(userId).AsNoTracking()
+            .Where(s => EF.Constant(idList).Contains(s.Id) && EF.Constant(sourceList).Contains(s.Source))
             .Select(s => s.MetricCode).Distinct().OrderBy(c => c).Take(10).ToListAsync(cancellationToken);
         var changed = await change();
         if (changed > 0)

@@ -57,8 +57,8 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
     /// <returns>Null when the id is not one of this user's typed-in or imported measurements; otherwise the field errors, if any.</returns>
     public async Task<AddMeasurementResult?> UpdateAsync(string userId, long sampleId, string? metricCode, double? displayValue, DateTime? localTime, CancellationToken cancellationToken = default)
     {
-        var existing = await db.Samples.AsNoTracking()
-            .Where(s => s.Id == sampleId && s.UserId == userId && (s.Source == SampleSource.Manual || s.Source == SampleSource.Import))
+        var existing = await db.SamplesOf(userId).AsNoTracking()
+            .Where(s => s.Id == sampleId && (s.Source == SampleSource.Manual || s.Source == SampleSource.Import))
             .Select(s => new { s.SourceRecordId, s.MetricCode, s.Source })
             .SingleOrDefaultAsync(cancellationToken);
         if (existing is null)
@@ -88,8 +88,8 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
     public async Task<MeasurementRow?> GetAsync(string userId, long sampleId, CancellationToken cancellationToken = default)
     {
         var user = await db.ClockAsync(userId, time, cancellationToken);
-        var sample = await db.Samples.AsNoTracking()
-            .SingleOrDefaultAsync(s => s.Id == sampleId && s.UserId == userId && (s.Source == SampleSource.Manual || s.Source == SampleSource.Import), cancellationToken);
+        var sample = await db.SamplesOf(userId).AsNoTracking()
+            .SingleOrDefaultAsync(s => s.Id == sampleId && (s.Source == SampleSource.Manual || s.Source == SampleSource.Import), cancellationToken);
         return sample is null ? null : ToRow(sample, user.UnitSystem, user.Zone);
     }
 
@@ -159,8 +159,8 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
         // Naming every metric (inlined, not a JSON parameter) lets SQLite seek the (user, metric, source, record)
         // index per metric and source, instead of scanning every minute of a user's heart rate to find the typed-in rows.
         string[] codes = query.MetricCode is { } code ? [code] : [.. MetricCatalogue.All.Select(m => m.Code)];
-        var samples = db.Samples.AsNoTracking()
-            .Where(s => s.UserId == userId && EF.Constant(codes).Contains(s.MetricCode) && (s.Source == SampleSource.Manual || s.Source == SampleSource.Import));
+        var samples = db.SamplesOf(userId).AsNoTracking()
+            .Where(s => EF.Constant(codes).Contains(s.MetricCode) && (s.Source == SampleSource.Manual || s.Source == SampleSource.Import));
         var total = await samples.CountAsync(cancellationToken);
         var page = Math.Clamp(query.Page, 1, Math.Max(1, (total + pageSize - 1) / pageSize));
         var rows = await samples

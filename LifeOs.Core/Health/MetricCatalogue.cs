@@ -119,6 +119,83 @@ public static class MetricCatalogue
     public const string FlightsClimbed = "flights_climbed";
     public const string Vo2Max = "vo2_max";
 
+    /// <summary>
+    /// Each metric's number in the <c>Samples</c> table (a byte there instead of its code in the table and three of its
+    /// indexes): its place in this list, from 1. <b>Append only</b>: a stored number never changes meaning, and the
+    /// storage migration (<c>CompactSamples</c>) wrote today's numbers into existing databases.
+    /// </summary>
+    private static readonly string[] StoredOrder =
+    [
+        Steps,
+        Distance,
+        ActiveCalories,
+        TotalCalories,
+        SleepDuration,
+        SleepDeep,
+        SleepLight,
+        SleepRem,
+        SleepAwake,
+        SleepEfficiency,
+        SleepLatency,
+        SleepScore,
+        ReadinessScore,
+        ActivityScore,
+        RestingHeartRate,
+        HeartRate,
+        SleepHeartRate,
+        HrvRmssd,
+        Spo2,
+        RespiratoryRate,
+        BodyTemperatureDeviation,
+        Weight,
+        FatRatio,
+        FatMass,
+        FatFreeMass,
+        MuscleMass,
+        BoneMass,
+        Hydration,
+        Systolic,
+        Diastolic,
+        PulseWaveVelocity,
+        VascularAge,
+        VisceralFat,
+        ExtracellularWater,
+        IntracellularWater,
+        BasalMetabolicRate,
+        Height,
+        AfibEcg,
+        AfibPpg,
+        FatMassLeftArm,
+        FatMassRightArm,
+        FatMassLeftLeg,
+        FatMassRightLeg,
+        FatMassTorso,
+        MuscleMassLeftArm,
+        MuscleMassRightArm,
+        MuscleMassLeftLeg,
+        MuscleMassRightLeg,
+        MuscleMassTorso,
+        BodyTemperature,
+        SkinTemperature,
+        BreathingDisturbanceIndex,
+        BasalEnergy,
+        WalkingHeartRate,
+        HrvSdnn,
+        Bmi,
+        FlightsClimbed,
+        Vo2Max,
+    ];
+
+    private static readonly Dictionary<string, int> NumberByCode = StoredOrder.Select((code, i) => (code, i)).ToDictionary(p => p.code, p => p.i + 1, StringComparer.Ordinal);
+
+    /// <summary>The metric's number as stored; -1 (matches no row) for a code that is not a metric.</summary>
+    public static int StoredNumber(string code) => NumberByCode.GetValueOrDefault(code, -1);
+
+    /// <summary>The code of a stored metric number (<see cref="StoredNumber"/>).</summary>
+    public static string StoredCode(int number) =>
+        number >= 1 && number <= StoredOrder.Length ? StoredOrder[number - 1] : throw new InvalidOperationException($"The database holds metric number {number}, which this version does not know.");
+
+
     private const double PoundsPerKg = 2.2046226218;
     private const double MilesPerMetre = 1 / 1609.344;
 

@@ -49,12 +49,12 @@ public sealed class OutlierService(LifeOsDbContext db, TimeProvider time)
         }
 
         var metrics = await db.DailyValues.AsNoTracking().Where(d => d.UserId == userId).Select(d => d.MetricCode).Distinct().ToListAsync(cancellationToken);
-        var excludedOnly = await db.Samples.AsNoTracking().Where(s => s.UserId == userId && s.Excluded).Select(s => s.MetricCode).Distinct().ToListAsync(cancellationToken);
+        var excludedOnly = await db.SamplesOf(userId).AsNoTracking().Where(s => s.Excluded).Select(s => s.MetricCode).Distinct().ToListAsync(cancellationToken);
         var result = new List<MetricOutliers>();
         foreach (var metric in MetricCatalogue.All.Where(m => metrics.Contains(m.Code) || excludedOnly.Contains(m.Code)))
         {
-            var samples = await db.Samples.AsNoTracking()
-                .Where(s => s.UserId == userId && s.MetricCode == metric.Code)
+            var samples = await db.SamplesOf(userId).AsNoTracking()
+                .Where(s => s.MetricCode == metric.Code)
                 .OrderByDescending(s => s.StartUtc)
                 .Take(ReadingsPerMetric)
                 .ToListAsync(cancellationToken);

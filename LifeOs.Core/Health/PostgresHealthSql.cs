@@ -27,7 +27,7 @@ internal static class PostgresHealthSql
     /// </remarks>
     /// <returns>How many rows were inserted and how many updated; the others were unchanged.</returns>
     public static async Task<(int Inserted, int Updated)> UpsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string userId, DateTime now,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, int userNumber, DateTime now,
         IReadOnlyDictionary<(string Metric, SampleSource Source, string RecordId), SampleInput> rows, Func<SampleInput, DateOnly> dayOf,
         HashSet<(string Metric, DateOnly Day)> touched, CancellationToken cancellationToken)
     {
@@ -35,12 +35,12 @@ internal static class PostgresHealthSql
         HashSet<(string Metric, DateOnly Day)> copied;
         try
         {
-            copied = await CopyAsync(connection, userId, now, rows, dayOf, cancellationToken);
+            copied = await CopyAsync(connection, userNumber, now, rows, dayOf, cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             await transaction.RollbackAsync("copy", cancellationToken);
-            return await UpsertWithConflictsAsync(connection, transaction, userId, now, Columns.Of(rows, dayOf), touched, cancellationToken);
+            return await UpsertWithConflictsAsync(connection, transaction, userNumber, now, Columns.Of(rows, dayOf), touched, cancellationToken);
         }
 
         touched.UnionWith(copied);
@@ -49,7 +49,7 @@ internal static class PostgresHealthSql
 
     /// <summary>Writes the rows straight from the batch (no column arrays: most batches never need them) and returns their days.</summary>
     private static async Task<HashSet<(string Metric, DateOnly Day)>> CopyAsync(
-        NpgsqlConnection connection, string userId, DateTime now,
+        NpgsqlConnection connection, int userNumber, DateTime now,
         IReadOnlyDictionary<(string Metric, SampleSource Source, string RecordId), SampleInput> rows, Func<SampleInput, DateOnly> dayOf,
         CancellationToken cancellationToken)
     {
@@ -57,7 +57,7 @@ internal static class PostgresHealthSql
         // The importer's synchronous writes only fill a buffer (flushed as it fills); awaiting each of millions of fields
         // would add a state machine step per value. Excluded takes its column default.
         using var writer = await connection.BeginBinaryImportAsync(
-            "COPY \"Samples\" (\"UserId\", \"MetricCode\", \"Source\", \"SourceRecordId\", \"StartUtc\", \"EndUtc\", \"LocalDate\", \"DayFromSource\", \"Value\", \"UpdatedAt\", \"ImportBatchId\") FROM STDIN (FORMAT BINARY)",
+            "COPY \"Samples\" (\"UserNumber\", \"Metric\", \"Source\", \"SourceRecordId\", \"StartUtc\", \"EndUtc\", \"LocalDate\", \"DayFromSource\", \"Value\", \"UpdatedAt\", \"ImportBatchId\") FROM STDIN (FORMAT BINARY)",
             cancellationToken);
         foreach (var ((metric, source, record), input) in rows)
         {
@@ -65,9 +65,9 @@ internal static class PostgresHealthSql
             var day = dayOf(input);
             days.Add((metric, day));
             writer.StartRow();
-            writer.Write(userId, NpgsqlDbType.Text);
-            writer.Write(metric, NpgsqlDbType.Text);
-            writer.Write(source.ToString(), NpgsqlDbType.Text);
+            writer.Write(userNumber, NpgsqlDbType.Integer);
+            writer.Write(MetricCatalogue.StoredNumber(metric), NpgsqlDbType.Integer);
+            writer.Write((int)source, NpgsqlDbType.Integer);
             writer.Write(record, NpgsqlDbType.Text);
             writer.Write(Microseconds(input.StartUtc), NpgsqlDbType.TimestampTz);
             WriteNullable(writer, input.EndUtc is { } end ? Microseconds(end) : (DateTime?)null, NpgsqlDbType.TimestampTz);
@@ -87,7 +87,7 @@ internal static class PostgresHealthSql
     /// <c>RETURNING</c> gives the counts and the touched days in the same round trip.
     /// </summary>
     private static async Task<(int Inserted, int Updated)> UpsertWithConflictsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string userId, DateTime now, Columns batch,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, int userNumber, DateTime now, Columns batch,
         HashSet<(string Metric, DateOnly Day)> touched, CancellationToken cancellationToken)
     {
         // Every part of one statement reads the same snapshot, so "Samples" looked up by the written ids gives the rows as
@@ -97,29 +97,29 @@ internal static class PostgresHealthSql
         // its key is null for an inserted row, which an index scan answers without reading a page.
         await using var upsert = new NpgsqlCommand("""
             WITH written AS (
-                INSERT INTO "Samples" AS s ("UserId", "MetricCode", "Source", "SourceRecordId", "StartUtc", "EndUtc", "LocalDate", "DayFromSource", "Value", "UpdatedAt", "ImportBatchId")
-                SELECT @user, r."MetricCode", r."Source", r."SourceRecordId", r."StartUtc", r."EndUtc", r."LocalDate", r."DayFromSource", r."Value", @now, r."ImportBatchId"
+                INSERT INTO "Samples" AS s ("UserNumber", "Metric", "Source", "SourceRecordId", "StartUtc", "EndUtc", "LocalDate", "DayFromSource", "Value", "UpdatedAt", "ImportBatchId")
+                SELECT @user, r."Metric", r."Source", r."SourceRecordId", r."StartUtc", r."EndUtc", r."LocalDate", r."DayFromSource", r."Value", @now, r."ImportBatchId"
                 FROM unnest(@metrics, @sources, @records, @starts, @ends, @days, @dayFromSource, @values, @batches)
-                    AS r("MetricCode", "Source", "SourceRecordId", "StartUtc", "EndUtc", "LocalDate", "DayFromSource", "Value", "ImportBatchId")
-                ON CONFLICT ("UserId", "MetricCode", "Source", "SourceRecordId") DO UPDATE
+                    AS r("Metric", "Source", "SourceRecordId", "StartUtc", "EndUtc", "LocalDate", "DayFromSource", "Value", "ImportBatchId")
+                ON CONFLICT ("UserNumber", "Metric", "Source", "SourceRecordId") DO UPDATE
                 SET "StartUtc" = excluded."StartUtc", "EndUtc" = excluded."EndUtc", "LocalDate" = excluded."LocalDate",
                     "DayFromSource" = excluded."DayFromSource", "Value" = excluded."Value", "UpdatedAt" = excluded."UpdatedAt"
                 WHERE (s."StartUtc", s."EndUtc", s."LocalDate", s."DayFromSource", s."Value")
                     IS DISTINCT FROM (excluded."StartUtc", excluded."EndUtc", excluded."LocalDate", excluded."DayFromSource", excluded."Value")
-                RETURNING s."Id", s."MetricCode", s."StartUtc", s."EndUtc", s."LocalDate", s."Value", s.xmax = 0 AS "Inserted"
+                RETURNING s."Id", s."Metric", s."StartUtc", s."EndUtc", s."LocalDate", s."Value", s.xmax = 0 AS "Inserted"
             ),
             changes AS (
-                SELECT w."MetricCode", w."Inserted", w."LocalDate" AS "Day", o."LocalDate" AS "OldDay",
+                SELECT w."Metric", w."Inserted", w."LocalDate" AS "Day", o."LocalDate" AS "OldDay",
                     w."Inserted" OR (w."StartUtc", w."EndUtc", w."LocalDate", w."Value") IS DISTINCT FROM (o."StartUtc", o."EndUtc", o."LocalDate", o."Value") AS "Moved"
                 FROM written w LEFT JOIN LATERAL (
                     SELECT "StartUtc", "EndUtc", "LocalDate", "Value" FROM "Samples" WHERE "Id" = CASE WHEN w."Inserted" THEN NULL ELSE w."Id" END) AS o ON true
             )
-            SELECT c."MetricCode", d."Day", count(*) FILTER (WHERE d."New" AND c."Inserted")::int, count(*) FILTER (WHERE d."New" AND NOT c."Inserted")::int, bool_or(c."Moved")
+            SELECT c."Metric", d."Day", count(*) FILTER (WHERE d."New" AND c."Inserted")::int, count(*) FILTER (WHERE d."New" AND NOT c."Inserted")::int, bool_or(c."Moved")
             FROM changes c CROSS JOIN LATERAL (VALUES (c."Day", true), (c."OldDay", false)) AS d("Day", "New")
             WHERE d."Day" IS NOT NULL
-            GROUP BY c."MetricCode", d."Day"
+            GROUP BY c."Metric", d."Day"
             """, connection, transaction);
-        upsert.Parameters.AddWithValue("user", userId);
+        upsert.Parameters.AddWithValue("user", userNumber);
         upsert.Parameters.AddWithValue("now", now);
         upsert.Parameters.AddWithValue("metrics", batch.Metrics);
         upsert.Parameters.AddWithValue("sources", batch.Sources);
@@ -138,7 +138,7 @@ internal static class PostgresHealthSql
             updated += reader.GetInt32(3);
             if (reader.GetBoolean(4))
             {
-                touched.Add((reader.GetString(0), reader.GetFieldValue<DateOnly>(1)));
+                touched.Add((MetricCatalogue.StoredCode(reader.GetInt32(0)), reader.GetFieldValue<DateOnly>(1)));
             }
         }
 
@@ -150,7 +150,7 @@ internal static class PostgresHealthSql
     /// missing from the ranking after all ranked ones), and a day left with no samples deleted; one statement.
     /// </summary>
     public static async Task RecomputeAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string userId, MetricDefinition metric,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string userId, int userNumber, MetricDefinition metric,
         IReadOnlyList<SampleSource> ranking, IReadOnlyCollection<DateOnly> dates, CancellationToken cancellationToken)
     {
         var aggregate = metric.Aggregation switch
@@ -164,12 +164,12 @@ internal static class PostgresHealthSql
         await using var command = new NpgsqlCommand($"""
             WITH per_source AS (
                 SELECT "LocalDate", "Source", count(*)::int AS "Count", {aggregate} AS "Value" FROM "Samples"
-                WHERE "UserId" = @user AND "MetricCode" = @metric AND "LocalDate" BETWEEN @from AND @to AND "LocalDate" = ANY(@days) AND NOT "Excluded"
+                WHERE "UserNumber" = @number AND "Metric" = @metricNumber AND "LocalDate" BETWEEN @from AND @to AND "LocalDate" = ANY(@days) AND NOT "Excluded"
                 GROUP BY "LocalDate", "Source"
             ),
             winners AS (
                 SELECT DISTINCT ON ("LocalDate") "LocalDate", "Source", "Count", "Value" FROM per_source
-                ORDER BY "LocalDate", coalesce(array_position(@ranking, "Source"::text), 2147483647), "Source"
+                ORDER BY "LocalDate", coalesce(array_position(@ranking, "Source"), 2147483647), "Source"
             ),
             emptied AS (
                 DELETE FROM "DailyValues" d
@@ -177,16 +177,19 @@ internal static class PostgresHealthSql
                     AND NOT EXISTS (SELECT 1 FROM winners w WHERE w."LocalDate" = d."LocalDate")
             )
             INSERT INTO "DailyValues" ("UserId", "MetricCode", "LocalDate", "Value", "Source", "SampleCount")
-            SELECT @user, @metric, "LocalDate", "Value", "Source", "Count" FROM winners
+            SELECT @user, @metric, "LocalDate", "Value", (@sourceNames)["Source" + 1], "Count" FROM winners
             ON CONFLICT ("UserId", "MetricCode", "LocalDate") DO UPDATE
             SET "Value" = excluded."Value", "Source" = excluded."Source", "SampleCount" = excluded."SampleCount"
             """, connection, transaction);
         command.Parameters.AddWithValue("user", userId);
         command.Parameters.AddWithValue("metric", metric.Code);
+        command.Parameters.AddWithValue("number", userNumber);
+        command.Parameters.AddWithValue("metricNumber", MetricCatalogue.StoredNumber(metric.Code));
+        command.Parameters.AddWithValue("sourceNames", SourceNames);
         command.Parameters.AddWithValue("from", dates.Min());
         command.Parameters.AddWithValue("to", dates.Max());
         command.Parameters.AddWithValue("days", dates.ToArray());
-        command.Parameters.AddWithValue("ranking", ranking.Select(s => s.ToString()).ToArray());
+        command.Parameters.AddWithValue("ranking", ranking.Select(s => (int)s).ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -247,6 +250,9 @@ internal static class PostgresHealthSql
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Each source's name at its stored number (from 1 in SQL's arrays): "Samples" holds numbers, "DailyValues" names.</summary>
+    private static readonly string[] SourceNames = Enum.GetValues<SampleSource>().OrderBy(s => (int)s).Select(s => s.ToString()).ToArray();
+
     private static void WriteNullable<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type)
         where T : struct
     {
@@ -264,17 +270,17 @@ internal static class PostgresHealthSql
     /// A batch as one array per column: how it travels as parameters (binary, <c>unnest</c> turns them back into rows).
     /// </summary>
     private sealed record Columns(
-        string[] Metrics, string[] Sources, string[] Records, DateTime[] Starts, DateTime?[] Ends, DateOnly[] Days,
+        int[] Metrics, int[] Sources, string[] Records, DateTime[] Starts, DateTime?[] Ends, DateOnly[] Days,
         bool[] DayFromSource, double[] Values, long?[] ImportBatches)
     {
         public static Columns Of(IReadOnlyDictionary<(string Metric, SampleSource Source, string RecordId), SampleInput> rows, Func<SampleInput, DateOnly> dayOf)
         {
             var n = rows.Count;
-            var batch = new Columns(new string[n], new string[n], new string[n], new DateTime[n], new DateTime?[n], new DateOnly[n], new bool[n], new double[n], new long?[n]);
+            var batch = new Columns(new int[n], new int[n], new string[n], new DateTime[n], new DateTime?[n], new DateOnly[n], new bool[n], new double[n], new long?[n]);
             var i = 0;
             foreach (var ((metric, source, recordId), input) in rows)
             {
-                (batch.Metrics[i], batch.Sources[i], batch.Records[i], batch.Days[i]) = (metric, source.ToString(), recordId, dayOf(input));
+                (batch.Metrics[i], batch.Sources[i], batch.Records[i], batch.Days[i]) = (MetricCatalogue.StoredNumber(metric), (int)source, recordId, dayOf(input));
                 (batch.DayFromSource[i], batch.Values[i], batch.ImportBatches[i]) = (input.LocalDate is not null, input.Value, input.ImportBatchId);
                 batch.Starts[i] = Microseconds(input.StartUtc);
                 batch.Ends[i] = input.EndUtc is { } end ? Microseconds(end) : null;

@@ -1,34 +1,39 @@
 namespace LifeOs.Core.Health;
 
-/// <summary>Where a value came from. Stored by name.</summary>
+/// <summary>Where a value came from. Stored by number in <c>Samples</c> (so the numbers never change), by name elsewhere.</summary>
 public enum SampleSource
 {
-    Oura,
-    Withings,
-    Manual,
-    Import,
+    Oura = 0,
+    Withings = 1,
+    Manual = 2,
+    Import = 3,
 
     /// <summary>Written through the REST API with an API key (scripts, Health Auto Export from an iPhone).</summary>
-    Api,
+    Api = 4,
 
     /// <summary>
     /// Activity Withings passes through from a phone (getactivity rows with brand 18: Google Fit, Apple Health), for
     /// people without a Withings tracker. Its own source, below the devices, so a tracker's count wins the day.
     /// </summary>
-    WithingsPhone,
+    WithingsPhone = 5,
 
     /// <summary>
     /// Imported from Apple Health's export (export.zip / export.xml). One source for everything the phone held: the
     /// device or app that wrote each record into Health (Apple Watch, iPhone, an app) is kept in its record id.
     /// </summary>
-    AppleHealth,
+    AppleHealth = 6,
 }
 
 /// <summary>One value from one source, in the metric's canonical unit.</summary>
 public class Sample
 {
     public long Id { get; set; }
-    public required string UserId { get; set; }
+
+    /// <summary>
+    /// The owner's <see cref="UserNumber"/>: a small integer in the table and every index of it, where the user's id (a
+    /// 36-character GUID) made up most of the database. Query a user's samples with <see cref="Data.LifeOsDbContext.SamplesOf"/>.
+    /// </summary>
+    public int UserNumber { get; set; }
     public required string MetricCode { get; set; }
     public SampleSource Source { get; set; }
 
@@ -71,4 +76,15 @@ public class DailyValue
     public double Value { get; set; }
     public SampleSource Source { get; set; }
     public int SampleCount { get; set; }
+}
+
+/// <summary>
+/// A user's number for the <see cref="Sample"/> table: given the first time LifeOs writes a sample of theirs (and by the
+/// storage migration to every user it found), never reused, and removed with the user.
+/// </summary>
+public class UserNumber
+{
+    public int Number { get; set; }
+
+    public required string UserId { get; set; }
 }

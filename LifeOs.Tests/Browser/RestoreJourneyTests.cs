@@ -50,7 +50,7 @@ public sealed class RestoreJourneyTests
             await Assertions.Expect(page.GetByTestId("restore-result").Locator("tr[data-part=Measurements] td").First).ToHaveTextAsync("30");
             await Assertions.Expect(page.GetByTestId("restore-result")).ToContainTextAsync("data and settings are in this account");
             await BrowserApp.ScreenshotAsync(page, "restore-done-desktop");
-            Assert.Equal(30, await app.Factory.WithDbAsync(db => db.Samples.CountAsync(s => db.Users.Any(u => u.Id == s.UserId && u.Email == "copy@example.com"))));
+            Assert.Equal(30, await app.Factory.WithDbAsync(db => db.Samples.CountAsync(s => db.UserNumbers.Any(n => n.Number == s.UserNumber && db.Users.Any(u => u.Id == n.UserId && u.Email == "copy@example.com")))));
             Assert.Empty(errors);
         }
 

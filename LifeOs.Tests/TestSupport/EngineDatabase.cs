@@ -1,6 +1,7 @@
 using LifeOs.Core.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace LifeOs.Tests.TestSupport;
 
@@ -21,7 +22,7 @@ public sealed class EngineDatabase : IDisposable
     private readonly SqliteConnection? sqlite;
     private readonly DbContextOptions options;
 
-    private EngineDatabase(Engine engine)
+    private EngineDatabase(Engine engine, string? migration)
     {
         Engine = engine;
         if (engine == Engine.Sqlite)
@@ -36,7 +37,7 @@ public sealed class EngineDatabase : IDisposable
         }
 
         using var db = NewContext();
-        db.Database.Migrate();
+        db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().Migrate(migration);
     }
 
     public static TheoryData<Engine> Engines => [Engine.Sqlite, Engine.PostgreSql];
@@ -46,7 +47,10 @@ public sealed class EngineDatabase : IDisposable
     /// <summary>The PostgreSQL database's connection string (null on SQLite, whose database lives in its open connection).</summary>
     public string? ConnectionString { get; }
 
-    public static EngineDatabase Create(Engine engine) => new(engine);
+    public static EngineDatabase Create(Engine engine) => new(engine, null);
+
+    /// <summary>A database migrated only as far as <paramref name="migration"/> (a migration's id in that engine's set), to test the ones after it.</summary>
+    public static EngineDatabase CreateAt(Engine engine, string migration) => new(engine, migration);
 
     /// <summary>A new context on this database, as the app would get one from its container.</summary>
     public LifeOsDbContext NewContext() => Engine == Engine.Sqlite

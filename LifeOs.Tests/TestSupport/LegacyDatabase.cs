@@ -72,6 +72,9 @@ public static class LegacyDatabase
         "INTEGER" => 1L,
         "REAL" => 2.5,
         "BLOB" => new byte[] { 1, 2, 3 },
+        // A sample's metric and source as the migration that turns them into numbers knows them.
+        _ when table == "Samples" && column == "MetricCode" => "heart_rate",
+        _ when table == "Samples" && column == "Source" => "Oura",
         // Dates and times as EF stores them, so that the app's own reads of the upgraded database work.
         _ when column.EndsWith("Date", StringComparison.Ordinal) || column is "HistoryFrom" or "CompleteThrough" => "2026-11-24",
         _ when column.EndsWith("At", StringComparison.Ordinal) || column.EndsWith("Utc", StringComparison.Ordinal) || column == "LockoutEnd" => "2026-11-24 08:00:00",

@@ -102,14 +102,14 @@ public sealed class SyncHarness : IAsyncDisposable
     }
 
     public Task<List<Sample>> SamplesAsync(string userId, SampleSource source, string metric) =>
-        App.WithDbAsync(db => db.Samples.Where(s => s.UserId == userId && s.Source == source && s.MetricCode == metric).OrderBy(s => s.StartUtc).ToListAsync());
+        App.WithDbAsync(db => db.SamplesOf(userId).Where(s => s.Source == source && s.MetricCode == metric).OrderBy(s => s.StartUtc).ToListAsync());
 
-    public Task<int> SampleCountAsync(string userId) => App.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == userId));
+    public Task<int> SampleCountAsync(string userId) => App.WithDbAsync(db => db.SamplesOf(userId).CountAsync());
 
     /// <summary>The daily value of one metric and day, from one source (computing it from that source's samples the way the store does).</summary>
     public async Task<double?> DailyAsync(string userId, SampleSource source, string metric, DateOnly day)
     {
-        var values = await App.WithDbAsync(db => db.Samples.Where(s => s.UserId == userId && s.Source == source && s.MetricCode == metric && s.LocalDate == day)
+        var values = await App.WithDbAsync(db => db.SamplesOf(userId).Where(s => s.Source == source && s.MetricCode == metric && s.LocalDate == day)
             .Select(s => s.Value).ToListAsync());
         if (values.Count == 0)
         {

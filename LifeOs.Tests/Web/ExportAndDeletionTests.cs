@@ -70,6 +70,7 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
         ["ProviderNotifications"] = "providers' \"new data\" deliveries (ids and windows only), kept 30 days; the data they led to is in health/samples.csv and the runs in sync-history.json",
         ["DataProtectionKeys"] = "the server's key ring (it decrypts everyone's cookies and tokens): a secret, and no user's",
         ["SharedRateBuckets"] = "the app's remaining Withings permits, shared by its instances; no user's",
+        ["UserNumbers"] = "the user's number that their samples name instead of their id: a key inside this database, given anew on restore",
     };
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
@@ -263,9 +264,13 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
                     Transports = ["internal"],
                 },
             });
+            // Samples name their owner by number: the number first, as the health store's first write gives it.
+            var owner = new UserNumber { UserId = userId };
+            db.UserNumbers.Add(owner);
+            await db.SaveChangesAsync();
             db.Samples.Add(new Sample
             {
-                UserId = userId, MetricCode = MetricCatalogue.Weight, Source = SampleSource.Manual, SourceRecordId = $"rec-{tag}",
+                UserNumber = owner.Number, MetricCode = MetricCatalogue.Weight, Source = SampleSource.Manual, SourceRecordId = $"rec-{tag}",
                 StartUtc = new DateTime(2026, 11, 24, 6, 15, 0, DateTimeKind.Utc), LocalDate = new DateOnly(2026, 11, 24),
                 Value = tag == "mine" ? 71.3 : 88.8, UpdatedAt = now,
             });
@@ -394,8 +399,11 @@ public sealed class ExportAndDeletionTests : IAsyncLifetime
 
             foreach (var column in columns)
             {
+                // Samples name their owner by the user's number (UserNumbers): a row there mentions the user as much as an id.
                 await using var count = connection.CreateCommand();
-                count.CommandText = $"SELECT COUNT(*) FROM \"{table}\" WHERE CAST(\"{column}\" AS TEXT) = $id";
+                count.CommandText = column == "UserNumber"
+                    ? $"SELECT COUNT(*) FROM \"{table}\" WHERE \"{column}\" = (SELECT \"Number\" FROM \"UserNumbers\" WHERE \"UserId\" = $id)"
+                    : $"SELECT COUNT(*) FROM \"{table}\" WHERE CAST(\"{column}\" AS TEXT) = $id";
                 count.Parameters.AddWithValue("$id", userId);
                 if ((long)(await count.ExecuteScalarAsync())! > 0)
                 {

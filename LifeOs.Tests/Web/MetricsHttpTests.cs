@@ -42,7 +42,7 @@ public sealed partial class MetricsHttpTests : IAsyncLifetime
     private async Task<long> AddWeightAsync(string userId, double kg)
     {
         Assert.True((await WithAsync<MeasurementService, AddMeasurementResult>(m => m.AddAsync(userId, MetricCatalogue.Weight, kg, new DateTime(2026, 11, 24, 7, 15, 0)))).Succeeded);
-        return await app.WithDbAsync(db => db.Samples.Where(s => s.UserId == userId).Select(s => s.Id).SingleAsync());
+        return await app.WithDbAsync(db => db.SamplesOf(userId).Select(s => s.Id).SingleAsync());
     }
 
     [Theory]

@@ -200,7 +200,7 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
     /// </summary>
     private async Task<bool> FinishBatchAsync(string userId, long batchId, CancellationToken cancellationToken)
     {
-        var rows = await db.Samples.CountAsync(s => s.UserId == userId && s.ImportBatchId == batchId, cancellationToken);
+        var rows = await db.SamplesOf(userId).CountAsync(s => s.ImportBatchId == batchId, cancellationToken);
         if (rows == 0)
         {
             await db.ImportBatches.Where(b => b.Id == batchId && b.UserId == userId).ExecuteDeleteAsync(cancellationToken);
@@ -277,8 +277,8 @@ public sealed class CsvImportService(LifeOsDbContext db, HealthStore store, Data
         foreach (var byMetric in rows.GroupBy(r => r.MetricCode))
         {
             DateTime from = byMetric.Min(r => r.StartUtc), to = byMetric.Max(r => r.StartUtc);
-            var held = (await db.Samples.AsNoTracking()
-                .Where(s => s.UserId == userId && s.MetricCode == byMetric.Key && s.StartUtc >= from && s.StartUtc <= to && s.Source == SampleSource.Import)
+            var held = (await db.SamplesOf(userId).AsNoTracking()
+                .Where(s => s.MetricCode == byMetric.Key && s.StartUtc >= from && s.StartUtc <= to && s.Source == SampleSource.Import)
                 .Select(s => s.SourceRecordId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
             if (held.Count > 0)
             {

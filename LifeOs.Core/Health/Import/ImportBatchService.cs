@@ -66,7 +66,7 @@ public sealed class ImportBatchService(LifeOsDbContext db, HealthStore store, Wo
         }
 
         var inline = workOptions.Value.InlineRows;
-        var small = await db.Samples.Where(s => s.UserId == userId && s.ImportBatchId == batchId).Take(inline + 1).CountAsync(cancellationToken) <= inline;
+        var small = await db.SamplesOf(userId).Where(s => s.ImportBatchId == batchId).Take(inline + 1).CountAsync(cancellationToken) <= inline;
         if (small)
         {
             var deleted = await store.DeleteImportBatchChunkAsync(userId, batchId, inline + 1, cancellationToken);

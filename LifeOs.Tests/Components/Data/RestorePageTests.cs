@@ -34,7 +34,7 @@ public sealed class RestorePageTests : JournalTestContext
         page.WaitForAssertion(() => Assert.Equal(["1", "1", "0"],
             page.FindAll("[data-testid=restore-result] tr[data-part=Measurements] td").Select(td => td.TextContent)));
         Assert.Contains("this account's settings were kept", page.Find("[data-testid=restore-result]").TextContent, StringComparison.Ordinal);
-        Assert.Equal(2, await WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == user)));
+        Assert.Equal(2, await WithDbAsync(db => db.SamplesOf(user).CountAsync()));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class RestorePageTests : JournalTestContext
         page.WaitForAssertion(() => Assert.Contains(expected, page.Find("[data-testid=restore-errors]").TextContent, StringComparison.Ordinal));
         Assert.Contains("Nothing was restored", page.Find("[data-testid=restore-errors]").TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("[data-testid=restore-button]"));
-        Assert.Equal(0, await WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == user)));
+        Assert.Equal(0, await WithDbAsync(db => db.SamplesOf(user).CountAsync()));
     }
 
     [Fact]

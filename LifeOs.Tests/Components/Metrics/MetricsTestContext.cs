@@ -36,7 +36,7 @@ public abstract class MetricsTestContext : PageTestContext
     {
         var result = await WithAsync<MeasurementService, AddMeasurementResult>(m => m.AddAsync(userId, metric, value, localTime));
         Assert.True(result.Succeeded, string.Join(" ", result.Errors.Values));
-        return await WithDbAsync(db => Task.FromResult(db.Samples.Where(s => s.UserId == userId).OrderByDescending(s => s.Id).Select(s => s.Id).First()));
+        return await WithDbAsync(db => Task.FromResult(db.SamplesOf(userId).OrderByDescending(s => s.Id).Select(s => s.Id).First()));
     }
 
     /// <summary>Fills in a measurement form (the add form, the edit dialog's or the edit page's) through its inputs' own callbacks.</summary>

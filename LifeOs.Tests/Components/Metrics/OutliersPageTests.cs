@@ -32,8 +32,8 @@ public sealed class OutliersPageTests : MetricsTestContext
 
         await page.Find("[data-testid=exclude-measurement]").ClickAsync(new());
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=include-measurement]")));
-        Assert.True(await WithDbAsync(db => db.Samples.Where(s => s.UserId == id && s.SourceRecordId == "guest").Select(s => s.Excluded).SingleAsync()));
-        Assert.False(await WithDbAsync(db => db.Samples.Where(s => s.UserId == other && s.SourceRecordId == "guest").Select(s => s.Excluded).SingleAsync()));
+        Assert.True(await WithDbAsync(db => db.SamplesOf(id).Where(s => s.SourceRecordId == "guest").Select(s => s.Excluded).SingleAsync()));
+        Assert.False(await WithDbAsync(db => db.SamplesOf(other).Where(s => s.SourceRecordId == "guest").Select(s => s.Excluded).SingleAsync()));
     }
 
     [Fact]

@@ -166,7 +166,7 @@ public sealed class TokenRefreshTests : IAsyncLifetime
         Assert.Null(after.StatusDetail);
         var reconnected = await harness.AccessTokenAsync(userId, kind);
         Assert.Equal(fake.Grants.Last().AccessToken, reconnected);
-        Assert.Equal(1, await harness.App.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == userId)));
+        Assert.Equal(1, await harness.App.WithDbAsync(db => db.SamplesOf(userId).CountAsync()));
         Assert.Equal(1, await harness.App.WithDbAsync(db => db.DailyValues.CountAsync(d => d.UserId == userId)));
     }
 

@@ -61,7 +61,7 @@ public sealed class AccountRestoreTests : IAsyncDisposable
         Assert.Equal(JournalBodies(await ReadEntryAsync(export, "journal/entries.json")), JournalBodies(await ReadEntryAsync(again, "journal/entries.json")));
         Assert.Contains(",true", await ReadEntryAsync(again, "health/samples.csv"), StringComparison.Ordinal);
         // A day the source gave stays fixed; one LifeOs worked out keeps following the time zone, as before the export.
-        Assert.Equal([("guest-ada", false), ("steps-ada", true), ("weight-ada", false)], await app.WithDbAsync(db => db.Samples.Where(s => s.UserId == copy)
+        Assert.Equal([("guest-ada", false), ("steps-ada", true), ("weight-ada", false)], await app.WithDbAsync(db => db.SamplesOf(copy)
             .OrderBy(s => s.SourceRecordId).Select(s => new ValueTuple<string, bool>(s.SourceRecordId, s.DayFromSource)).ToListAsync()));
     }
 
@@ -79,7 +79,7 @@ public sealed class AccountRestoreTests : IAsyncDisposable
         Assert.True(second.Succeeded);
         Assert.All(second.Parts, p => Assert.Equal(0, p.Added));
         Assert.Equal((0, 3, 0), Counts(second, "Measurements"));
-        Assert.Equal(3, await app.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == copy)));
+        Assert.Equal(3, await app.WithDbAsync(db => db.SamplesOf(copy).CountAsync()));
         Assert.Equal(1, await app.WithDbAsync(db => db.Set<Goal>().CountAsync(g => g.UserId == copy)));
         Assert.Equal((0, 2, 0), Counts(second, "Journal drafts"));
         Assert.Equal((2, 1, 1, 2, 1), await SettingRowsAsync(copy));
@@ -116,7 +116,7 @@ public sealed class AccountRestoreTests : IAsyncDisposable
         // His own draft of a new note stays; the export's draft for the same screen is already here; the edit's draft is added.
         Assert.Equal((1, 1, 0), Counts(kept, "Journal drafts"));
         Assert.Equal("Bob's own draft", await app.WithDbAsync(db => db.JournalDrafts.Where(d => d.UserId == bob && d.EntryId == null).Select(d => d.Body).SingleAsync()));
-        Assert.Equal(4, await app.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == bob)));
+        Assert.Equal(4, await app.WithDbAsync(db => db.SamplesOf(bob).CountAsync()));
 
         var replaced = await RestoreAsync(bob, export, replaceSettings: true);
 
@@ -146,7 +146,7 @@ public sealed class AccountRestoreTests : IAsyncDisposable
             "time zone America/New_York, imperial units, days starting at 4:00", "appearance: dark", "your own source order for Body",
             "journal: your own templates for Morning pages, streak grace rule on", "2 reminders on, quiet hours 22:00–07:00",
         ], preview.Settings);
-        Assert.Equal(0, await app.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == fresh)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.SamplesOf(fresh).CountAsync()));
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class AccountRestoreTests : IAsyncDisposable
         Assert.True(result.Succeeded, string.Join("; ", result.Errors));
         Assert.Equal((1, 2, 0), Counts(result, "Measurements"));
         Assert.Equal((0, 1, 0), Counts(result, "Goals"));
-        Assert.Equal(4, await app.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == ada)));
+        Assert.Equal(4, await app.WithDbAsync(db => db.SamplesOf(ada).CountAsync()));
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class AccountRestoreTests : IAsyncDisposable
         var result = await RestoreAsync(ada, other.ToArray());
 
         Assert.Contains("not a LifeOs export", Assert.Single(result.Errors), StringComparison.Ordinal);
-        Assert.Equal(0, await app.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == ada)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.SamplesOf(ada).CountAsync()));
     }
 
     [Theory]
@@ -228,7 +228,7 @@ public sealed class AccountRestoreTests : IAsyncDisposable
         Assert.StartsWith(expected, Assert.Single(preview.Errors), StringComparison.Ordinal);
         Assert.StartsWith(expected, Assert.Single(result.Errors), StringComparison.Ordinal);
         Assert.Empty(result.Parts);
-        Assert.Equal(0, await app.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == copy)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.SamplesOf(copy).CountAsync()));
         Assert.Equal(zoneBefore, await ZoneAsync(copy));
     }
 
@@ -254,7 +254,7 @@ public sealed class AccountRestoreTests : IAsyncDisposable
         var result = await RestoreAsync(copy, broken);
 
         Assert.Equal("health/samples.csv line 12002, column 8 (value): 'fast' is not a valid heart_rate value.", Assert.Single(result.Errors));
-        Assert.Equal(0, await app.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == copy)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.SamplesOf(copy).CountAsync()));
         Assert.Equal(0, await app.WithDbAsync(db => db.JournalDrafts.CountAsync(d => d.UserId == copy)));
         Assert.Equal(zoneBefore, await ZoneAsync(copy));
         Assert.Equal(0, await app.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.UserId == copy && e.Kind == AuditKind.AccountRestored)));
@@ -276,7 +276,7 @@ public sealed class AccountRestoreTests : IAsyncDisposable
         var result = await RestoreAsync(copy, broken);
 
         Assert.Equal("health/workouts.csv line 3: a quoted value starts here but its closing quote (\") is missing.", Assert.Single(result.Errors));
-        Assert.Equal(0, await app.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == copy)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.SamplesOf(copy).CountAsync()));
     }
 
     [Fact]
@@ -293,7 +293,7 @@ public sealed class AccountRestoreTests : IAsyncDisposable
         var error = Assert.Single(result.Errors);
         Assert.StartsWith("health/samples.csv line ", error, StringComparison.Ordinal);
         Assert.Contains("column 8 (value)", error, StringComparison.Ordinal);
-        Assert.Equal(0, await app.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == copy)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.SamplesOf(copy).CountAsync()));
         Assert.Equal(0, await app.WithDbAsync(db => db.Set<Workout>().CountAsync(w => w.UserId == copy)));
         Assert.Equal(0, await app.WithDbAsync(db => db.Set<Goal>().CountAsync(g => g.UserId == copy)));
     }
@@ -319,8 +319,8 @@ public sealed class AccountRestoreTests : IAsyncDisposable
 
         Assert.Equal(Settings(await ReadEntryAsync(adaBefore, "account.json")), Settings(await ReadEntryAsync(adaAfter, "account.json")));
         Assert.Equal(Reminders(await ReadEntryAsync(adaBefore, "notifications.json")), Reminders(await ReadEntryAsync(adaAfter, "notifications.json")));
-        Assert.Equal(3, await app.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == ada)));
-        Assert.Equal(6, await app.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == bob)));
+        Assert.Equal(3, await app.WithDbAsync(db => db.SamplesOf(ada).CountAsync()));
+        Assert.Equal(6, await app.WithDbAsync(db => db.SamplesOf(bob).CountAsync()));
         Assert.Equal((2, 1, 1, 2, 1), await SettingRowsAsync(ada));
     }
 
@@ -358,8 +358,8 @@ public sealed class AccountRestoreTests : IAsyncDisposable
             new SampleInput("weight", SampleSource.Withings, $"weight-{tag}", Day, 70.5),
             new SampleInput("weight", SampleSource.Withings, $"guest-{tag}", Day.AddMinutes(5), 98.2),
         ], ct);
-        var guest = await services.GetRequiredService<LifeOs.Core.Data.LifeOsDbContext>().Samples
-            .Where(s => s.UserId == userId && s.SourceRecordId == $"guest-{tag}").Select(s => s.Id).SingleAsync(ct);
+        var guest = await services.GetRequiredService<LifeOs.Core.Data.LifeOsDbContext>().SamplesOf(userId)
+            .Where(s => s.SourceRecordId == $"guest-{tag}").Select(s => s.Id).SingleAsync(ct);
         await store.SetExcludedAsync(userId, [guest], excluded: true, ct);
         await services.GetRequiredService<WorkoutStore>().UpsertAsync(userId,
             [new WorkoutInput(SampleSource.Oura, $"workout-{tag}", "cycling", Day, Day.AddHours(1), new DateOnly(2026, 11, 20), 420.5, 21_000)], ct);

@@ -264,7 +264,7 @@ public sealed class HealthStoreTests : IDisposable
         await store.UpsertSamplesAsync("bob", [Steps("b", Utc(1, 17), 2000)], TestContext.Current.CancellationToken);
         await db.Users.Where(u => u.Id == "ada").ExecuteDeleteAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(["bob"], await db.Samples.Select(s => s.UserId).ToListAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(["bob"], await db.Samples.Select(s => db.UserNumbers.Single(n => n.Number == s.UserNumber).UserId).ToListAsync(TestContext.Current.CancellationToken));
         Assert.Equal(["bob"], await db.DailyValues.Select(s => s.UserId).ToListAsync(TestContext.Current.CancellationToken));
     }
 
@@ -299,7 +299,7 @@ public sealed class HealthStoreTests : IDisposable
         // Syncing the same records again agrees with the new days; bob, still in New York, never moved.
         Assert.Equal(new UpsertResult(0, 0, 4, 0, 0), await store.UpsertSamplesAsync("ada", batch, ct));
         Assert.Equal(58, await DayAsync("bob", MetricCatalogue.HeartRate, March1));
-        Assert.Equal(3, await db.Samples.CountAsync(s => s.UserId == "bob" && !s.DayFromSource, ct));
+        Assert.Equal(3, await db.SamplesOf("bob").CountAsync(s => !s.DayFromSource, ct));
 
         // Units alone move nothing.
         Assert.Equal(0, (await settings.UpdateAsync("ada", new UserSettings("America/New_York", UnitSystem.Imperial, 0), ct)).SamplesMoved);
@@ -324,13 +324,19 @@ public sealed class HealthStoreTests : IDisposable
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var other = new NpgsqlConnection(database.ConnectionString);
         await other.OpenAsync(cancellationToken);
+        await using (var number = new NpgsqlCommand("""INSERT INTO "UserNumbers" ("UserId") VALUES ('ada')""", other))
+        {
+            await number.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var otherTransaction = await other.BeginTransactionAsync(cancellationToken);
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO "Samples" ("UserId", "MetricCode", "Source", "SourceRecordId", "StartUtc", "LocalDate", "DayFromSource", "Value", "UpdatedAt")
-            VALUES ('ada', @metric, 'Oura', 'a', @start, @day, false, 100, now())
+            INSERT INTO "Samples" ("UserNumber", "Metric", "Source", "SourceRecordId", "StartUtc", "LocalDate", "DayFromSource", "Value", "UpdatedAt")
+            VALUES ((SELECT "Number" FROM "UserNumbers" WHERE "UserId" = 'ada'), @metric, @source, 'a', @start, @day, false, 100, now())
             """, other, otherTransaction))
         {
-            insert.Parameters.AddWithValue("metric", MetricCatalogue.Steps);
+            insert.Parameters.AddWithValue("metric", MetricCatalogue.StoredNumber(MetricCatalogue.Steps));
+            insert.Parameters.AddWithValue("source", (int)SampleSource.Oura);
             insert.Parameters.AddWithValue("start", Utc(1, 9));
             insert.Parameters.AddWithValue("day", March1);
             await insert.ExecuteNonQueryAsync(cancellationToken);

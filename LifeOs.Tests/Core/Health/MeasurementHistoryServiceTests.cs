@@ -71,7 +71,7 @@ public sealed class MeasurementHistoryServiceTests : IDisposable
     /// <summary>In UTC (Berlin's clocks go back on 25 October, so local times repeat an hour).</summary>
     private async Task<bool> NewestFirstAsync(List<MeasurementRow> rows)
     {
-        var at = await db.Samples.Where(s => s.UserId == "ada").ToDictionaryAsync(s => s.Id, s => (s.StartUtc, s.Id), Ct);
+        var at = await db.SamplesOf("ada").ToDictionaryAsync(s => s.Id, s => (s.StartUtc, s.Id), Ct);
         return rows.Zip(rows.Skip(1)).All(p => at[p.First.Id].CompareTo(at[p.Second.Id]) > 0);
     }
 
@@ -146,7 +146,7 @@ public sealed class MeasurementHistoryServiceTests : IDisposable
 
         Assert.NotEmpty(rows);
         Assert.All(rows, r => Assert.InRange(DateOnly.FromDateTime(r.LocalTime), new DateOnly(2026, 9, 10), new DateOnly(2026, 9, 12)));
-        var expected = await db.Samples.CountAsync(s => s.UserId == "ada" && s.MetricCode == MetricCatalogue.Weight
+        var expected = await db.SamplesOf("ada").CountAsync(s => s.MetricCode == MetricCatalogue.Weight
             && s.StartUtc >= new DateTime(2026, 9, 9, 22, 0, 0) && s.StartUtc < new DateTime(2026, 9, 12, 22, 0, 0), Ct);
         Assert.Equal(expected, rows.Count);
     }
@@ -163,11 +163,11 @@ public sealed class MeasurementHistoryServiceTests : IDisposable
         var deleted = await history.DeleteAsync("ada", ids, Ct);
 
         Assert.Equal(weights.Count(r => r.Editable), deleted);
-        Assert.Equal(weights.Count(r => !r.Editable), await db.Samples.CountAsync(s => ids.Contains(s.Id) && s.UserId == "ada", Ct));
-        Assert.Equal(50, await db.Samples.CountAsync(s => s.UserId == "bob", Ct));
+        Assert.Equal(weights.Count(r => !r.Editable), await db.SamplesOf("ada").CountAsync(s => ids.Contains(s.Id), Ct));
+        Assert.Equal(50, await db.SamplesOf("bob").CountAsync(Ct));
         foreach (var day in weights.Select(r => DateOnly.FromDateTime(r.LocalTime)).Distinct())
         {
-            var left = await db.Samples.Where(s => s.UserId == "ada" && s.MetricCode == MetricCatalogue.Weight && s.LocalDate == day).CountAsync(Ct);
+            var left = await db.SamplesOf("ada").Where(s => s.MetricCode == MetricCatalogue.Weight && s.LocalDate == day).CountAsync(Ct);
             var daily = await db.DailyValues.SingleOrDefaultAsync(d => d.UserId == "ada" && d.MetricCode == MetricCatalogue.Weight && d.LocalDate == day, Ct);
             Assert.Equal(left > 0, daily is not null);
         }

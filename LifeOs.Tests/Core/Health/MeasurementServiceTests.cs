@@ -108,7 +108,7 @@ public sealed class MeasurementServiceTests : IDisposable
         On(engine);
         var at = new DateTime(2026, 11, 20, 8, 0, 0);
         Assert.True((await measurements.AddAsync("ada", MetricCatalogue.Weight, 81.37, at, Ct)).Succeeded);
-        var id = await db.Samples.Where(s => s.UserId == "ada").Select(s => s.Id).SingleAsync(Ct);
+        var id = await db.SamplesOf("ada").Select(s => s.Id).SingleAsync(Ct);
 
         Assert.True((await measurements.UpdateAsync("ada", id, MetricCatalogue.Weight, 79.64, at, Ct))!.Succeeded);
         Assert.Null(await measurements.UpdateAsync("bob", id, MetricCatalogue.Weight, 12.5, at, Ct));

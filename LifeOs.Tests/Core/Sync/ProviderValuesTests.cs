@@ -64,14 +64,14 @@ public sealed class ProviderValuesTests
         Assert.Equal(0, await Ada(MetricCatalogue.AfibEcg));
         Assert.Equal(2, await Ada(MetricCatalogue.AfibPpg));
         // The unknown segment (position 99) is not stored under any metric.
-        var segmentSamples = await h.App.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == h.AdaId && s.SourceRecordId.StartsWith("7100000001:174:")));
+        var segmentSamples = await h.App.WithDbAsync(db => db.SamplesOf(h.AdaId).CountAsync(s => s.SourceRecordId.StartsWith("7100000001:174:")));
         Assert.Equal(4, segmentSamples);
 
         // The refused values: counted for the data type, nothing stored for them.
         var counts = JsonSerializer.Deserialize<Dictionary<string, SyncTypeResult>>(run.CountsJson, Json)!;
         Assert.Equal(2, counts["measures"].Rejected);
         Assert.Equal(0, counts["activity"].Rejected);
-        Assert.Empty(await h.App.WithDbAsync(db => db.Samples.Where(s => s.UserId == h.AdaId && s.SourceRecordId.StartsWith("7100000004")).ToListAsync()));
+        Assert.Empty(await h.App.WithDbAsync(db => db.SamplesOf(h.AdaId).Where(s => s.SourceRecordId.StartsWith("7100000004")).ToListAsync()));
 
         // Shown on the integrations page beside the run.
         var (_, page) = await h.Ada.GetPageAsync("/integrations");

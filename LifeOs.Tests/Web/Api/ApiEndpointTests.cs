@@ -79,7 +79,7 @@ public sealed class ApiEndpointTests : IAsyncLifetime
 
         var write = await ApiHarness.PostJsonAsync(theirs, "/api/v1/samples", new { samples = new[] { new { metric = "weight", value = 80.5, start = "2026-11-24T08:00:00+01:00", recordId = "w1" } } });
         Assert.Equal(HttpStatusCode.OK, write.StatusCode);
-        var sampleId = await api.App.WithDbAsync(db => db.Samples.Where(s => s.UserId == other).Select(s => s.Id).SingleAsync());
+        var sampleId = await api.App.WithDbAsync(db => db.SamplesOf(other).Select(s => s.Id).SingleAsync());
         var entry = await ApiHarness.JsonAsync(await ApiHarness.PostJsonAsync(theirs, "/api/v1/journal/entries", new { body = "Their secret diary", date = "2026-11-24" }));
         var entryId = entry.GetProperty("id").GetInt64();
 
@@ -102,7 +102,7 @@ public sealed class ApiEndpointTests : IAsyncLifetime
         Assert.Equal(0, samples.GetProperty("items").GetArrayLength());
         var list = await ApiHarness.JsonAsync(await mine.GetAsync("/api/v1/journal/entries?q=secret", ApiHarness.Ct));
         Assert.Equal(0, list.GetProperty("total").GetInt32());
-        Assert.Equal(1, await api.App.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == other)));
+        Assert.Equal(1, await api.App.WithDbAsync(db => db.SamplesOf(other).CountAsync()));
         Assert.Equal("Their secret diary", await api.App.WithDbAsync(db => db.JournalEntries.Where(e => e.Id == entryId).Select(e => e.Body).SingleAsync()));
     }
 

@@ -67,7 +67,7 @@ public sealed class HealthAutoExportTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await ApiHarness.JsonAsync(response);
 
-        var samples = await api.App.WithDbAsync(db => db.Samples.AsNoTracking().Where(s => s.UserId == me).ToListAsync());
+        var samples = await api.App.WithDbAsync(db => db.SamplesOf(me).AsNoTracking().ToListAsync());
         Assert.All(samples, s => Assert.Equal(SampleSource.Api, s.Source));
         Assert.All(samples, s => Assert.StartsWith("hae:", s.SourceRecordId, StringComparison.Ordinal));
         List<Sample> Of(string metric) => [.. samples.Where(s => s.MetricCode == metric).OrderBy(s => s.StartUtc)];
@@ -144,9 +144,9 @@ public sealed class HealthAutoExportTests : IAsyncLifetime
         using var client = api.Client(await api.KeyAsync(me, [ApiScopes.HealthWrite]));
 
         Assert.Equal(HttpStatusCode.OK, (await ApiHarness.PostJsonAsync(client, Url, Export())).StatusCode);
-        var first = await api.App.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == me));
+        var first = await api.App.WithDbAsync(db => db.SamplesOf(me).CountAsync());
         var again = await ApiHarness.JsonAsync(await ApiHarness.PostJsonAsync(client, Url, Export()));
-        Assert.Equal(first, await api.App.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == me)));
+        Assert.Equal(first, await api.App.WithDbAsync(db => db.SamplesOf(me).CountAsync()));
         Assert.Equal(0, again.GetProperty("imported").GetInt32());
         Assert.Equal(first, again.GetProperty("unchanged").GetInt32());
 
@@ -234,7 +234,7 @@ public sealed class HealthAutoExportTests : IAsyncLifetime
         using var mine = api.Client(await api.KeyAsync(me, [ApiScopes.HealthWrite]));
         var body = await ApiHarness.JsonAsync(await ApiHarness.PostJsonAsync(mine, Url, Export()));
         Assert.Equal(13, body.GetProperty("imported").GetInt32());
-        var counts = await api.App.WithDbAsync(db => db.Samples.GroupBy(s => s.UserId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count));
+        var counts = await api.App.WithDbAsync(db => db.Samples.Join(db.UserNumbers, s => s.UserNumber, n => n.Number, (s, n) => n.UserId).GroupBy(u => u).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count));
         Assert.Equal(13, counts[me]);
         Assert.Equal(13, counts[other]);
 

@@ -72,7 +72,7 @@ public sealed class BackgroundWorkTests : IAsyncLifetime
         Assert.Equal(WorkStatus.Succeeded, work.Status);
         Assert.Equal(48, work.Done);
         Assert.Equal(48, work.Total);
-        var samples = await app.WithDbAsync(db => db.Samples.AsNoTracking().Where(s => s.UserId == ada).ToListAsync());
+        var samples = await app.WithDbAsync(db => db.SamplesOf(ada).AsNoTracking().ToListAsync());
         var zone = TimeZones.Find("Pacific/Auckland");
         Assert.All(samples, s => Assert.Equal(LocalDay.Of(s.StartUtc, zone, 4), s.LocalDate));
 
@@ -96,7 +96,7 @@ public sealed class BackgroundWorkTests : IAsyncLifetime
         Assert.Contains((await WorkAsync(first.RedateWorkId!.Value)).Status, new[] { WorkStatus.Superseded, WorkStatus.Succeeded });
         Assert.Equal(WorkStatus.Succeeded, (await WorkAsync(second.RedateWorkId!.Value)).Status);
         var zone = TimeZones.Find("America/Los_Angeles");
-        Assert.All(await app.WithDbAsync(db => db.Samples.AsNoTracking().Where(s => s.UserId == ada).ToListAsync()),
+        Assert.All(await app.WithDbAsync(db => db.SamplesOf(ada).AsNoTracking().ToListAsync()),
             s => Assert.Equal(LocalDay.Of(s.StartUtc, zone, 0), s.LocalDate));
     }
 
@@ -117,7 +117,7 @@ public sealed class BackgroundWorkTests : IAsyncLifetime
         var work = await WorkAsync(workId);
         Assert.Equal(WorkStatus.Succeeded, work.Status);
         Assert.Equal("30 values imported from weights.csv.", work.Result);
-        Assert.Equal(30, await app.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == ada && s.Source == SampleSource.Import)));
+        Assert.Equal(30, await app.WithDbAsync(db => db.SamplesOf(ada).CountAsync(s => s.Source == SampleSource.Import)));
         Assert.Equal(30, (await DailyAsync(ada)).Count);
         Assert.Null(await WithAsync<ImportPreview?, CsvImportService>(i => i.PreviewAsync(ada, staged.UploadId!, Ct)));
         Assert.Single(await app.WithDbAsync(db => db.AuditEvents.Where(e => e.UserId == ada && e.Kind == AuditKind.MeasurementsImported).ToListAsync()));
@@ -208,7 +208,7 @@ public sealed class BackgroundWorkTests : IAsyncLifetime
         await harness.WithServiceAsync<UpsertResult, HealthStore>(s => s.UpsertSamplesAsync(id, [new SampleInput(MetricCatalogue.Steps, SampleSource.Oura, "new", new DateTime(2026, 11, 24, 12, 0, 0, DateTimeKind.Utc), 9000)]));
         await harness.App.Services.GetRequiredService<BackgroundWorker>().WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
-        var left = await harness.App.WithDbAsync(db => db.Samples.Where(s => s.UserId == id).Select(s => s.SourceRecordId).ToListAsync());
+        var left = await harness.App.WithDbAsync(db => db.SamplesOf(id).Select(s => s.SourceRecordId).ToListAsync());
         Assert.Equal(["new"], left);
         Assert.Equal([MetricCatalogue.Steps], await harness.App.WithDbAsync(db => db.DailyValues.Where(d => d.UserId == id).Select(d => d.MetricCode).ToListAsync()));
     }
@@ -232,7 +232,7 @@ public sealed class BackgroundWorkTests : IAsyncLifetime
         await IdleAsync();
 
         Assert.False(await app.WithDbAsync(db => db.Users.AnyAsync(u => u.Id == ada)));
-        Assert.Equal(0, await app.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == ada)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.SamplesOf(ada).CountAsync()));
         Assert.Equal(0, await app.WithDbAsync(db => db.DailyValues.CountAsync(d => d.UserId == ada)));
         Assert.DoesNotContain(await app.WithDbAsync(db => db.AuditEvents.ToListAsync()), e => e.UserId == ada || e.ActorUserId == ada);
         using var newcomer = app.CreateTestClient();

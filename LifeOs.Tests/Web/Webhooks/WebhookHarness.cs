@@ -82,7 +82,7 @@ public sealed class WebhookHarness : IAsyncDisposable
         App.WithDbAsync(db => db.Connections.Where(c => c.UserId == userId && c.Provider == provider).Select(c => c.Id).SingleAsync());
 
     public Task<List<Sample>> SamplesByRecordAsync(string userId, SampleSource source, string recordId) =>
-        App.WithDbAsync(db => db.Samples.Where(s => s.UserId == userId && s.Source == source && s.SourceRecordId == recordId).ToListAsync());
+        App.WithDbAsync(db => db.SamplesOf(userId).Where(s => s.Source == source && s.SourceRecordId == recordId).ToListAsync());
 
     public async ValueTask DisposeAsync()
     {

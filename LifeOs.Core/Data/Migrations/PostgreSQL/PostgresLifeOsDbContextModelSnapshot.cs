@@ -595,15 +595,12 @@ namespace LifeOs.Core.Data.Migrations.PostgreSQL
                     b.Property<DateOnly>("LocalDate")
                         .HasColumnType("date");
 
-                    b.Property<string>("MetricCode")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
+                    b.Property<int>("MetricCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("Metric");
 
-                    b.Property<string>("Source")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
+                    b.Property<int>("Source")
+                        .HasColumnType("integer");
 
                     b.Property<string>("SourceRecordId")
                         .IsRequired()
@@ -616,32 +613,51 @@ namespace LifeOs.Core.Data.Migrations.PostgreSQL
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("text");
+                    b.Property<int>("UserNumber")
+                        .HasColumnType("integer");
 
                     b.Property<double>("Value")
                         .HasColumnType("double precision");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserId", "Id")
+                    b.HasIndex("UserNumber", "Id")
                         .HasDatabaseName("IX_Samples_DatedByLifeOs")
                         .HasFilter("NOT \"DayFromSource\"");
 
-                    b.HasIndex("UserId", "ImportBatchId")
+                    b.HasIndex("UserNumber", "ImportBatchId")
                         .HasFilter("\"ImportBatchId\" IS NOT NULL");
 
-                    b.HasIndex("UserId", "StartUtc");
+                    b.HasIndex("UserNumber", "StartUtc");
 
-                    b.HasIndex("UserId", "MetricCode", "LocalDate");
+                    b.HasIndex("UserNumber", "MetricCode", "LocalDate");
 
-                    b.HasIndex("UserId", "MetricCode", "StartUtc");
+                    b.HasIndex("UserNumber", "MetricCode", "StartUtc");
 
-                    b.HasIndex("UserId", "MetricCode", "Source", "SourceRecordId")
+                    b.HasIndex("UserNumber", "MetricCode", "Source", "SourceRecordId")
                         .IsUnique();
 
                     b.ToTable("Samples", (string)null);
+                });
+
+            modelBuilder.Entity("LifeOs.Core.Health.UserNumber", b =>
+                {
+                    b.Property<int>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Number"));
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Number");
+
+                    b.HasIndex("UserId")
+                        .IsUnique();
+
+                    b.ToTable("UserNumbers", (string)null);
                 });
 
             modelBuilder.Entity("LifeOs.Core.Health.UserSourcePriority", b =>
@@ -1612,6 +1628,15 @@ namespace LifeOs.Core.Data.Migrations.PostgreSQL
                 });
 
             modelBuilder.Entity("LifeOs.Core.Health.Sample", b =>
+                {
+                    b.HasOne("LifeOs.Core.Health.UserNumber", null)
+                        .WithMany()
+                        .HasForeignKey("UserNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LifeOs.Core.Health.UserNumber", b =>
                 {
                     b.HasOne("LifeOs.Core.Accounts.ApplicationUser", null)
                         .WithMany()

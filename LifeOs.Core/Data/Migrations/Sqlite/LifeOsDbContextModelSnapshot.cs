@@ -559,8 +559,8 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasDefaultValue(false);
 
-                    b.Property<DateTime?>("EndUtc")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("EndUtc")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("Excluded")
                         .ValueGeneratedOnAdd()
@@ -570,56 +570,70 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                     b.Property<long?>("ImportBatchId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateOnly>("LocalDate")
-                        .HasColumnType("TEXT");
+                    b.Property<int>("LocalDate")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<string>("MetricCode")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                    b.Property<int>("MetricCode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("Metric");
 
-                    b.Property<string>("Source")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
+                    b.Property<int>("Source")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("SourceRecordId")
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("StartUtc")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("StartUtc")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
+                    b.Property<int>("UserNumber")
+                        .HasColumnType("INTEGER");
 
                     b.Property<double>("Value")
                         .HasColumnType("REAL");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserId", "Id")
+                    b.HasIndex("UserNumber", "Id")
                         .HasDatabaseName("IX_Samples_DatedByLifeOs")
                         .HasFilter("\"DayFromSource\" = 0");
 
-                    b.HasIndex("UserId", "ImportBatchId")
+                    b.HasIndex("UserNumber", "ImportBatchId")
                         .HasFilter("\"ImportBatchId\" IS NOT NULL");
 
-                    b.HasIndex("UserId", "StartUtc");
+                    b.HasIndex("UserNumber", "StartUtc");
 
-                    b.HasIndex("UserId", "MetricCode", "LocalDate");
+                    b.HasIndex("UserNumber", "MetricCode", "LocalDate");
 
-                    b.HasIndex("UserId", "MetricCode", "StartUtc");
+                    b.HasIndex("UserNumber", "MetricCode", "StartUtc");
 
-                    b.HasIndex("UserId", "MetricCode", "Source", "SourceRecordId")
+                    b.HasIndex("UserNumber", "MetricCode", "Source", "SourceRecordId")
                         .IsUnique();
 
                     b.ToTable("Samples", (string)null);
+                });
+
+            modelBuilder.Entity("LifeOs.Core.Health.UserNumber", b =>
+                {
+                    b.Property<int>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Number");
+
+                    b.HasIndex("UserId")
+                        .IsUnique();
+
+                    b.ToTable("UserNumbers", (string)null);
                 });
 
             modelBuilder.Entity("LifeOs.Core.Health.UserSourcePriority", b =>
@@ -1557,6 +1571,15 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("LifeOs.Core.Health.Sample", b =>
+                {
+                    b.HasOne("LifeOs.Core.Health.UserNumber", null)
+                        .WithMany()
+                        .HasForeignKey("UserNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LifeOs.Core.Health.UserNumber", b =>
                 {
                     b.HasOne("LifeOs.Core.Accounts.ApplicationUser", null)
                         .WithMany()

@@ -67,7 +67,7 @@ public sealed class AppleHealthImportTests : IAsyncLifetime
     }
 
     private Task<List<Sample>> SamplesAsync(string userId) =>
-        app.WithDbAsync(db => db.Samples.AsNoTracking().Where(s => s.UserId == userId).OrderBy(s => s.MetricCode).ThenBy(s => s.StartUtc).ThenBy(s => s.SourceRecordId).ToListAsync(Ct));
+        app.WithDbAsync(db => db.SamplesOf(userId).AsNoTracking().OrderBy(s => s.MetricCode).ThenBy(s => s.StartUtc).ThenBy(s => s.SourceRecordId).ToListAsync(Ct));
 
     private Task<List<(long Id, string Activity, DateTime UpdatedAt)>> WorkoutsAsync(string userId) =>
         app.WithDbAsync(async db => (await db.Set<Workout>().AsNoTracking().Where(w => w.UserId == userId).OrderBy(w => w.Id).ToListAsync(Ct))
@@ -279,7 +279,7 @@ public sealed class AppleHealthImportTests : IAsyncLifetime
         await worker.StopAsync(Ct);
         var stopped = await app.WithDbAsync(db => db.BackgroundWork.AsNoTracking().SingleAsync(w => w.Id == started.WorkId, Ct));
         Assert.Equal(WorkStatus.Running, stopped.Status);
-        Assert.InRange(await app.WithDbAsync(db => db.Samples.CountAsync(s => s.UserId == ada, Ct)), 1, (await SamplesAsync(bob)).Count - 1);
+        Assert.InRange(await app.WithDbAsync(db => db.SamplesOf(ada).CountAsync(Ct)), 1, (await SamplesAsync(bob)).Count - 1);
 
         // ...and a new worker (the next start) resumes it.
         using var restarted = new BackgroundWorker(app.Services.GetRequiredService<IServiceScopeFactory>(), app.Time, NullLogger<BackgroundWorker>.Instance);
