@@ -36,13 +36,36 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
 {
     private const string DateFormat = "yyyy-MM-dd";
 
+    /// <summary>
+    /// From this many rows a batch is bulk (an import, a backfill, a first sync of minute heart rate): its commit leaves the
+    /// SQLite log to <see cref="SqliteCheckpointer"/> instead of checkpointing it itself.
+    /// </summary>
+    /// <remarks>
+    /// A commit that finds the log past 1,000 pages copies it into the file and syncs both, there and then. A million-sample
+    /// ingest in batches of 10,000 did that every third batch: a second of its 8.4 s, and the ratio to one plain INSERT
+    /// (which checkpoints once) 0.835; leaving it to the checkpointer, which folds the log in every second beside the
+    /// writer, cut the commits to 0.3 s and the ratio to 0.885 (2026-12-02). Small writes keep SQLite's default, so the log
+    /// stays bounded wherever no checkpointer runs (the command-line tools).
+    /// </remarks>
+    internal const int BulkRows = 1_000;
+
+    private const int SqliteDefaultAutoCheckpoint = 1_000;
+
+    /// <summary>SQLite's automatic checkpoint bound for this context's (open) connection, in pages; 0 turns it off.</summary>
+    private async Task SetAutoCheckpointAsync(int pages, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint = {pages};");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<UpsertResult> UpsertSamplesAsync(string userId, IReadOnlyList<SampleInput> inputs, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
 
         // Last write wins within one batch for a repeated record id.
         var rejected = 0;
-        var latest = new Dictionary<(string Metric, SampleSource Source, string RecordId), SampleInput>();
+        var latest = new Dictionary<(string Metric, SampleSource Source, string RecordId), SampleInput>(inputs.Count);
         foreach (var input in inputs)
         {
             var metric = MetricCatalogue.Find(input.MetricCode);
@@ -58,8 +81,14 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         int inserted, updated;
         var touched = new HashSet<(string Metric, DateOnly Day)>();
         await db.Database.OpenConnectionAsync(cancellationToken);
+        var bulk = latest.Count >= BulkRows && db.Database.IsSqlite();
         try
         {
+            if (bulk)
+            {
+                await SetAutoCheckpointAsync(0, cancellationToken);
+            }
+
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var days = await DaysOfAsync(userId, cancellationToken);
             var dbTransaction = transaction.GetDbTransaction();
@@ -72,6 +101,11 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         }
         finally
         {
+            if (bulk)
+            {
+                await SetAutoCheckpointAsync(SqliteDefaultAutoCheckpoint, CancellationToken.None);
+            }
+
             await db.Database.CloseConnectionAsync();
         }
 
@@ -121,6 +155,11 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         var uValue = update.Parameters["$value"];
         var uId = update.Parameters["$id"];
 
+        // Rows come in runs of one metric and day (a sync's minutes): the metric's number and the touched day are looked up
+        // and added when they change, not hashed again for every row.
+        (string Metric, int Number) lastMetric = ("", 0);
+        (string Metric, DateOnly Day) lastTouched = ("", default);
+
         // Microsoft.Data.Sqlite runs every call synchronously; the async overloads would only add
         // a Task per row to a loop that can run a million times.
         foreach (var ((metric, source, recordId), input) in latest)
@@ -131,7 +170,12 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             var day = DayOf(input, days);
             var dayNumber = CompactTime.ToDayNumber(day);
             var given = input.LocalDate is not null;
-            var metricNumber = MetricCatalogue.StoredNumber(metric);
+            if (!ReferenceEquals(metric, lastMetric.Metric))
+            {
+                lastMetric = (metric, MetricCatalogue.StoredNumber(metric));
+            }
+
+            var metricNumber = lastMetric.Number;
             var sourceNumber = (int)source;
 
             iMetric.Value = metricNumber;
@@ -146,7 +190,12 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             if (insert.ExecuteNonQuery() == 1)
             {
                 inserted++;
-                touched.Add((metric, day));
+                if (day != lastTouched.Day || !ReferenceEquals(metric, lastTouched.Metric))
+                {
+                    lastTouched = (metric, day);
+                    touched.Add(lastTouched);
+                }
+
                 continue;
             }
 
@@ -612,12 +661,14 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     /// </summary>
     private async Task<int> NumberAsync(string userId, CancellationToken cancellationToken, bool create = true)
     {
-        if (create)
+        var number = await db.UserNumbers.Where(n => n.UserId == userId).Select(n => n.Number).FirstOrDefaultAsync(cancellationToken);
+        if (number != 0 || !create)
         {
-            await db.Database.ExecuteSqlAsync($"INSERT INTO \"UserNumbers\" (\"UserId\") VALUES ({userId}) ON CONFLICT (\"UserId\") DO NOTHING", cancellationToken);
+            return number;
         }
 
-        return await db.UserNumbers.Where(n => n.UserId == userId).Select(n => n.Number).FirstOrDefaultAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"INSERT INTO \"UserNumbers\" (\"UserId\") VALUES ({userId}) ON CONFLICT (\"UserId\") DO NOTHING", cancellationToken);
+        return await db.UserNumbers.Where(n => n.UserId == userId).Select(n => n.Number).FirstAsync(cancellationToken);
     }
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)

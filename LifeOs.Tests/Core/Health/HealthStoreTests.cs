@@ -61,6 +61,25 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal(7000, await DayAsync("ada", MetricCatalogue.Steps, March1));
     }
 
+    /// <summary>A bulk batch leaves the log to the checkpointer while it commits, and gives the connection SQLite's default bound back.</summary>
+    [Fact]
+    public async Task BulkUpsert_PutsSqlitesCheckpointBoundBack()
+    {
+        On(Engine.Sqlite);
+        var ct = TestContext.Current.CancellationToken;
+        var minutes = Enumerable.Range(0, HealthStore.BulkRows)
+            .Select(m => new SampleInput(MetricCatalogue.HeartRate, SampleSource.Oura, $"hr-{m}", Utc(1, 0).AddMinutes(m), 60))
+            .ToList();
+
+        Assert.Equal(HealthStore.BulkRows, (await store.UpsertSamplesAsync("ada", minutes, ct)).Inserted);
+
+        await db.Database.OpenConnectionAsync(ct);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA wal_autocheckpoint;";
+        Assert.Equal(1000L, await command.ExecuteScalarAsync(ct));
+        await db.Database.CloseConnectionAsync();
+    }
+
     [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
     public async Task LocalDay_FollowsTheUsersTimeZone_AndDayStartHour(Engine engine)
     {
