@@ -16,9 +16,6 @@ public sealed class PostgresLifeOsDbContext(DbContextOptions<PostgresLifeOsDbCon
     {
         base.OnModelCreating(builder);
 
-        // Partial index conditions are SQL: SQLite keeps booleans as 0 and 1, PostgreSQL compares booleans only with booleans.
-        builder.Entity<Health.Sample>().HasIndex(s => new { s.UserNumber, s.Id }).HasDatabaseName("IX_Samples_DatedByLifeOs").HasFilter("NOT \"DayFromSource\"");
-
         // Journal search: FTS5 lives outside the model on SQLite; here a stored tsvector column and its GIN index
         // (the text search configuration it names is created by the JournalSearch migration, see PostgresJournalSearchSql).
         var journal = builder.Entity<Journal.JournalEntry>();

@@ -73,7 +73,7 @@ public sealed class PostgresMigrationTests
         Assert.True(fromModel.SequenceEqual(fromMigrations),
             "only in model: " + string.Join(" | ", fromModel.Except(fromMigrations)) + " ;; only in migrations: " + string.Join(" | ", fromMigrations.Except(fromModel)));
         Assert.Contains(fromMigrations, l => l.StartsWith("AspNetUserPasskeys ", StringComparison.Ordinal));
-        Assert.Contains(fromMigrations, l => l.Contains("IX_Samples_DatedByLifeOs", StringComparison.Ordinal) && l.Contains("WHERE (NOT \"DayFromSource\")", StringComparison.Ordinal));
+        Assert.Contains(fromMigrations, l => l.Contains("IX_Samples_UserNumber_ImportBatchId", StringComparison.Ordinal) && l.Contains("WHERE (\"ImportBatchId\" IS NOT NULL)", StringComparison.Ordinal));
     }
 
     [Fact]

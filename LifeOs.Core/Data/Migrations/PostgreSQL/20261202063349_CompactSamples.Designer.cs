@@ -624,10 +624,6 @@ namespace LifeOs.Core.Data.Migrations.PostgreSQL
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserNumber", "Id")
-                        .HasDatabaseName("IX_Samples_DatedByLifeOs")
-                        .HasFilter("NOT \"DayFromSource\"");
-
                     b.HasIndex("UserNumber", "ImportBatchId")
                         .HasFilter("\"ImportBatchId\" IS NOT NULL");
 

@@ -92,12 +92,6 @@ namespace LifeOs.Core.Data.Migrations.PostgreSQL
             migrationBuilder.Sql($"ALTER TABLE \"Samples\" ALTER COLUMN \"Metric\" TYPE integer USING {ToNumber("\"Metric\"", Metrics)};");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Samples_DatedByLifeOs",
-                table: "Samples",
-                columns: new[] { "UserNumber", "Id" },
-                filter: "NOT \"DayFromSource\"");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Samples_UserNumber_ImportBatchId",
                 table: "Samples",
                 columns: new[] { "UserNumber", "ImportBatchId" },
@@ -148,10 +142,6 @@ namespace LifeOs.Core.Data.Migrations.PostgreSQL
 
             migrationBuilder.DropForeignKey(
                 name: "FK_Samples_UserNumbers_UserNumber",
-                table: "Samples");
-
-            migrationBuilder.DropIndex(
-                name: "IX_Samples_DatedByLifeOs",
                 table: "Samples");
 
             migrationBuilder.DropIndex(

@@ -602,10 +602,6 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserNumber", "Id")
-                        .HasDatabaseName("IX_Samples_DatedByLifeOs")
-                        .HasFilter("\"DayFromSource\" = 0");
-
                     b.HasIndex("UserNumber", "ImportBatchId")
                         .HasFilter("\"ImportBatchId\" IS NOT NULL");
 

@@ -7,7 +7,7 @@ using static LifeOs.Core.Data.Migrations.CompactSamplesSql;
 namespace LifeOs.Core.Data.Migrations.Sqlite
 {
     /// <summary>
-    /// Samples in compact columns: the owner as a <c>UserNumbers</c> number instead of a 36-character user id, the metric and
+    /// Samples in compact columns, without the index of the samples LifeOs dated: the owner as a <c>UserNumbers</c> number instead of a 36-character user id, the metric and
     /// the source as numbers, instants as milliseconds since 1970 and days as day numbers. Existing rows are converted in
     /// SQL (ids kept), by copying into a new table: SQLite cannot change a column's type in place.
     /// </summary>
@@ -138,17 +138,19 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
             migrationBuilder.DropTable(name: "UserNumbers");
             migrationBuilder.RenameTable(name: "TextSamples", newName: "Samples");
             CreateIndexes(migrationBuilder, "UserId", "MetricCode");
-        }
-
-        /// <summary>The six indexes, on the owner and metric columns of either side.</summary>
-        private static void CreateIndexes(MigrationBuilder migrationBuilder, string owner, string metric)
-        {
             migrationBuilder.CreateIndex(
                 name: "IX_Samples_DatedByLifeOs",
                 table: "Samples",
-                columns: new[] { owner, "Id" },
+                columns: new[] { "UserId", "Id" },
                 filter: "\"DayFromSource\" = 0");
+        }
 
+        /// <summary>
+        /// The indexes both sides have, on the owner and metric columns of either side. The index of the samples LifeOs dated
+        /// (owner, id) is gone from the compact side: nearly every sample is in it, and re-dating walks the table instead.
+        /// </summary>
+        private static void CreateIndexes(MigrationBuilder migrationBuilder, string owner, string metric)
+        {
             migrationBuilder.CreateIndex(
                 name: $"IX_Samples_{owner}_ImportBatchId",
                 table: "Samples",
