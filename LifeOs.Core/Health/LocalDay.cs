@@ -42,56 +42,6 @@ public static class LocalDay
         }
     }
 
-    /// <summary>
-    /// EF stores a DateTime as "yyyy-MM-dd HH:mm:ss" with an optional fraction of up to 7 digits; read in place
-    /// (a general parse costs several times more over millions of samples). Anything else goes to the general parser.
-    /// </summary>
-    internal static DateTime ParseStoredUtc(string text)
-    {
-        if (text.Length >= 19 && text[10] == ' ' && text[13] == ':' && text[16] == ':' && ParseStored(text) is { } date
-            && Digits(text, 11, 2) is >= 0 and < 24 and var hour && Digits(text, 14, 2) is >= 0 and < 60 and var minute
-            && Digits(text, 17, 2) is >= 0 and < 60 and var second)
-        {
-            long fraction = 0;
-            var digits = 0;
-            if (text.Length > 19 && text[19] == '.')
-            {
-                for (var i = 20; i < text.Length && digits < 7; i++, digits++)
-                {
-                    var digit = text[i] - '0';
-                    if (digit is < 0 or > 9)
-                    {
-                        return General(text);
-                    }
-
-                    fraction = (fraction * 10) + digit;
-                }
-
-                if (digits == 0 || 20 + digits != text.Length)
-                {
-                    return General(text);
-                }
-            }
-            else if (text.Length != 19)
-            {
-                return General(text);
-            }
-
-            for (; digits < 7; digits++)
-            {
-                fraction *= 10;
-            }
-
-            return new DateTime(date, new TimeOnly(hour, minute, second), DateTimeKind.Utc).AddTicks(fraction);
-        }
-
-        return General(text);
-
-        static DateTime General(string text) => DateTime.SpecifyKind(
-            DateTime.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal),
-            DateTimeKind.Utc);
-    }
-
     /// <summary>EF stores DateOnly as "yyyy-MM-dd"; reading the digits in place avoids a substring and a general parse.</summary>
     internal static DateOnly? ParseStored(string text, int at = 0)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LifeOs.Core.Data.Configurations;
 using LifeOs.Core.Health;
 
 namespace LifeOs.Tests.Core.Health;
@@ -43,26 +44,24 @@ public sealed class LocalDayTests
         }
     }
 
-    [Theory]
-    [InlineData("2026-03-29 01:59:59", "2026-03-29T01:59:59.0000000Z")]
-    [InlineData("2026-03-29 01:59:59.5", "2026-03-29T01:59:59.5000000Z")]
-    [InlineData("2026-11-25 23:30:00.1234567", "2026-11-25T23:30:00.1234567Z")]
-    [InlineData("2026-11-25T23:30:00Z", "2026-11-25T23:30:00.0000000Z")] // not EF's form: the general parser
-    public void ParseStoredUtc_ReadsWhatEfWrites(string stored, string expected)
-    {
-        var parsed = LocalDay.ParseStoredUtc(stored);
-        Assert.Equal(DateTimeKind.Utc, parsed.Kind);
-        Assert.Equal(expected, parsed.ToString("O", CultureInfo.InvariantCulture));
-    }
-
+    /// <summary>The samples' stored instants and days on SQLite (CompactTime): exact to the millisecond, before 1970 too.</summary>
     [Fact]
-    public void ParseStoredUtc_RoundTripsTheStoreFormat()
+    public void CompactTime_RoundTripsMillisecondsAndDays_BeforeAndAfter1970()
     {
         var random = new Random(9);
         for (var i = 0; i < 2000; i++)
         {
-            var utc = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddTicks((long)(random.NextDouble() * TimeSpan.TicksPerDay * 365 * 40));
-            Assert.Equal(utc, LocalDay.ParseStoredUtc(utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture)));
+            var ticks = new DateTime(1901, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks + (long)(random.NextDouble() * TimeSpan.TicksPerDay * 365 * 200);
+            var utc = new DateTime(ticks - (ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+            var stored = CompactTime.ToMilliseconds(utc);
+            Assert.Equal(utc, CompactTime.FromMilliseconds(stored));
+            Assert.Equal(DateTimeKind.Utc, CompactTime.FromMilliseconds(stored).Kind);
+            var day = DateOnly.FromDateTime(utc);
+            Assert.Equal(day, CompactTime.FromDayNumber(CompactTime.ToDayNumber(day)));
         }
+
+        Assert.Equal(0, CompactTime.ToDayNumber(new DateOnly(1970, 1, 1)));
+        Assert.Equal(-1, CompactTime.ToDayNumber(new DateOnly(1969, 12, 31)));
+        Assert.Equal(86_400_000, CompactTime.ToMilliseconds(new DateTime(1970, 1, 2, 0, 0, 0, DateTimeKind.Utc)));
     }
 }
