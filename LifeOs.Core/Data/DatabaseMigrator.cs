@@ -85,6 +85,14 @@ public sealed class DatabaseMigrator(LifeOsDbContext db, DataDirectory dataDirec
 
         await db.Database.MigrateAsync(cancellationToken);
         logger.LogInformation("Applied migrations: {Migrations}", pending.Count == 0 ? "none after the upgrade from 0.1" : string.Join(", ", pending));
+        if (applied.Count > 0 && IsSqlite && pending.Exists(m => m.EndsWith(CompactSamplesMigration, StringComparison.Ordinal)))
+        {
+            // The samples were copied into their compact table: the old one's pages are free but still in the file (a
+            // million samples left 426 MB of a 550 MB file). VACUUM gives them back to the disk, once.
+            await db.Database.ExecuteSqlRawAsync("VACUUM;", cancellationToken);
+            logger.LogInformation("Compacted the database after converting its samples");
+        }
+
         // A new database file and the backup were just created with the process's default mode.
         dataDirectory.RestrictToOwner();
         return backup;
@@ -108,6 +116,8 @@ public sealed class DatabaseMigrator(LifeOsDbContext db, DataDirectory dataDirec
 #pragma warning restore EF1002
         return file;
     }
+
+    private const string CompactSamplesMigration = "_CompactSamples";
 
     private bool IsSqlite => db.Database.IsSqlite();
 

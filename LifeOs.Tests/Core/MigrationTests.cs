@@ -237,6 +237,43 @@ public sealed class MigrationTests
         Assert.Equal([true, false, true, false, false], given);
     }
 
+    /// <summary>
+    /// CompactSamples copies the samples into a new table; the migrator then gives the old table's pages back to the disk,
+    /// so an upgraded install gets the smaller file, not the same file with most of it free.
+    /// </summary>
+    [Fact]
+    public async Task Migrator_ConvertingSamples_GivesTheFreedSpaceBack()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var temp = new TempDataDirectory();
+        var dir = temp.Directory;
+        long before;
+        await using (var connection = new SqliteConnection($"Data Source={dir.DatabasePath}"))
+        await using (var db = new LifeOsDbContext(TestDatabase.Options(connection)))
+        {
+            await db.GetService<IMigrator>().MigrateAsync("20261201180833_AddSharedInstanceState", ct);
+            db.Users.Add(new ApplicationUser { Id = "6f1c2f9e-8a55-4c3b-9d2e-1b7a3c5d9e01", UserName = "ada", Email = "ada@example.com", TimeZoneId = "UTC" });
+            await db.SaveChangesAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("""
+                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 19999)
+                INSERT INTO Samples (UserId, MetricCode, Source, SourceRecordId, StartUtc, LocalDate, Value, UpdatedAt)
+                SELECT '6f1c2f9e-8a55-4c3b-9d2e-1b7a3c5d9e01', 'heart_rate', 'Oura', (1764547200 + i * 60) || ':awake',
+                    strftime('%Y-%m-%d %H:%M:%S', 1764547200 + i * 60, 'unixepoch'), date(1764547200 + i * 60, 'unixepoch'), 60, '2026-12-01 09:00:00'
+                FROM n
+                """, ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", ct);
+            before = new FileInfo(dir.DatabasePath).Length;
+
+            await Migrator(db, dir).MigrateAsync(ct);
+
+            Assert.Equal(20_000, await db.SamplesOf("6f1c2f9e-8a55-4c3b-9d2e-1b7a3c5d9e01").CountAsync(ct));
+            Assert.Equal(0L, await db.Database.SqlQueryRaw<long>("SELECT freelist_count AS \"Value\" FROM pragma_freelist_count").SingleAsync(ct));
+        }
+
+        SqliteConnection.ClearAllPools();
+        Assert.True(new FileInfo(dir.DatabasePath).Length < before / 2, $"{new FileInfo(dir.DatabasePath).Length} bytes after, {before} before");
+    }
+
     [Fact]
     public async Task Migrator_WithNothingPending_DoesNothing()
     {
