@@ -150,11 +150,11 @@ public sealed partial class MetricsImportJourneyTests
 
                 await OpenAsync(other, "/metrics/import");
                 await ChooseFileAsync(other, "mistakes.csv", Mistakes);
-                await Assertions.Expect(other.GetByTestId("import-errors")).ToContainTextAsync("\"eight thousand\" is not a number.");
+                await Assertions.Expect(other.GetByTestId("import-errors")).ToContainTextAsync("\"eight thousand\" is not a number.", new() { Timeout = UploadTimeout });
                 await BrowserApp.ScreenshotAsync(other, $"metrics-import-errors-{suffix}");
                 await other.GetByRole(AriaRole.Button, new() { Name = "Upload a corrected file" }).ClickAsync();
                 await ChooseFileAsync(other, "my-health-log.csv", Spreadsheet());
-                await Assertions.Expect(other.GetByTestId("import-nothing-new")).ToHaveTextAsync("All 52 measurements are already in LifeOs");
+                await Assertions.Expect(other.GetByTestId("import-nothing-new")).ToHaveTextAsync("All 52 measurements are already in LifeOs", new() { Timeout = UploadTimeout });
                 await Assertions.Expect(other.GetByTestId("import-confirm")).ToHaveCountAsync(0);
                 await BrowserApp.ScreenshotAsync(other, $"metrics-import-preview-{suffix}");
 
