@@ -44,7 +44,10 @@ public class LifeOsDbContext : IdentityDbContext<ApplicationUser>, IDataProtecti
     /// looked up in the same statement (a constant subquery, so the database still seeks the indexes by it).
     /// </summary>
     public IQueryable<Health.Sample> SamplesOf(string userId) =>
-        Samples.Where(s => s.UserNumber == UserNumbers.Where(n => n.UserId == userId).Select(n => n.Number).FirstOrDefault());
+        Samples.Where(s => s.UserNumber == UserNumberOf(userId).FirstOrDefault());
+
+    /// <summary>The user's <see cref="Health.UserNumber"/> (none until their first sample is written).</summary>
+    public IQueryable<int> UserNumberOf(string userId) => UserNumbers.Where(n => n.UserId == userId).Select(n => n.Number);
 
     public DbSet<Health.DailyValue> DailyValues => Set<Health.DailyValue>();
 

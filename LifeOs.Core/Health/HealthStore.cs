@@ -96,7 +96,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             (inserted, updated) = dbTransaction is NpgsqlTransaction pg
                 ? await PostgresHealthSql.UpsertAsync(pg.Connection!, pg, number, now, latest, input => DayOf(input, days), touched, cancellationToken)
                 : UpsertSqlite(dbTransaction, number, CompactTime.ToMilliseconds(now), latest, days, touched, cancellationToken);
-            await RecomputeAsync(userId, touched, dbTransaction, cancellationToken);
+            await RecomputeAsync(userId, touched, dbTransaction, cancellationToken, number);
             await transaction.CommitAsync(cancellationToken);
         }
         finally
@@ -269,6 +269,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             var touched = new HashSet<(string Metric, DateOnly Day)>();
             var (lastId, read) = (afterId, 0);
             var pg = transaction as NpgsqlTransaction;
+            var number = await NumberAsync(userId, cancellationToken, create: false);
             using (var select = Command(connection, transaction, pg is null
                 // "+UserNumber": not through an index of the owner (which would sort all of the user's samples for every
                 // chunk) but along the table from the last id read.
@@ -276,7 +277,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                 : "SELECT \"Id\", \"Metric\", \"StartUtc\", \"LocalDate\" FROM \"Samples\" WHERE \"UserNumber\" = @user AND NOT \"DayFromSource\" AND \"Id\" > @after ORDER BY \"Id\" LIMIT @limit",
                 "@user", "@after", "@limit"))
             {
-                Set(select, ("@user", await NumberAsync(userId, cancellationToken, create: false)), ("@after", afterId), ("@limit", limit));
+                Set(select, ("@user", number), ("@after", afterId), ("@limit", limit));
                 using var reader = select.ExecuteReader();
                 while (reader.Read())
                 {
@@ -309,7 +310,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                 }
             }
 
-            await RecomputeAsync(userId, touched, transaction, cancellationToken);
+            await RecomputeAsync(userId, touched, transaction, cancellationToken, number);
             if (own is not null)
             {
                 await own.CommitAsync(cancellationToken);
@@ -533,7 +534,9 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     /// One grouped query per metric over the touched date range, so recomputing years of minute-level
     /// heart rate never loads the samples themselves.
     /// </summary>
-    private async Task RecomputeAsync(string userId, HashSet<(string Metric, DateOnly Day)> days, DbTransaction transaction, CancellationToken cancellationToken)
+    /// <param name="userNumber">The user's number when the caller has it already (the upsert and re-dating do); otherwise looked up.</param>
+    private async Task RecomputeAsync(
+        string userId, HashSet<(string Metric, DateOnly Day)> days, DbTransaction transaction, CancellationToken cancellationToken, int? userNumber = null)
     {
         if (days.Count == 0)
         {
@@ -541,7 +544,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         }
 
         var order = await priorities.GetOrderAsync(userId, cancellationToken);
-        var number = await NumberAsync(userId, cancellationToken, create: false);
+        var number = userNumber ?? await NumberAsync(userId, cancellationToken, create: false);
         if (transaction is NpgsqlTransaction pg)
         {
             foreach (var byMetric in days.GroupBy(d => d.Metric))
@@ -660,14 +663,14 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     /// </summary>
     private async Task<int> NumberAsync(string userId, CancellationToken cancellationToken, bool create = true)
     {
-        var number = await db.UserNumbers.Where(n => n.UserId == userId).Select(n => n.Number).FirstOrDefaultAsync(cancellationToken);
+        var number = await db.UserNumberOf(userId).FirstOrDefaultAsync(cancellationToken);
         if (number != 0 || !create)
         {
             return number;
         }
 
         await db.Database.ExecuteSqlAsync($"INSERT INTO \"UserNumbers\" (\"UserId\") VALUES ({userId}) ON CONFLICT (\"UserId\") DO NOTHING", cancellationToken);
-        return await db.UserNumbers.Where(n => n.UserId == userId).Select(n => n.Number).FirstAsync(cancellationToken);
+        return await db.UserNumberOf(userId).FirstAsync(cancellationToken);
     }
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)

@@ -152,7 +152,7 @@ public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore st
                 var ids = (query.OldestFirst ? page.Order(KeyOrder) : page.OrderDescending(KeyOrder)).Take(pageSize + 1).Select(k => k.Id).ToArray();
                 // The page's rows by primary key alone (ids inlined), put back in the page's order. The ids came from this
                 // user's rows; naming the user in SQL as well made SQLite scan the user's (user, metric, time) index instead.
-                var owner = await db.UserNumbers.Where(n => n.UserId == userId).Select(n => n.Number).FirstOrDefaultAsync(cancellationToken);
+                var owner = await db.UserNumberOf(userId).FirstOrDefaultAsync(cancellationToken);
                 var byId = (await db.Samples.AsNoTracking().Where(s => EF.Constant(ids).Contains(s.Id)).ToListAsync(cancellationToken))
                     .Where(s => s.UserNumber == owner).ToDictionary(s => s.Id);
                 return Page([.. ids.Where(byId.ContainsKey).Select(id => byId[id])], pageSize, user, matching);

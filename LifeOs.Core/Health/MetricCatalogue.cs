@@ -195,7 +195,6 @@ public static class MetricCatalogue
     public static string StoredCode(int number) =>
         number >= 1 && number <= StoredOrder.Length ? StoredOrder[number - 1] : throw new InvalidOperationException($"The database holds metric number {number}, which this version does not know.");
 
-
     private const double PoundsPerKg = 2.2046226218;
     private const double MilesPerMetre = 1 / 1609.344;
 

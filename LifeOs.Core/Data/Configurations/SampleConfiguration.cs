@@ -43,13 +43,15 @@ internal sealed class SampleConfiguration : IEntityTypeConfiguration<Sample>
         builder.HasIndex(s => new { s.UserNumber, s.ImportBatchId }).HasFilter("\"ImportBatchId\" IS NOT NULL");
     }
 
+    private static readonly ValueConverter<DateTime, long> Milliseconds = new(v => CompactTime.ToMilliseconds(v), v => CompactTime.FromMilliseconds(v));
+
     /// <summary>SQLite's instants and days as integers: 6 bytes and 2 instead of 19–27 and 10 of text, in the table and its indexes.</summary>
     public static void UseCompactTimes(EntityTypeBuilder<Sample> builder)
     {
-        builder.Property(s => s.StartUtc).HasConversion(new ValueConverter<DateTime, long>(v => CompactTime.ToMilliseconds(v), v => CompactTime.FromMilliseconds(v)));
+        builder.Property(s => s.StartUtc).HasConversion(Milliseconds);
         builder.Property(s => s.EndUtc).HasConversion(new ValueConverter<DateTime?, long?>(
             v => v == null ? null : CompactTime.ToMilliseconds(v.Value), v => v == null ? null : CompactTime.FromMilliseconds(v.Value)));
-        builder.Property(s => s.UpdatedAt).HasConversion(new ValueConverter<DateTime, long>(v => CompactTime.ToMilliseconds(v), v => CompactTime.FromMilliseconds(v)));
+        builder.Property(s => s.UpdatedAt).HasConversion(Milliseconds);
         builder.Property(s => s.LocalDate).HasConversion(new ValueConverter<DateOnly, int>(d => CompactTime.ToDayNumber(d), n => CompactTime.FromDayNumber(n)));
     }
 }
