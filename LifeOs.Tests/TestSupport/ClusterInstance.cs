@@ -65,6 +65,27 @@ public sealed class ClusterInstance : IDisposable
         throw new TimeoutException($"instance {Name} did not become healthy:\n{Output}");
     }
 
+    /// <summary>
+    /// Whether the instance logs <paramref name="text"/> within <paramref name="within"/>. The console logger writes
+    /// from its own queue and the test reads the pipe on another thread, so a line logged just after a database write
+    /// can reach <see cref="Output"/> a moment after the test sees that write.
+    /// </summary>
+    public async Task<bool> LogsAsync(string text, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (clock.Elapsed > within)
+            {
+                return false;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+
+        return true;
+    }
+
     /// <summary>Ends the process at once, as a crash or an OOM kill would: no shutdown, no cleanup.</summary>
     public void Kill() => Dispose();
 

@@ -76,7 +76,7 @@ public sealed class ClusterSyncTests
         Assert.Equal(2, nightly.Count);
         Assert.All(nightly, r => Assert.True(Ran(r), $"run {r.Id}: {r.Status} {r.Error}"));
         Assert.Contains(nightly, r => r.Id == runId);
-        Assert.Contains($"Sync run {runId} of connection", b.Output, StringComparison.Ordinal);
+        Assert.True(await b.LogsAsync($"Sync run {runId} of connection", TimeSpan.FromSeconds(10), ct), $"instance b did not log run {runId}:\n{b.Output}");
     }
 
     [Fact]
@@ -118,6 +118,11 @@ public sealed class ClusterSyncTests
         Assert.Equal([presses[0].RunId, withings.RunId], manual.Select(r => r.Id));
         Assert.All(manual, r => Assert.True(Ran(r), $"run {r.Id}: {r.Status} {r.Error}"));
         // Once: one instance ran each run, and the fakes saw each data type's window once.
+        foreach (var run in manual)
+        {
+            await Task.WhenAny(a.LogsAsync($"Sync run {run.Id} of connection", TimeSpan.FromSeconds(10), ct), b.LogsAsync($"Sync run {run.Id} of connection", TimeSpan.FromSeconds(10), ct));
+        }
+
         Assert.All(manual, r => Assert.Single(new[] { a, b }, i => i.Output.Contains($"Sync run {r.Id} of connection", StringComparison.Ordinal)));
         Assert.Equal(1, h.Oura.Data.Requests("daily_sleep"));
         Assert.Equal(1, h.Withings.Data.Requests("workouts"));
