@@ -186,9 +186,10 @@ public sealed class DashboardService(LifeOsDbContext db, TimeProvider time, Heal
 
         // The source is filtered here, not in SQL: with Source in the WHERE clause SQLite's planner prefers the unique
         // (user, metric, source, record) index and walks every heart-rate sample of that source (0.7 s for five years
-        // of minute data) instead of the day's 1,440 rows through (user, metric, day).
+        // of minute data) instead of the few days' rows through (user, metric, start).
+        var (first, end) = LocalDay.SampleStarts(chosen, chosen);
         var samples = (await db.SamplesOf(userId).AsNoTracking()
-            .Where(s => s.MetricCode == MetricCatalogue.HeartRate && s.LocalDate == chosen)
+            .Where(s => s.MetricCode == MetricCatalogue.HeartRate && s.StartUtc >= first && s.StartUtc < end && s.LocalDate == chosen)
             .Select(s => new { s.StartUtc, s.Value, s.Source })
             .ToListAsync(cancellationToken))
             .Where(s => s.Source == source)

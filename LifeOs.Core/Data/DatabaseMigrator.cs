@@ -85,12 +85,12 @@ public sealed class DatabaseMigrator(LifeOsDbContext db, DataDirectory dataDirec
 
         await db.Database.MigrateAsync(cancellationToken);
         logger.LogInformation("Applied migrations: {Migrations}", pending.Count == 0 ? "none after the upgrade from 0.1" : string.Join(", ", pending));
-        if (applied.Count > 0 && IsSqlite && pending.Exists(m => m.EndsWith(CompactSamplesMigration, StringComparison.Ordinal)))
+        if (applied.Count > 0 && IsSqlite && pending.Exists(m => ShrinkingMigrations.Any(s => m.EndsWith(s, StringComparison.Ordinal))))
         {
-            // The samples were copied into their compact table: the old one's pages are free but still in the file (a
-            // million samples left 426 MB of a 550 MB file). VACUUM gives them back to the disk, once.
+            // The samples were copied into their compact table, or an index of them dropped: the old pages are free but
+            // still in the file (a million samples left 426 MB of a 550 MB file). VACUUM gives them back to the disk, once.
             await db.Database.ExecuteSqlRawAsync("VACUUM;", cancellationToken);
-            logger.LogInformation("Compacted the database after converting its samples");
+            logger.LogInformation("Compacted the database after shrinking how it stores samples");
         }
 
         // A new database file and the backup were just created with the process's default mode.
@@ -117,7 +117,8 @@ public sealed class DatabaseMigrator(LifeOsDbContext db, DataDirectory dataDirec
         return file;
     }
 
-    private const string CompactSamplesMigration = "_CompactSamples";
+    /// <summary>Migrations that leave much of an existing SQLite file free (the end of their names).</summary>
+    private static readonly string[] ShrinkingMigrations = ["_CompactSamples", "_DropSamplesDayIndex"];
 
     private bool IsSqlite => db.Database.IsSqlite();
 

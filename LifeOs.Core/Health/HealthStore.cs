@@ -69,7 +69,8 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         foreach (var input in inputs)
         {
             var metric = MetricCatalogue.Find(input.MetricCode);
-            if (metric is null || !metric.IsValid(input.Value) || string.IsNullOrWhiteSpace(input.SourceRecordId))
+            if (metric is null || !metric.IsValid(input.Value) || string.IsNullOrWhiteSpace(input.SourceRecordId)
+                || (input.LocalDate is { } day && !LocalDay.FitsSampleStart(day, input.StartUtc)))
             {
                 rejected++;
                 continue;
@@ -582,10 +583,13 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             };
             using var group = Command(connection, transaction, $"""
                 SELECT LocalDate, Source, COUNT(*), {aggregate} FROM Samples
-                WHERE UserNumber = $user AND Metric = $metric AND LocalDate BETWEEN $from AND $to AND Excluded = 0
+                WHERE UserNumber = $user AND Metric = $metric AND StartUtc >= $first AND StartUtc < $end
+                    AND LocalDate BETWEEN $from AND $to AND Excluded = 0
                 GROUP BY LocalDate, Source
-                """, "$user", "$metric", "$from", "$to");
+                """, "$user", "$metric", "$first", "$end", "$from", "$to");
+            var (first, end) = LocalDay.SampleStarts(dates.Min(), dates.Max());
             Set(group, ("$user", number), ("$metric", MetricCatalogue.StoredNumber(metric.Code)),
+                ("$first", CompactTime.ToMilliseconds(first)), ("$end", CompactTime.ToMilliseconds(end)),
                 ("$from", CompactTime.ToDayNumber(dates.Min())), ("$to", CompactTime.ToDayNumber(dates.Max())));
 
             var perDay = new Dictionary<DateOnly, List<(SampleSource Source, int Count, double Value)>>();

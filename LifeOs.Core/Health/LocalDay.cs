@@ -42,6 +42,23 @@ public static class LocalDay
         }
     }
 
+    /// <summary>
+    /// How far, in days, a sample's <see cref="Sample.LocalDate"/> may lie from the UTC date of its start. A day LifeOs works
+    /// out is within one (zones run from UTC-12 to UTC+14, a day starts by 6:00); a source's own day within two (a night's
+    /// sleep belongs to the day one wakes up). The store refuses a sample further out, so a day's samples can be read
+    /// through the (owner, metric, start) index, a few days either side, instead of an index of their own.
+    /// </summary>
+    public const int MaxSampleDayDistance = 2;
+
+    /// <summary>Whether <paramref name="day"/> may be the day of a sample that starts at <paramref name="startUtc"/>.</summary>
+    public static bool FitsSampleStart(DateOnly day, DateTime startUtc) =>
+        Math.Abs(day.DayNumber - DateOnly.FromDateTime(startUtc).DayNumber) <= MaxSampleDayDistance;
+
+    /// <summary>The start instants that samples of the days <paramref name="from"/> to <paramref name="to"/> can have: [first, end).</summary>
+    public static (DateTime First, DateTime End) SampleStarts(DateOnly from, DateOnly to) =>
+        (from.AddDays(-MaxSampleDayDistance).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+            to.AddDays(MaxSampleDayDistance + 1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+
     /// <summary>EF stores DateOnly as "yyyy-MM-dd"; reading the digits in place avoids a substring and a general parse.</summary>
     internal static DateOnly? ParseStored(string text, int at = 0)
     {

@@ -164,7 +164,8 @@ internal static class PostgresHealthSql
         await using var command = new NpgsqlCommand($"""
             WITH per_source AS (
                 SELECT "LocalDate", "Source", count(*)::int AS "Count", {aggregate} AS "Value" FROM "Samples"
-                WHERE "UserNumber" = @number AND "Metric" = @metricNumber AND "LocalDate" BETWEEN @from AND @to AND "LocalDate" = ANY(@days) AND NOT "Excluded"
+                WHERE "UserNumber" = @number AND "Metric" = @metricNumber AND "StartUtc" >= @first AND "StartUtc" < @end
+                    AND "LocalDate" BETWEEN @from AND @to AND "LocalDate" = ANY(@days) AND NOT "Excluded"
                 GROUP BY "LocalDate", "Source"
             ),
             winners AS (
@@ -186,6 +187,9 @@ internal static class PostgresHealthSql
         command.Parameters.AddWithValue("number", userNumber);
         command.Parameters.AddWithValue("metricNumber", MetricCatalogue.StoredNumber(metric.Code));
         command.Parameters.AddWithValue("sourceNames", SourceNames);
+        var (first, end) = LocalDay.SampleStarts(dates.Min(), dates.Max());
+        command.Parameters.AddWithValue("first", first);
+        command.Parameters.AddWithValue("end", end);
         command.Parameters.AddWithValue("from", dates.Min());
         command.Parameters.AddWithValue("to", dates.Max());
         command.Parameters.AddWithValue("days", dates.ToArray());

@@ -174,6 +174,30 @@ public sealed class HealthStoreTests : IDisposable
     }
 
     [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task ASourcesDay_UpToTwoDaysFromTheStart_Counts_AndOneFurtherOut_IsRejected(Engine engine)
+    {
+        On(engine);
+        // A night that began two days before the day it is filed under (the edge a day's recompute reads), one filed two days
+        // before its start, and one three days off (a source's bug): the last would never be found by its day.
+        var result = await store.UpsertSamplesAsync("ada",
+        [
+            new(MetricCatalogue.SleepDuration, SampleSource.Oura, "two-days-before", Utc(1, 0, 1), 7 * 3600, LocalDate: March1.AddDays(2)),
+            new(MetricCatalogue.SleepDuration, SampleSource.Oura, "two-days-after", Utc(5, 23, 59), 6 * 3600, LocalDate: March1.AddDays(2)),
+            new(MetricCatalogue.SleepDuration, SampleSource.Oura, "far", Utc(1, 23), 5 * 3600, LocalDate: March1.AddDays(3)),
+            Steps("ok", Utc(1, 9), 100),
+        ], TestContext.Current.CancellationToken);
+
+        Assert.Equal(new UpsertResult(3, 0, 0, 1, 2), result);
+        Assert.Equal(13 * 3600, await DayAsync("ada", MetricCatalogue.SleepDuration, March1.AddDays(2)));
+        Assert.Null(await DayAsync("ada", MetricCatalogue.SleepDuration, March1.AddDays(3)));
+
+        // Excluding one of them recomputes the day through the same window.
+        var late = await db.Samples.SingleAsync(s => s.SourceRecordId == "two-days-before", TestContext.Current.CancellationToken);
+        await store.SetExcludedAsync("ada", [late.Id], excluded: true, TestContext.Current.CancellationToken);
+        Assert.Equal(6 * 3600, await DayAsync("ada", MetricCatalogue.SleepDuration, March1.AddDays(2)));
+    }
+
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
     public async Task ReadDaily_EachMetricOldestFirst_WithinTheRange_OnlyTheUsersOwn(Engine engine)
     {
         On(engine);

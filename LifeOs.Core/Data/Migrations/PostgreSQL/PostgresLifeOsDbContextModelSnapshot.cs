@@ -626,8 +626,6 @@ namespace LifeOs.Core.Data.Migrations.PostgreSQL
 
                     b.HasIndex("UserNumber", "StartUtc");
 
-                    b.HasIndex("UserNumber", "MetricCode", "LocalDate");
-
                     b.HasIndex("UserNumber", "MetricCode", "StartUtc");
 
                     b.HasIndex("UserNumber", "MetricCode", "Source", "SourceRecordId")

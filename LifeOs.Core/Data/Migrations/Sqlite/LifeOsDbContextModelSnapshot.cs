@@ -604,8 +604,6 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("UserNumber", "StartUtc");
 
-                    b.HasIndex("UserNumber", "MetricCode", "LocalDate");
-
                     b.HasIndex("UserNumber", "MetricCode", "StartUtc");
 
                     b.HasIndex("UserNumber", "MetricCode", "Source", "SourceRecordId")
