@@ -176,13 +176,13 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
         parameters[6].SqliteType = SqliteType.Real;
         insert.Prepare();
         parameters[0].Value = UserNumber(connection, transaction);
-        parameters[7].Value = CompactTime.ToMilliseconds(DateTime.UtcNow);
+        parameters[7].Value = CompactTime.ToSeconds(DateTime.UtcNow);
         foreach (var sample in samples)
         {
             parameters[1].Value = MetricCatalogue.StoredNumber(sample.MetricCode);
             parameters[2].Value = (int)sample.Source;
             parameters[3].Value = sample.SourceRecordId;
-            parameters[4].Value = CompactTime.ToMilliseconds(sample.StartUtc);
+            parameters[4].Value = CompactTime.ToSeconds(sample.StartUtc);
             parameters[5].Value = CompactTime.ToDayNumber(DateOnly.FromDateTime(sample.StartUtc));
             parameters[6].Value = sample.Value;
             insert.ExecuteNonQuery();

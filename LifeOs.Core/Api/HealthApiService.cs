@@ -97,7 +97,7 @@ public sealed class HealthApiService(LifeOsDbContext db, HealthStore store, Time
         var samples = db.SamplesOf(userId).AsNoTracking();
         if (query.Metrics.Count > 0)
         {
-            // Inlined: SQLite then seeks the (user, metric, day) index per metric.
+            // Inlined: SQLite then seeks the (user, metric, start) index per metric.
             var codes = query.Metrics.ToArray();
             samples = samples.Where(s => EF.Constant(codes).Contains(s.MetricCode));
         }

@@ -119,7 +119,7 @@ public static class DatabaseCopy
 
     /// <remarks>
     /// A column both engines store alike is copied as it is. One they store differently (SQLite keeps the samples' times as
-    /// milliseconds, PostgreSQL as timestamps) is read as SQLite's model stores it, turned back into the model's value by
+    /// seconds, PostgreSQL as timestamps) is read as SQLite's model stores it, turned back into the model's value by
     /// SQLite's converter, and written as PostgreSQL's converter stores it.
     /// </remarks>
     private static async Task<long> CopyTableAsync(
@@ -169,7 +169,7 @@ public static class DatabaseCopy
         return rows.Count;
     }
 
-    /// <summary>From SQLite's stored value to PostgreSQL's, through the model's value (e.g. milliseconds → DateTime → timestamp).</summary>
+    /// <summary>From SQLite's stored value to PostgreSQL's, through the model's value (e.g. seconds → DateTime → timestamp).</summary>
     private static Func<object, object> Conversion(
         Microsoft.EntityFrameworkCore.Storage.RelationalTypeMapping from, Microsoft.EntityFrameworkCore.Storage.RelationalTypeMapping to) =>
         value =>

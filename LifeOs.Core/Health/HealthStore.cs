@@ -30,7 +30,7 @@ public sealed record UpsertResult(int Inserted, int Updated, int Unchanged, int 
 /// Written with prepared SQLite commands rather than tracked entities: a sync or an import writes up to
 /// millions of rows, and change tracking would cost several times the insert itself. The values written are the ones
 /// the model's converters store (<see cref="Data.Configurations.SampleConfiguration"/>: the owner's number, the metric's
-/// number, milliseconds and day numbers), so EF reads these rows like its own.
+/// number, seconds and day numbers), so EF reads these rows like its own.
 /// </remarks>
 public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePriorityService priorities)
 {
@@ -96,7 +96,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             var number = latest.Count == 0 ? 0 : await NumberAsync(userId, cancellationToken);
             (inserted, updated) = dbTransaction is NpgsqlTransaction pg
                 ? await PostgresHealthSql.UpsertAsync(pg.Connection!, pg, number, now, latest, input => DayOf(input, days), touched, cancellationToken)
-                : UpsertSqlite(dbTransaction, number, CompactTime.ToMilliseconds(now), latest, days, touched, cancellationToken);
+                : UpsertSqlite(dbTransaction, number, CompactTime.ToSeconds(now), latest, days, touched, cancellationToken);
             await RecomputeAsync(userId, touched, dbTransaction, cancellationToken, number);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -166,8 +166,8 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         foreach (var ((metric, source, recordId), input) in latest)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var start = CompactTime.ToMilliseconds(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc));
-            long? end = input.EndUtc is { } e ? CompactTime.ToMilliseconds(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : null;
+            var start = CompactTime.ToSeconds(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc));
+            long? end = input.EndUtc is { } e ? CompactTime.ToSeconds(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : null;
             var day = DayOf(input, days);
             var dayNumber = CompactTime.ToDayNumber(day);
             var given = input.LocalDate is not null;
@@ -284,7 +284,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     (lastId, read) = (reader.GetInt64(0), read + 1);
-                    var day = days.Of(pg is null ? CompactTime.FromMilliseconds(reader.GetInt64(2)) : reader.GetDateTime(2));
+                    var day = days.Of(pg is null ? CompactTime.FromSeconds(reader.GetInt64(2)) : reader.GetDateTime(2));
                     var oldDay = pg is null ? CompactTime.FromDayNumber(reader.GetInt32(3)) : reader.GetFieldValue<DateOnly>(3);
                     if (day != oldDay)
                     {
@@ -589,7 +589,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                 """, "$user", "$metric", "$first", "$end", "$from", "$to");
             var (first, end) = LocalDay.SampleStarts(dates.Min(), dates.Max());
             Set(group, ("$user", number), ("$metric", MetricCatalogue.StoredNumber(metric.Code)),
-                ("$first", CompactTime.ToMilliseconds(first)), ("$end", CompactTime.ToMilliseconds(end)),
+                ("$first", CompactTime.ToSeconds(first)), ("$end", CompactTime.ToSeconds(end)),
                 ("$from", CompactTime.ToDayNumber(dates.Min())), ("$to", CompactTime.ToDayNumber(dates.Max())));
 
             var perDay = new Dictionary<DateOnly, List<(SampleSource Source, int Count, double Value)>>();

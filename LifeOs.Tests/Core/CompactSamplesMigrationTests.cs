@@ -62,8 +62,8 @@ public sealed class CompactSamplesMigrationTests : IDisposable
         {
             var ada = await db.SamplesOf("ada").AsNoTracking().OrderBy(s => s.Id).ToListAsync(Ct);
             var bob = await db.SamplesOf("bob").AsNoTracking().OrderBy(s => s.Id).ToListAsync(Ct);
-            Assert.Equal(Rows.Where(r => r.User == "ada").Select(Expected), ada.Select(Actual));
-            Assert.Equal(Rows.Where(r => r.User == "bob").Select(Expected), bob.Select(Actual));
+            Assert.Equal(Rows.Where(r => r.User == "ada").Select(r => Expected(r, engine)), ada.Select(Actual));
+            Assert.Equal(Rows.Where(r => r.User == "bob").Select(r => Expected(r, engine)), bob.Select(Actual));
             Assert.Equal(Enumerable.Range(1, Rows.Length).Select(i => (long)i), ada.Concat(bob).Select(s => s.Id).Order());
             Assert.NotEqual(ada[0].UserNumber, bob[0].UserNumber);
             Assert.Empty(await db.SamplesOf("cy").ToListAsync(Ct));
@@ -74,7 +74,7 @@ public sealed class CompactSamplesMigrationTests : IDisposable
             Assert.Equal(60, (await store.GetDailyValuesAsync("ada", MetricCatalogue.HeartRate, new(2026, 12, 1), new(2026, 12, 1), Ct)).Single().Value);
             Assert.Empty(await store.GetDailyValuesAsync("ada", MetricCatalogue.Weight, new(2026, 12, 1), new(2026, 12, 1), Ct)); // excluded
 
-            // Sent again as they are, the migrated records are unchanged (times compare to the millisecond, days and all).
+            // Sent again as they are, the migrated records are unchanged (times compare as stored, days and all).
             var again = Rows.Where(r => r.User == "ada" && r.Source == "Oura")
                 .Select(r => new SampleInput(r.Metric, Enum.Parse<SampleSource>(r.Source), r.Record, r.Start, r.Value, r.End, r.Given ? r.Day : null))
                 .ToList();
@@ -110,13 +110,16 @@ public sealed class CompactSamplesMigrationTests : IDisposable
             SELECT "UserId" || '|' || "MetricCode" || '|' || "Source" || '|' || "SourceRecordId" || '|' || "StartUtc" || '|' || coalesce("EndUtc", '') || '|' || "LocalDate" AS "Value"
             FROM "Samples" ORDER BY "Id"
             """).ToListAsync(Ct);
-        Assert.Equal(Rows.Select(r => string.Join('|', r.User, r.Metric, r.Source, r.Record, Text(r.Start), r.End is { } end ? Text(end) : "", r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))), back);
+        Assert.Equal(Rows.Select(r => string.Join('|', r.User, r.Metric, r.Source, r.Record, Text(Kept(r.Start, Engine.Sqlite)), r.End is { } end ? Text(Kept(end, Engine.Sqlite)) : "", r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))), back);
     }
 
     private static string Text(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
 
-    private static object Expected((string User, string Metric, string Source, string Record, DateTime Start, DateTime? End, DateOnly Day, bool Given, double Value, bool Excluded, long? Batch) r) =>
-        (r.Metric, r.Source, r.Record, r.Start, r.End, r.Day, r.Given, r.Value, r.Excluded, r.Batch);
+    private static object Expected((string User, string Metric, string Source, string Record, DateTime Start, DateTime? End, DateOnly Day, bool Given, double Value, bool Excluded, long? Batch) r, Engine engine) =>
+        (r.Metric, r.Source, r.Record, Kept(r.Start, engine), r.End is { } end ? Kept(end, engine) : (DateTime?)null, r.Day, r.Given, r.Value, r.Excluded, r.Batch);
+
+    /// <summary>An instant as the engine keeps it: SQLite in whole seconds (the 123 ms of the first row go), PostgreSQL to the microsecond.</summary>
+    private static DateTime Kept(DateTime utc, Engine engine) => engine == Engine.Sqlite ? utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerSecond)) : utc;
 
     private static object Actual(Sample s) =>
         (s.MetricCode, s.Source.ToString(), s.SourceRecordId, s.StartUtc, s.EndUtc, s.LocalDate, s.DayFromSource, s.Value, s.Excluded, s.ImportBatchId);

@@ -8,17 +8,17 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
 {
     /// <summary>
     /// Samples in compact columns, without the index of the samples LifeOs dated: the owner as a <c>UserNumbers</c> number instead of a 36-character user id, the metric and
-    /// the source as numbers, instants as milliseconds since 1970 and days as day numbers. Existing rows are converted in
+    /// the source as numbers, instants as seconds since 1970 and days as day numbers. Existing rows are converted in
     /// SQL (ids kept), by copying into a new table: SQLite cannot change a column's type in place.
     /// </summary>
     /// <remarks>Written by hand from what <c>dotnet ef migrations add</c> generated, which would have dropped every user id and kept text in integer columns.</remarks>
     public partial class CompactSamples : Migration
     {
-        // julianday() reads EF Core's and HealthStore's text times ("yyyy-MM-dd HH:mm:ss.fffffff", to the millisecond);
-        // 2440587.5 is 1970-01-01 as a Julian day.
-        private static string Milliseconds(string column) => $"CAST(round((julianday({column}) - 2440587.5) * 86400000.0) AS INTEGER)";
+        // strftime reads EF Core's and HealthStore's text times ("yyyy-MM-dd HH:mm:ss.fffffff") and gives whole seconds since
+        // 1970, rounded down as CompactTime.ToSeconds does; for julianday() in the day below, 2440587.5 is 1970-01-01.
+        private static string Seconds(string column) => $"CAST(strftime('%s', {column}) AS INTEGER)";
 
-        private static string Text(string column) => $"strftime('%Y-%m-%d %H:%M:%f', {column} / 1000.0, 'unixepoch')";
+        private static string Text(string column) => $"strftime('%Y-%m-%d %H:%M:%f', {column}, 'unixepoch')";
 
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -83,8 +83,8 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
             migrationBuilder.Sql($"""
                 INSERT INTO "CompactSamples" ("Id", "UserNumber", "Metric", "Source", "SourceRecordId", "StartUtc", "EndUtc", "LocalDate", "DayFromSource", "Value", "UpdatedAt", "Excluded", "ImportBatchId")
                 SELECT s."Id", n."Number", {ToNumber("s.\"MetricCode\"", Metrics)}, {ToNumber("s.\"Source\"", Sources)}, s."SourceRecordId",
-                    {Milliseconds("s.\"StartUtc\"")}, {Milliseconds("s.\"EndUtc\"")}, CAST(julianday(s."LocalDate") - 2440587.5 AS INTEGER),
-                    s."DayFromSource", s."Value", {Milliseconds("s.\"UpdatedAt\"")}, s."Excluded", s."ImportBatchId"
+                    {Seconds("s.\"StartUtc\"")}, {Seconds("s.\"EndUtc\"")}, CAST(julianday(s."LocalDate") - 2440587.5 AS INTEGER),
+                    s."DayFromSource", s."Value", {Seconds("s.\"UpdatedAt\"")}, s."Excluded", s."ImportBatchId"
                 FROM "Samples" AS s JOIN "UserNumbers" AS n ON n."UserId" = s."UserId";
                 """);
 
