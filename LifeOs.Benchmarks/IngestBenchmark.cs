@@ -95,8 +95,8 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
             Log.Info($"Read one year × {ReadMetrics.Length} metrics: p95 {read.P95:0.00} ms");
 
             var redate = await TimeAsync(() => ChangeTimeZoneAsync(fiveYears, cancellationToken));
-            // Stored as day numbers and milliseconds since 1970: a sample moved when its day is not its UTC date.
-            var moved = await fiveYears.Db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM Samples WHERE LocalDate <> StartUtc / 86400000").SingleAsync(cancellationToken);
+            // Stored as day numbers and seconds since 1970: a sample moved when its day is not its UTC date.
+            var moved = await fiveYears.Db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM Samples WHERE LocalDate <> StartUtc / 86400").SingleAsync(cancellationToken);
             Log.Info($"Time zone change: {moved:N0} of {FiveYearsOfMinutes:N0} samples moved in {redate.TotalSeconds:0.00} s");
 
             var postgres = await PostgresAsync(scratch, samples, cancellationToken);
