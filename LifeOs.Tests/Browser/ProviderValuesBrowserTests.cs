@@ -75,7 +75,8 @@ public sealed class ProviderValuesBrowserTests
             await page.GotoAsync("/metrics");
             await page.GetByTestId("workouts-link").ClickAsync();
             await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/metrics/workouts$"));
-            await Assertions.Expect(page.GetByTestId("workout-activity")).ToHaveCountAsync(9);
+            // The page's first content after the link: CI on 2 busy cores once took longer than Playwright's 5 s for it.
+            await Assertions.Expect(page.GetByTestId("workout-activity")).ToHaveCountAsync(9, new() { Timeout = 20_000 });
             await Assertions.Expect(page.GetByTestId("workout-activity").First).ToHaveTextAsync("Cycling");
             await BrowserApp.ScreenshotAsync(page, "workouts-desktop");
             Assert.Empty(errors);
@@ -87,7 +88,7 @@ public sealed class ProviderValuesBrowserTests
             await BrowserApp.LogInAsync(phone, "ada@example.com");
             await phone.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
             await phone.GotoAsync("/metrics/workouts");
-            await Assertions.Expect(phone.GetByTestId("workout-activity")).ToHaveCountAsync(9);
+            await Assertions.Expect(phone.GetByTestId("workout-activity")).ToHaveCountAsync(9, new() { Timeout = 20_000 });
             // Nothing wider than the phone.
             Assert.True(await phone.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
             await BrowserApp.ScreenshotAsync(phone, "workouts-phone");
