@@ -587,10 +587,11 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                     AND LocalDate BETWEEN $from AND $to AND Excluded = 0
                 GROUP BY LocalDate, Source
                 """, "$user", "$metric", "$first", "$end", "$from", "$to");
-            var (first, end) = LocalDay.SampleStarts(dates.Min(), dates.Max());
+            var (from, to) = (dates.Min(), dates.Max());
+            var (first, end) = LocalDay.SampleStarts(from, to);
             Set(group, ("$user", number), ("$metric", MetricCatalogue.StoredNumber(metric.Code)),
                 ("$first", CompactTime.ToSeconds(first)), ("$end", CompactTime.ToSeconds(end)),
-                ("$from", CompactTime.ToDayNumber(dates.Min())), ("$to", CompactTime.ToDayNumber(dates.Max())));
+                ("$from", CompactTime.ToDayNumber(from)), ("$to", CompactTime.ToDayNumber(to)));
 
             var perDay = new Dictionary<DateOnly, List<(SampleSource Source, int Count, double Value)>>();
             using (var reader = await group.ExecuteReaderAsync(cancellationToken))

@@ -187,11 +187,12 @@ internal static class PostgresHealthSql
         command.Parameters.AddWithValue("number", userNumber);
         command.Parameters.AddWithValue("metricNumber", MetricCatalogue.StoredNumber(metric.Code));
         command.Parameters.AddWithValue("sourceNames", SourceNames);
-        var (first, end) = LocalDay.SampleStarts(dates.Min(), dates.Max());
+        var (from, to) = (dates.Min(), dates.Max());
+        var (first, end) = LocalDay.SampleStarts(from, to);
         command.Parameters.AddWithValue("first", first);
         command.Parameters.AddWithValue("end", end);
-        command.Parameters.AddWithValue("from", dates.Min());
-        command.Parameters.AddWithValue("to", dates.Max());
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
         command.Parameters.AddWithValue("days", dates.ToArray());
         command.Parameters.AddWithValue("ranking", ranking.Select(s => (int)s).ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -66,14 +66,14 @@ public sealed class ClusterInstance : IDisposable
     }
 
     /// <summary>
-    /// Whether the instance logs <paramref name="text"/> within <paramref name="within"/>. The console logger writes
-    /// from its own queue and the test reads the pipe on another thread, so a line logged just after a database write
-    /// can reach <see cref="Output"/> a moment after the test sees that write.
+    /// Whether one of <paramref name="instances"/> logs <paramref name="text"/> within <paramref name="within"/>. The console
+    /// logger writes from its own queue and the test reads the pipe on another thread, so a line logged just after a
+    /// database write can reach <see cref="Output"/> a moment after the test sees that write.
     /// </summary>
-    public async Task<bool> LogsAsync(string text, TimeSpan within, CancellationToken cancellationToken)
+    public static async Task<bool> AnyLogsAsync(IReadOnlyCollection<ClusterInstance> instances, string text, TimeSpan within, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        while (!Output.Contains(text, StringComparison.Ordinal))
+        while (!instances.Any(i => i.Output.Contains(text, StringComparison.Ordinal)))
         {
             if (clock.Elapsed > within)
             {

@@ -76,7 +76,7 @@ public sealed class ClusterSyncTests
         Assert.Equal(2, nightly.Count);
         Assert.All(nightly, r => Assert.True(Ran(r), $"run {r.Id}: {r.Status} {r.Error}"));
         Assert.Contains(nightly, r => r.Id == runId);
-        Assert.True(await b.LogsAsync($"Sync run {runId} of connection", TimeSpan.FromSeconds(10), ct), $"instance b did not log run {runId}:\n{b.Output}");
+        Assert.True(await ClusterInstance.AnyLogsAsync([b], $"Sync run {runId} of connection", TimeSpan.FromSeconds(10), ct), $"instance b did not log run {runId}:\n{b.Output}");
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class ClusterSyncTests
         // Once: one instance ran each run, and the fakes saw each data type's window once.
         foreach (var run in manual)
         {
-            await Task.WhenAny(a.LogsAsync($"Sync run {run.Id} of connection", TimeSpan.FromSeconds(10), ct), b.LogsAsync($"Sync run {run.Id} of connection", TimeSpan.FromSeconds(10), ct));
+            await ClusterInstance.AnyLogsAsync([a, b], $"Sync run {run.Id} of connection", TimeSpan.FromSeconds(10), ct);
         }
 
         Assert.All(manual, r => Assert.Single(new[] { a, b }, i => i.Output.Contains($"Sync run {r.Id} of connection", StringComparison.Ordinal)));
