@@ -119,8 +119,15 @@ public sealed class HealthApiService(LifeOsDbContext db, HealthStore store, Time
 
         if (query.After is { } after)
         {
-            // The outer >= lets SQLite seek the (user, start) index to the cursor instead of walking it from the start.
+            // The outer >= lets SQLite seek the time index to the cursor instead of walking it from the start.
             samples = samples.Where(s => s.StartUtc >= after.StartUtc && (s.StartUtc > after.StartUtc || s.Id > after.Id));
+        }
+
+        if (query.Metrics.Count != 1)
+        {
+            // Several metrics in time order: Oura's heart rate and the rest, each through its own index, merged (SeriesRows).
+            var series = (query.Metrics.Count == 0 || query.Metrics.Contains(MetricCatalogue.HeartRate)) && query.Source is null or SampleSource.Oura;
+            samples = SeriesRows.InTimeOrder(samples, series);
         }
 
         var rows = samples.OrderBy(s => s.StartUtc).ThenBy(s => s.Id).Take(query.Limit)
@@ -213,9 +220,9 @@ public sealed class HealthApiService(LifeOsDbContext db, HealthStore store, Time
     {
         var sample = await db.SamplesOf(userId).AsNoTracking()
             .Where(s => s.Id == id && (s.Source == SampleSource.Manual || s.Source == SampleSource.Api))
-            .Select(s => new { s.Source, s.SourceRecordId })
+            .Select(s => s.Id)
             .SingleOrDefaultAsync(cancellationToken);
-        return sample is not null && await store.DeleteSamplesAsync(userId, sample.Source, [sample.SourceRecordId], cancellationToken) == 1;
+        return sample != 0 && await store.DeleteByIdsAsync(userId, [sample], [SampleSource.Manual, SampleSource.Api], cancellationToken) == 1;
     }
 
     /// <summary>Daily values of one metric, oldest first.</summary>

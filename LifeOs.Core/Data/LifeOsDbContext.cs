@@ -95,6 +95,7 @@ public class LifeOsDbContext : IdentityDbContext<ApplicationUser>, IDataProtecti
         if (this is not PostgresLifeOsDbContext)
         {
             Configurations.SampleConfiguration.UseCompactTimes(builder.Entity<Health.Sample>());
+            Configurations.SampleConfiguration.UseSeriesLayout(builder.Entity<Health.Sample>());
         }
     }
 

@@ -201,10 +201,20 @@ public sealed class AccountRestoreService(
 
             var recordIds = excluded.Select(e => e.SourceRecordId).Distinct().ToList();
             var keys = excluded.Select(e => (e.MetricCode, e.Source, e.SourceRecordId)).ToHashSet();
-            var rows = await db.SamplesOf(userId).AsNoTracking()
+            // Oura's heart rate is found by its instants (SeriesRows), the rest by record id.
+            var seriesStarts = excluded.Where(e => SeriesRows.IsSeries(e.MetricCode, e.Source)).Select(e => e.StartUtc).Distinct().ToList();
+            var rows = await db.SamplesOf(userId).AsNoTracking().Others()
                 .Where(x => recordIds.Contains(x.SourceRecordId))
                 .Select(x => new { x.Id, x.MetricCode, x.Source, x.SourceRecordId })
                 .ToListAsync(cancellationToken);
+            if (seriesStarts.Count > 0)
+            {
+                rows.AddRange(await db.SamplesOf(userId).AsNoTracking().Series()
+                    .Where(x => seriesStarts.Contains(x.StartUtc))
+                    .Select(x => new { x.Id, x.MetricCode, x.Source, x.SourceRecordId })
+                    .ToListAsync(cancellationToken));
+            }
+
             await health.SetExcludedAsync(userId, rows.Where(r => keys.Contains((r.MetricCode, r.Source, r.SourceRecordId))).Select(r => r.Id).ToList(), excluded: true, cancellationToken);
         }
 

@@ -120,15 +120,37 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     {
         int inserted = 0, updated = 0;
         var connection = dbTransaction.Connection!;
-        using var insert = Command(connection, dbTransaction, """
+        using var insert = Command(connection, dbTransaction, $$"""
             INSERT INTO Samples (UserNumber, Metric, Source, SourceRecordId, StartUtc, EndUtc, LocalDate, DayFromSource, Value, UpdatedAt, ImportBatchId)
             VALUES ($user, $metric, $source, $record, $start, $end, $day, $given, $value, $now, $batch)
-            ON CONFLICT (UserNumber, Metric, Source, SourceRecordId) DO NOTHING
+            ON CONFLICT (UserNumber, Metric, Source, SourceRecordId) WHERE {{SeriesRows.IndexFilter}} DO NOTHING
             """, "$user", "$metric", "$source", "$record", "$start", "$end", "$day", "$given", "$value", "$now", "$batch");
-        using var select = Command(connection, dbTransaction, """
+        // The partial unique key's condition, word for word, so SQLite seeks it.
+        using var select = Command(connection, dbTransaction, $$"""
             SELECT Id, StartUtc, EndUtc, LocalDate, Value, DayFromSource FROM Samples
-            WHERE UserNumber = $user AND Metric = $metric AND Source = $source AND SourceRecordId = $record
+            WHERE UserNumber = $user AND Metric = $metric AND Source = $source AND SourceRecordId = $record AND ({{SeriesRows.IndexFilter}})
             """, "$user", "$metric", "$source", "$record");
+        // A series reading (Oura's heart rate, in no unique key: SeriesRows) is the one at its instant with its record id.
+        using var selectSeries = Command(connection, dbTransaction, $$"""
+            SELECT Id, StartUtc, EndUtc, LocalDate, Value, DayFromSource FROM Samples
+            WHERE UserNumber = $user AND Metric = {{SeriesRows.MetricNumber}} AND StartUtc = $start AND Source = {{SeriesRows.SourceNumber}} AND SourceRecordId = $record
+            """, "$user", "$start", "$record");
+        selectSeries.Parameters["$user"].Value = userNumber;
+        var (sSeriesStart, sSeriesRecord) = (selectSeries.Parameters["$start"], selectSeries.Parameters["$record"]);
+
+        // Whether any series reading is stored yet in the batch's span: a first sync of years of minute heart rate (or any
+        // batch past what is stored) then inserts without looking each reading up.
+        var seriesStored = false;
+        var seriesStarts = latest.Where(p => SeriesRows.IsSeries(p.Key.Metric, p.Key.Source)).Select(p => CompactTime.ToSeconds(DateTime.SpecifyKind(p.Value.StartUtc, DateTimeKind.Utc))).ToList();
+        if (seriesStarts.Count > 0)
+        {
+            using var any = Command(connection, dbTransaction, $$"""
+                SELECT EXISTS (SELECT 1 FROM Samples WHERE UserNumber = $user AND Metric = {{SeriesRows.MetricNumber}} AND StartUtc BETWEEN $from AND $to AND Source = {{SeriesRows.SourceNumber}})
+                """, "$user", "$from", "$to");
+            (any.Parameters["$user"].Value, any.Parameters["$from"].Value, any.Parameters["$to"].Value) = (userNumber, seriesStarts.Min(), seriesStarts.Max());
+            seriesStored = Convert.ToInt64(any.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
+        }
+
         using var update = Command(connection, dbTransaction, """
             UPDATE Samples SET StartUtc = $start, EndUtc = $end, LocalDate = $day, DayFromSource = $given, Value = $value, UpdatedAt = $now WHERE Id = $id
             """, "$start", "$end", "$day", "$given", "$value", "$now", "$id");
@@ -188,7 +210,17 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             iGiven.Value = given ? BoxedTrue : BoxedFalse;
             iValue.Value = input.Value;
             iBatch.Value = input.ImportBatchId is { } batch ? batch : DBNull.Value;
-            if (insert.ExecuteNonQuery() == 1)
+            var series = SeriesRows.IsSeries(metric, source);
+            DbCommand? stored = null;
+            if (series && seriesStored)
+            {
+                (sSeriesStart.Value, sSeriesRecord.Value) = (start, recordId);
+                stored = selectSeries;
+            }
+
+            // Inserted unless the unique key holds the record already (a series reading, in no unique key, only when none is
+            // stored in the batch's span); otherwise looked up below.
+            if (stored is null && insert.ExecuteNonQuery() == 1)
             {
                 inserted++;
                 if (day != lastTouched.Day || !ReferenceEquals(metric, lastTouched.Metric))
@@ -200,13 +232,27 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                 continue;
             }
 
-            (sMetric.Value, sSource.Value, sRecord.Value) = (metricNumber, sourceNumber, recordId);
+            if (stored is null)
+            {
+                (sMetric.Value, sSource.Value, sRecord.Value) = (metricNumber, sourceNumber, recordId);
+                stored = select;
+            }
+
             long id;
             bool same, sameGiven;
             DateOnly oldDay;
-            using (var reader = select.ExecuteReader())
+            using (var reader = stored.ExecuteReader())
             {
-                reader.Read();
+                if (!reader.Read())
+                {
+                    // A series reading not stored at its instant: new.
+                    reader.Close();
+                    insert.ExecuteNonQuery();
+                    inserted++;
+                    touched.Add((metric, day));
+                    continue;
+                }
+
                 id = reader.GetInt64(0);
                 oldDay = CompactTime.FromDayNumber(reader.GetInt32(3));
                 same = reader.GetInt64(1) == start
@@ -325,11 +371,21 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         }
     }
 
-    /// <summary>Removes samples (e.g. a deleted manual entry) and recomputes their days.</summary>
+    /// <summary>Removes samples by their source's record ids (a provider deleted them) and recomputes their days.</summary>
+    /// <remarks>
+    /// Oura's heart rate is in no record-id index (<see cref="SeriesRows"/>): for Oura, its readings with these ids are
+    /// looked for through their instants, which Oura's heart-rate record ids begin with (no sync deletes any today).
+    /// </remarks>
     public async Task<int> DeleteSamplesAsync(string userId, SampleSource source, IReadOnlyCollection<string> sourceRecordIds, CancellationToken cancellationToken = default)
     {
-        var query = db.SamplesOf(userId).Where(s => s.Source == source && sourceRecordIds.Contains(s.SourceRecordId));
-        return await DeleteAndRecomputeAsync(userId, query, cancellationToken);
+        var deleted = await DeleteAndRecomputeAsync(userId, db.SamplesOf(userId).Others().Where(s => s.Source == source && sourceRecordIds.Contains(s.SourceRecordId)), cancellationToken);
+        var starts = source == SampleSource.Oura ? sourceRecordIds.Select(SeriesRows.StartOf).OfType<DateTime>().Distinct().ToList() : [];
+        if (starts.Count > 0)
+        {
+            deleted += await DeleteAndRecomputeAsync(userId, db.SamplesOf(userId).Series().Where(s => starts.Contains(s.StartUtc) && sourceRecordIds.Contains(s.SourceRecordId)), cancellationToken);
+        }
+
+        return deleted;
     }
 
     /// <summary>Removes the user's samples with these ids (the measurement history's delete) and recomputes their days.</summary>

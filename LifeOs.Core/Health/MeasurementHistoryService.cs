@@ -123,11 +123,16 @@ public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore st
         }
 
         var everySource = sources.Length == Enum.GetValues<SampleSource>().Length;
+        // Every metric: Oura's heart rate and the rest each walk their own index, merged (SeriesRows); without Oura or heart
+        // rate in the filter, the rest alone.
+        var series = (metric is null || metric == MetricCatalogue.HeartRate) && sources.Contains(SampleSource.Oura);
         int matching;
         IQueryable<Sample> ordered;
         if (everySource)
         {
-            matching = await all.Take(CountLimit + 1).CountAsync(cancellationToken);
+            matching = metric is null
+                ? await SeriesRows.InTimeOrder(all, s => s.Id).Take(CountLimit + 1).CountAsync(cancellationToken)
+                : await all.Take(CountLimit + 1).CountAsync(cancellationToken);
             ordered = all;
         }
         else
@@ -136,12 +141,13 @@ public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore st
             // index for each pair: counting a few typed-in weights does not walk years of heart rate.
             string[] codes = metric is not null ? [metric] : [.. MetricCatalogue.All.Select(m => m.Code)];
             var chosen = all.Where(s => EF.Constant(codes).Contains(s.MetricCode) && EF.Constant(sources).Contains(s.Source));
-            matching = await chosen.Take(CountLimit + 1).CountAsync(cancellationToken);
+            // Oura's heart rate is in no such index (SeriesRows): counted through its own, the rest named as the index is.
+            matching = await SeriesRows.InTimeOrder(chosen, s => s.Id, series).Take(CountLimit + 1).CountAsync(cancellationToken);
             if (matching <= CountLimit)
             {
                 // Few rows: read their times through the same seeks (no order, so SQLite has no reason to walk the time
                 // index instead, which for rows that are all years old would mean walking years of heart rate) and page in memory.
-                var keys = await chosen.Select(s => new { s.Id, s.StartUtc }).ToListAsync(cancellationToken);
+                var keys = await SeriesRows.InTimeOrder(chosen, s => new { s.Id, s.StartUtc }, series).ToListAsync(cancellationToken);
                 var page = keys.Select(k => new HistoryCursor(DateTime.SpecifyKind(k.StartUtc, DateTimeKind.Utc), k.Id));
                 if (query.After is { } start)
                 {
@@ -172,6 +178,11 @@ public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore st
                 // The bound on the time alone is what SQLite seeks the index with; the rest breaks ties within one instant.
                 ? ordered.Where(s => s.StartUtc >= at && (s.StartUtc > at || s.Id > id))
                 : ordered.Where(s => s.StartUtc <= at && (s.StartUtc < at || s.Id < id));
+        }
+
+        if (metric is null)
+        {
+            ordered = SeriesRows.InTimeOrder(ordered, series);
         }
 
         ordered = query.OldestFirst
@@ -210,7 +221,8 @@ public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore st
         var result = new List<MetricSource>();
         foreach (var source in Enum.GetValues<SampleSource>())
         {
-            if (won.TryGetValue(source, out var days) || await db.SamplesOf(userId).AnyAsync(s => s.MetricCode == metric.Code && s.Source == source, cancellationToken))
+            var stored = SeriesRows.IsSeries(metric.Code, source) ? db.SamplesOf(userId).Series() : db.SamplesOf(userId).Others().Where(s => s.MetricCode == metric.Code && s.Source == source);
+            if (won.TryGetValue(source, out var days) || await stored.AnyAsync(cancellationToken))
             {
                 result.Add(new MetricSource(source, days));
             }

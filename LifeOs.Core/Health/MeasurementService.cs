@@ -159,7 +159,7 @@ public sealed class MeasurementService(LifeOsDbContext db, HealthStore store, Ti
         // Naming every metric (inlined, not a JSON parameter) lets SQLite seek the (user, metric, source, record)
         // index per metric and source, instead of scanning every minute of a user's heart rate to find the typed-in rows.
         string[] codes = query.MetricCode is { } code ? [code] : [.. MetricCatalogue.All.Select(m => m.Code)];
-        var samples = db.SamplesOf(userId).AsNoTracking()
+        var samples = db.SamplesOf(userId).AsNoTracking().Others()
             .Where(s => EF.Constant(codes).Contains(s.MetricCode) && (s.Source == SampleSource.Manual || s.Source == SampleSource.Import));
         var total = await samples.CountAsync(cancellationToken);
         var page = Math.Clamp(query.Page, 1, Math.Max(1, (total + pageSize - 1) / pageSize));

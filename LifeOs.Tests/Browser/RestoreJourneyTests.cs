@@ -64,8 +64,9 @@ public sealed class RestoreJourneyTests
                 await signingIn.GotoAsync("/data/restore");
                 await BrowserApp.WaitForInteractiveAsync(signingIn);
                 await signingIn.Locator("input[type=file]").Last.SetInputFilesAsync(new FilePayload { Name = "lifeos-export.zip", MimeType = "application/zip", Buffer = export });
-                // The account is in use now: it keeps its settings unless asked.
-                await Assertions.Expect(signingIn.GetByLabel("Use these settings instead of this account's")).Not.ToBeCheckedAsync();
+                // The account is in use now: it keeps its settings unless asked. (The preview reads the whole zip first: on two
+                // busy cores, with the rest of the suite running, it once took longer than Playwright's 5 s.)
+                await Assertions.Expect(signingIn.GetByLabel("Use these settings instead of this account's")).Not.ToBeCheckedAsync(new() { Timeout = 20_000 });
                 await BrowserApp.ScreenshotAsync(signingIn, $"restore-preview-{name}");
                 await signingIn.GetByTestId("restore-button").ClickAsync();
                 await Assertions.Expect(signingIn.GetByTestId("restore-result").Locator("tr[data-part=Measurements] td").Nth(1)).ToHaveTextAsync("30");

@@ -353,7 +353,7 @@ public sealed class AppleHealthImporter(HealthStore store, WorkoutStore workoutS
         foreach (var group in part.GroupBy(p => p.Input.MetricCode))
         {
             var ids = group.Select(g => g.Input.SourceRecordId).ToList();
-            foreach (var old in await db.SamplesOf(userId).AsNoTracking()
+            foreach (var old in await db.SamplesOf(userId).AsNoTracking().Others()
                 .Where(s => s.MetricCode == group.Key && s.Source == SampleSource.AppleHealth && ids.Contains(s.SourceRecordId))
                 .Select(s => new { s.SourceRecordId, s.Value }).ToListAsync(cancellationToken))
             {

@@ -602,12 +602,14 @@ namespace LifeOs.Core.Data.Migrations.Sqlite
                     b.HasIndex("UserNumber", "ImportBatchId")
                         .HasFilter("\"ImportBatchId\" IS NOT NULL");
 
-                    b.HasIndex("UserNumber", "StartUtc");
+                    b.HasIndex("UserNumber", "StartUtc")
+                        .HasFilter("\"Metric\" <> 16 OR \"Source\" <> 0");
 
                     b.HasIndex("UserNumber", "MetricCode", "StartUtc");
 
                     b.HasIndex("UserNumber", "MetricCode", "Source", "SourceRecordId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"Metric\" <> 16 OR \"Source\" <> 0");
 
                     b.ToTable("Samples", (string)null);
                 });
