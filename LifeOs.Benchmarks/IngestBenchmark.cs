@@ -30,6 +30,8 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
 {
     private const int Million = 1_000_000;
     private const int FiveYearsOfMinutes = 5 * 365 * 24 * 60; // 2,628,000
+    private const int IngestRounds = 3;
+    private const int WarmUpBatches = 50;
     private const int BatchSize = 10_000; // about a week of minutes: what one sync page writes at most
     private const string UserId = "bench-user";
     private static readonly DateTime Start = new(2021, 11, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -57,26 +59,50 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
             }
 
 
-            // Both paths once on throwaway databases first: the store's first batch in a process compiles its queries and
-            // JITs its code (about 0.25 s of a 7 s ingest, 2026-12-02), which a running server did long before any import.
+            // Both paths on throwaway databases first: the store's first batches in a process compile its queries and JIT its
+            // code, first quickly, then (after 30 calls, in the background) fully optimised, which a running server did long
+            // before any import. One batch of warm-up left the first measured round 30 % slower than the next (its loop 4.7 s
+            // against 3.2, 2026-12-02); fifty leave none.
             await using (var warm = await StoreAsync(Path.Combine(scratch, "warm-up"), cancellationToken))
             {
-                PlainInsert(warm.DatabasePath, samples[..BatchSize]);
+                PlainInsert(warm.DatabasePath, samples[..(WarmUpBatches * BatchSize)]);
             }
 
             await using (var warm = await StoreAsync(Path.Combine(scratch, "warm-up-store"), cancellationToken))
             {
-                await warm.UpsertAsync(UserId, samples[..BatchSize], cancellationToken, BatchSize);
+                await warm.UpsertAsync(UserId, samples[..(WarmUpBatches * BatchSize)], cancellationToken, BatchSize);
             }
 
-            // Baseline: the same rows, same table and indexes, one transaction, one prepared INSERT.
-            await using var baselineStore = await StoreAsync(Path.Combine(scratch, "baseline"), cancellationToken);
-            var baseline = Time(() => PlainInsert(baselineStore.DatabasePath, samples));
-            Log.Info($"Plain prepared INSERT: {Rate(Million, baseline):N0} samples/s");
+            // Baseline: the same rows, same table and indexes, one transaction, one prepared INSERT. The two run in turn, three
+            // times, each on a new database, and the ratio is the median of the three pairs': on this machine the same run of
+            // either took from 4.0 to 6.3 s within one quiet hour (2026-12-02), so a single pair measured the machine's drift
+            // between its halves as much as the store (0.77 to 0.91 for the same code).
+            var pairs = new List<(double Plain, double Store)>();
+            BenchStore? last = null;
+            for (var round = 1; round <= IngestRounds; round++)
+            {
+                double plain;
+                await using (var baselineStore = await StoreAsync(Path.Combine(scratch, $"baseline-{round}"), cancellationToken))
+                {
+                    plain = Time(() => PlainInsert(baselineStore.DatabasePath, samples));
+                }
 
-            await using var store = await StoreAsync(Path.Combine(scratch, "ingest"), cancellationToken);
-            var ingest = await TimeAsync(() => store.UpsertAsync(UserId, samples, cancellationToken, BatchSize));
-            Log.Info($"HealthStore upsert: {Rate(Million, ingest):N0} samples/s");
+                if (last is not null)
+                {
+                    await last.DisposeAsync();
+                }
+
+                var next = last = await StoreAsync(Path.Combine(scratch, $"ingest-{round}"), cancellationToken);
+                var upsert = (await TimeAsync(() => next.UpsertAsync(UserId, samples, cancellationToken, BatchSize))).TotalSeconds;
+                pairs.Add((plain, upsert));
+                Log.Info($"Round {round}: plain prepared INSERT {Rate(Million, plain):N0} samples/s, HealthStore {Rate(Million, upsert):N0} samples/s, ratio {plain / upsert:0.000}");
+            }
+
+            // The pair with the median ratio gives the rates reported beside it; the last round's database goes on.
+            var (baseline, ingestSeconds) = pairs.OrderBy(p => p.Plain / p.Store).ElementAt(pairs.Count / 2);
+            var ratios = pairs.Select(p => Math.Round(p.Plain / p.Store, 3)).ToArray();
+            await using var store = last!;
+            var ingest = TimeSpan.FromSeconds(ingestSeconds);
             var rowsAfterIngest = await store.CountSamplesAsync(cancellationToken);
             var reingest = await TimeAsync(() => store.UpsertAsync(UserId, samples, cancellationToken, BatchSize));
             var rowsAfterReingest = await store.CountSamplesAsync(cancellationToken);
@@ -113,6 +139,7 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
                     UpsertSamplesPerSecond = Math.Round(Rate(Million, ingest)),
                     PlainInsertSamplesPerSecond = Math.Round(Rate(Million, baseline)),
                     Ratio = Math.Round(baseline / ingest.TotalSeconds, 3),
+                    RoundRatios = ratios,
                     ReingestSamplesPerSecond = Math.Round(Rate(Million, reingest)),
                     RowsAfterIngest = rowsAfterIngest,
                     RowsAfterReingest = rowsAfterReingest,
@@ -344,7 +371,7 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
         text.AppendLine("|---|---:|");
         text.AppendLine($"| ingest 1,000,000 HR samples via HealthStore ({BatchSize:N0} per batch) | {upsert:N0} samples/s |");
         text.AppendLine($"| plain prepared INSERT, one transaction | {plain:N0} samples/s |");
-        text.AppendLine($"| ratio (goal ≥ 0.5) | {ratio:0.000} |");
+        text.AppendLine($"| ratio, the median of {IngestRounds} rounds (goal ≥ 0.85) | {ratio:0.000} |");
         text.AppendLine($"| re-ingest the same million | {reingest:N0} samples/s; rows {rowsBefore:N0} → {rowsAfter:N0} |");
         text.AppendLine($"| recompute daily values, {FiveYearsOfMinutes:N0} samples ({days} days) | {recompute.TotalSeconds:0.00} s |");
         text.AppendLine($"| read one year × {ReadMetrics.Length} metrics ({read.Runs} runs) | p50 {read.P50:0.00} ms, p95 {read.P95:0.00} ms |");

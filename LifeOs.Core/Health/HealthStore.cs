@@ -120,11 +120,22 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     {
         int inserted = 0, updated = 0;
         var connection = dbTransaction.Connection!;
+        // What is the same on every row is written into the statement as a literal: the owner and the time written always,
+        // and what a call's rows nearly always share (a sync's batch is one metric of one source; one import batch or none;
+        // no end, as instants have; the day worked out, or all given). Microsoft.Data.Sqlite binds every parameter on every
+        // execution: seven fewer per row took the million-sample ingest's loop from 4.1 s to under a plain INSERT's 3.4 s
+        // (2026-12-02).
+        var metricSql = SameOnEveryRow(latest.Keys.Select(k => k.Metric), m => Literal(MetricCatalogue.StoredNumber(m)), "$metric");
+        var sourceSql = SameOnEveryRow(latest.Keys.Select(k => k.Source), s => Literal((int)s), "$source");
+        var endSql = SameOnEveryRow(latest.Values.Select(i => i.EndUtc), e => e is { } v ? Literal(CompactTime.ToSeconds(DateTime.SpecifyKind(v, DateTimeKind.Utc))) : "NULL", "$end");
+        var givenSql = SameOnEveryRow(latest.Values.Select(i => i.LocalDate is not null), g => g ? "1" : "0", "$given");
+        var batchSql = SameOnEveryRow(latest.Values.Select(i => i.ImportBatchId), b => b is { } v ? Literal(v) : "NULL", "$batch");
+        string[] perRow = ["$record", "$start", "$day", "$value", .. new[] { metricSql, sourceSql, endSql, givenSql, batchSql }.Where(c => c.StartsWith('$'))];
         using var insert = Command(connection, dbTransaction, $$"""
             INSERT INTO Samples (UserNumber, Metric, Source, SourceRecordId, StartUtc, EndUtc, LocalDate, DayFromSource, Value, UpdatedAt, ImportBatchId)
-            VALUES ($user, $metric, $source, $record, $start, $end, $day, $given, $value, $now, $batch)
+            VALUES ({{Literal(userNumber)}}, {{metricSql}}, {{sourceSql}}, $record, $start, {{endSql}}, $day, {{givenSql}}, $value, {{Literal(now)}}, {{batchSql}})
             ON CONFLICT (UserNumber, Metric, Source, SourceRecordId) WHERE {{SeriesRows.IndexFilter}} DO NOTHING
-            """, "$user", "$metric", "$source", "$record", "$start", "$end", "$day", "$given", "$value", "$now", "$batch");
+            """, perRow);
         // The partial unique key's condition, word for word, so SQLite seeks it.
         using var select = Command(connection, dbTransaction, $$"""
             SELECT Id, StartUtc, EndUtc, LocalDate, Value, DayFromSource FROM Samples
@@ -154,22 +165,20 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         using var update = Command(connection, dbTransaction, """
             UPDATE Samples SET StartUtc = $start, EndUtc = $end, LocalDate = $day, DayFromSource = $given, Value = $value, UpdatedAt = $now WHERE Id = $id
             """, "$start", "$end", "$day", "$given", "$value", "$now", "$id");
-        insert.Parameters["$user"].Value = userNumber;
-        insert.Parameters["$now"].Value = now;
         select.Parameters["$user"].Value = userNumber;
         update.Parameters["$now"].Value = now;
 
         // Each row's parameters, looked up once: not by name per row through a params array of boxed tuples (the
         // million-sample ingest's ratio to a plain INSERT measured 0.827 and 0.878 with this, 0.795 without, 2026-12-02).
-        var iMetric = insert.Parameters["$metric"];
-        var iSource = insert.Parameters["$source"];
+        var iMetric = ParameterOrNull(insert, "$metric");
+        var iSource = ParameterOrNull(insert, "$source");
         var iRecord = insert.Parameters["$record"];
         var iStart = insert.Parameters["$start"];
-        var iEnd = insert.Parameters["$end"];
+        var iEnd = ParameterOrNull(insert, "$end");
         var iDay = insert.Parameters["$day"];
-        var iGiven = insert.Parameters["$given"];
+        var iGiven = ParameterOrNull(insert, "$given");
         var iValue = insert.Parameters["$value"];
-        var iBatch = insert.Parameters["$batch"];
+        var iBatch = ParameterOrNull(insert, "$batch");
         var (sMetric, sSource, sRecord) = (select.Parameters["$metric"], select.Parameters["$source"], select.Parameters["$record"]);
         var uStart = update.Parameters["$start"];
         var uEnd = update.Parameters["$end"];
@@ -201,15 +210,35 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             var metricNumber = lastMetric.Number;
             var sourceNumber = (int)source;
 
-            iMetric.Value = metricNumber;
-            iSource.Value = sourceNumber;
+            if (iMetric is not null)
+            {
+                iMetric.Value = metricNumber;
+            }
+
+            if (iSource is not null)
+            {
+                iSource.Value = sourceNumber;
+            }
+
             iRecord.Value = recordId;
             iStart.Value = start;
-            iEnd.Value = end is { } endValue ? endValue : DBNull.Value;
+            if (iEnd is not null)
+            {
+                iEnd.Value = end is { } endValue ? endValue : DBNull.Value;
+            }
+
             iDay.Value = dayNumber;
-            iGiven.Value = given ? BoxedTrue : BoxedFalse;
+            if (iGiven is not null)
+            {
+                iGiven.Value = given ? BoxedTrue : BoxedFalse;
+            }
+
             iValue.Value = input.Value;
-            iBatch.Value = input.ImportBatchId is { } batch ? batch : DBNull.Value;
+            if (iBatch is not null)
+            {
+                iBatch.Value = input.ImportBatchId is { } batch ? batch : DBNull.Value;
+            }
+
             var series = SeriesRows.IsSeries(metric, source);
             DbCommand? stored = null;
             if (series && seriesStored)
@@ -733,6 +762,36 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         await db.Database.ExecuteSqlAsync($"INSERT INTO \"UserNumbers\" (\"UserId\") VALUES ({userId}) ON CONFLICT (\"UserId\") DO NOTHING", cancellationToken);
         return await db.UserNumberOf(userId).FirstAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// <paramref name="parameter"/>, or the SQL literal of the value every one of <paramref name="values"/> has (none:
+    /// the parameter), so the statement binds it once rather than on every row.
+    /// </summary>
+    private static string SameOnEveryRow<T>(IEnumerable<T> values, Func<T, string> literal, string parameter)
+    {
+        using var each = values.GetEnumerator();
+        if (!each.MoveNext())
+        {
+            return parameter;
+        }
+
+        var first = each.Current;
+        while (each.MoveNext())
+        {
+            if (!EqualityComparer<T>.Default.Equals(each.Current, first))
+            {
+                return parameter;
+            }
+        }
+
+        return literal(first);
+    }
+
+    private static string Literal(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The command's parameter of that name; null when the statement has a literal there instead.</summary>
+    private static DbParameter? ParameterOrNull(DbCommand command, string name) =>
+        command.Parameters.Contains(name) ? command.Parameters[name] : null;
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)
     {

@@ -61,6 +61,39 @@ public sealed class HealthStoreTests : IDisposable
         Assert.Equal(7000, await DayAsync("ada", MetricCatalogue.Steps, March1));
     }
 
+    /// <summary>
+    /// The SQLite upsert writes what every row of a call shares into its statement and binds the rest per row: a call whose
+    /// rows differ in each of those columns stores each row's own, and one whose rows agree stores the shared value.
+    /// </summary>
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task EachRowKeepsItsOwnValues_WhetherTheCallsRowsShareThemOrNot(Engine engine)
+    {
+        On(engine);
+        SampleInput[] mixed =
+        [
+            new(MetricCatalogue.Steps, SampleSource.Oura, "a", Utc(1, 9), 4000, LocalDate: March1, ImportBatchId: 7),
+            new(MetricCatalogue.Weight, SampleSource.Withings, "b", Utc(1, 10), 72.5, EndUtc: Utc(1, 10, 1)),
+            new(MetricCatalogue.HeartRate, SampleSource.Oura, "c", Utc(1, 11), 61, ImportBatchId: 8),
+        ];
+        SampleInput[] shared =
+        [
+            new(MetricCatalogue.Steps, SampleSource.Import, "d", Utc(2, 9), 10, EndUtc: Utc(2, 10), LocalDate: March1.AddDays(1), ImportBatchId: 9),
+            new(MetricCatalogue.Steps, SampleSource.Import, "e", Utc(2, 11), 20, EndUtc: Utc(2, 10), LocalDate: March1.AddDays(1), ImportBatchId: 9),
+        ];
+        Assert.Equal(3, (await store.UpsertSamplesAsync("ada", mixed, TestContext.Current.CancellationToken)).Inserted);
+        Assert.Equal(2, (await store.UpsertSamplesAsync("ada", shared, TestContext.Current.CancellationToken)).Inserted);
+
+        var rows = (await db.SamplesOf("ada").AsNoTracking().ToListAsync(TestContext.Current.CancellationToken)).ToDictionary(s => s.SourceRecordId);
+        Assert.Equal((MetricCatalogue.Steps, SampleSource.Oura, (DateTime?)null, true, (long?)7, 4000.0), Row(rows["a"]));
+        Assert.Equal((MetricCatalogue.Weight, SampleSource.Withings, Utc(1, 10, 1), false, (long?)null, 72.5), Row(rows["b"]));
+        Assert.Equal((MetricCatalogue.HeartRate, SampleSource.Oura, (DateTime?)null, false, (long?)8, 61.0), Row(rows["c"]));
+        Assert.Equal((MetricCatalogue.Steps, SampleSource.Import, Utc(2, 10), true, (long?)9, 10.0), Row(rows["d"]));
+        Assert.Equal((MetricCatalogue.Steps, SampleSource.Import, Utc(2, 10), true, (long?)9, 20.0), Row(rows["e"]));
+        Assert.Equal(March1.AddDays(1), rows["e"].LocalDate);
+
+        static (string, SampleSource, DateTime?, bool, long?, double) Row(Sample s) => (s.MetricCode, s.Source, s.EndUtc, s.DayFromSource, s.ImportBatchId, s.Value);
+    }
+
     /// <summary>A bulk batch leaves the log to the checkpointer while it commits, and gives the connection SQLite's default bound back.</summary>
     [Fact]
     public async Task BulkUpsert_PutsSqlitesCheckpointBoundBack()
