@@ -130,7 +130,9 @@ public sealed class MeasurementHistoryService(LifeOsDbContext db, HealthStore st
         IQueryable<Sample> ordered;
         if (everySource)
         {
-            matching = metric is null
+            // Every metric over a date range is counted in its two parts (the range is on the time, which only those indexes
+            // lead with); otherwise (owner, metric, start) answers alone, without reading a row.
+            matching = metric is null && (fromUtc is not null || toUtc is not null)
                 ? await SeriesRows.InTimeOrder(all, s => s.Id).Take(CountLimit + 1).CountAsync(cancellationToken)
                 : await all.Take(CountLimit + 1).CountAsync(cancellationToken);
             ordered = all;
