@@ -17,8 +17,8 @@ namespace LifeOs.Core.Health;
 /// <item>SQLite uses a partial index only for a query that names its condition word for word: queries that read the
 /// other samples by record id, or every metric in time order, say <see cref="Others"/> (constants, not parameters).</item>
 /// <item>Every metric in time order is the two parts merged (<see cref="InTimeOrder{T}"/>): the series through
-/// (owner, metric, start), the rest through (owner, start). SQLite runs it as <c>MERGE (UNION ALL)</c>, PostgreSQL (which
-/// keeps the full indexes) as a merge append.</item>
+/// (owner, metric, start), the rest through (owner, start). SQLite runs it as <c>MERGE (UNION ALL)</c> (a test holds the
+/// plan); PostgreSQL, which keeps the full indexes, runs the same query.</item>
 /// </list>
 /// </remarks>
 public static class SeriesRows
