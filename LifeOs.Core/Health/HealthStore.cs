@@ -127,7 +127,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         // (2026-12-02).
         var metricSql = SameOnEveryRow(latest.Keys.Select(k => k.Metric), m => Literal(MetricCatalogue.StoredNumber(m)), "$metric");
         var sourceSql = SameOnEveryRow(latest.Keys.Select(k => k.Source), s => Literal((int)s), "$source");
-        var endSql = SameOnEveryRow(latest.Values.Select(i => i.EndUtc), e => e is { } v ? Literal(CompactTime.ToSeconds(DateTime.SpecifyKind(v, DateTimeKind.Utc))) : "NULL", "$end");
+        var endSql = SameOnEveryRow(latest.Values.Select(i => i.EndUtc), e => e is { } v ? Literal(Seconds(v)) : "NULL", "$end");
         var givenSql = SameOnEveryRow(latest.Values.Select(i => i.LocalDate is not null), g => g ? "1" : "0", "$given");
         var batchSql = SameOnEveryRow(latest.Values.Select(i => i.ImportBatchId), b => b is { } v ? Literal(v) : "NULL", "$batch");
         string[] perRow = ["$record", "$start", "$day", "$value", .. new[] { metricSql, sourceSql, endSql, givenSql, batchSql }.Where(c => c.StartsWith('$'))];
@@ -152,13 +152,13 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         // Whether any series reading is stored yet in the batch's span: a first sync of years of minute heart rate (or any
         // batch past what is stored) then inserts without looking each reading up.
         var seriesStored = false;
-        var seriesStarts = latest.Where(p => SeriesRows.IsSeries(p.Key.Metric, p.Key.Source)).Select(p => CompactTime.ToSeconds(DateTime.SpecifyKind(p.Value.StartUtc, DateTimeKind.Utc))).ToList();
+        var seriesStarts = latest.Where(p => SeriesRows.IsSeries(p.Key.Metric, p.Key.Source)).Select(p => p.Value.StartUtc).ToList();
         if (seriesStarts.Count > 0)
         {
             using var any = Command(connection, dbTransaction, $$"""
                 SELECT EXISTS (SELECT 1 FROM Samples WHERE UserNumber = $user AND Metric = {{SeriesRows.MetricNumber}} AND StartUtc BETWEEN $from AND $to AND Source = {{SeriesRows.SourceNumber}})
                 """, "$user", "$from", "$to");
-            (any.Parameters["$user"].Value, any.Parameters["$from"].Value, any.Parameters["$to"].Value) = (userNumber, seriesStarts.Min(), seriesStarts.Max());
+            (any.Parameters["$user"].Value, any.Parameters["$from"].Value, any.Parameters["$to"].Value) = (userNumber, Seconds(seriesStarts.Min()), Seconds(seriesStarts.Max()));
             seriesStored = Convert.ToInt64(any.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
         }
 
@@ -192,13 +192,23 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         (string Metric, int Number) lastMetric = ("", 0);
         (string Metric, DateOnly Day) lastTouched = ("", default);
 
+        void Inserted(string metric, DateOnly day)
+        {
+            inserted++;
+            if (day != lastTouched.Day || !ReferenceEquals(metric, lastTouched.Metric))
+            {
+                lastTouched = (metric, day);
+                touched.Add(lastTouched);
+            }
+        }
+
         // Microsoft.Data.Sqlite runs every call synchronously; the async overloads would only add
         // a Task per row to a loop that can run a million times.
         foreach (var ((metric, source, recordId), input) in latest)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var start = CompactTime.ToSeconds(DateTime.SpecifyKind(input.StartUtc, DateTimeKind.Utc));
-            long? end = input.EndUtc is { } e ? CompactTime.ToSeconds(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : null;
+            var start = Seconds(input.StartUtc);
+            long? end = input.EndUtc is { } e ? Seconds(e) : null;
             var day = DayOf(input, days);
             var dayNumber = CompactTime.ToDayNumber(day);
             var given = input.LocalDate is not null;
@@ -251,13 +261,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             // stored in the batch's span); otherwise looked up below.
             if (stored is null && insert.ExecuteNonQuery() == 1)
             {
-                inserted++;
-                if (day != lastTouched.Day || !ReferenceEquals(metric, lastTouched.Metric))
-                {
-                    lastTouched = (metric, day);
-                    touched.Add(lastTouched);
-                }
-
+                Inserted(metric, day);
                 continue;
             }
 
@@ -277,8 +281,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                     // A series reading not stored at its instant: new.
                     reader.Close();
                     insert.ExecuteNonQuery();
-                    inserted++;
-                    touched.Add((metric, day));
+                    Inserted(metric, day);
                     continue;
                 }
 
@@ -788,6 +791,9 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     }
 
     private static string Literal(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>An input's instant as stored on SQLite (inputs may come without a kind: they are UTC).</summary>
+    private static long Seconds(DateTime utc) => CompactTime.ToSeconds(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
 
     /// <summary>The command's parameter of that name; null when the statement has a literal there instead.</summary>
     private static DbParameter? ParameterOrNull(DbCommand command, string name) =>
