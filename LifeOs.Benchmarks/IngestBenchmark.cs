@@ -109,15 +109,24 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
             Log.Info($"Re-ingest of the same million: {Rate(Million, reingest):N0} samples/s, rows {rowsAfterIngest:N0} -> {rowsAfterReingest:N0}");
             var bytesPerMillion = store.Checkpoint();
 
-            // The same million with the record ids Oura's heart rate really has (OuraDataClient: "<unix seconds>:<tag>", 16
-            // characters against the 9 of "hr-<n>" above, which every figure since 198 MB was measured with).
+            // The same million with the record ids Oura's heart rate really has (SeriesRows.RecordId: "<unix seconds>:<tag>",
+            // 16 characters against the 9 of "hr-<n>" above, which every figure since 198 MB was measured with), which the
+            // store keeps as ":awake" (SeriesRows.Stored) and a plain INSERT writes whole: one more pair, for its ratio.
+            var withOuraIds = samples.Select(s => s with { SourceRecordId = SeriesRows.RecordId(s.StartUtc, "awake") }).ToArray();
             long ouraIdBytesPerMillion;
+            double ouraIdsPlain, ouraIdsStore;
+            await using (var baselineStore = await StoreAsync(Path.Combine(scratch, "oura-ids-baseline"), cancellationToken))
+            {
+                ouraIdsPlain = Time(() => PlainInsert(baselineStore.DatabasePath, withOuraIds));
+            }
+
             await using (var ouraIds = await StoreAsync(Path.Combine(scratch, "oura-ids"), cancellationToken))
             {
-                await ouraIds.UpsertAsync(UserId, samples.Select(s => s with { SourceRecordId = OuraRecordId(s.StartUtc) }).ToList(), cancellationToken, BatchSize);
+                ouraIdsStore = (await TimeAsync(() => ouraIds.UpsertAsync(UserId, withOuraIds, cancellationToken, BatchSize))).TotalSeconds;
                 ouraIdBytesPerMillion = ouraIds.Checkpoint();
             }
 
+            Log.Info($"With Oura's own record ids: plain prepared INSERT {Rate(Million, ouraIdsPlain):N0} samples/s, HealthStore {Rate(Million, ouraIdsStore):N0} samples/s, ratio {ouraIdsPlain / ouraIdsStore:0.000}");
             Log.Info($"Size per million: {bytesPerMillion / 1024.0 / 1024.0:0.0} MB; with Oura's own record ids {ouraIdBytesPerMillion / 1024.0 / 1024.0:0.0} MB");
 
             // Five years of minutes, then every day recomputed from scratch.
@@ -154,6 +163,7 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
                     ReingestSamplesPerSecond = Math.Round(Rate(Million, reingest)),
                     RowsAfterIngest = rowsAfterIngest,
                     RowsAfterReingest = rowsAfterReingest,
+                    RatioWithOuraRecordIds = Math.Round(ouraIdsPlain / ouraIdsStore, 3),
                 },
                 Recompute = new { Samples = FiveYearsOfMinutes, Days = heartRateDays, Seconds = Math.Round(recompute.TotalSeconds, 2) },
                 ReadYear = new { Metrics = ReadMetrics.Length, Iterations = read.Runs, P50Ms = Math.Round(read.P50, 2), P95Ms = Math.Round(read.P95, 2) },
@@ -180,9 +190,6 @@ internal sealed class IngestBenchmark(BenchmarkOptions options)
             Directory.Delete(scratch, recursive: true);
         }
     }
-
-    private static string OuraRecordId(DateTime startUtc) =>
-        string.Create(CultureInfo.InvariantCulture, $"{new DateTimeOffset(startUtc).ToUnixTimeSeconds()}:awake");
 
     private static SampleInput[] HeartRate(int count)
     {

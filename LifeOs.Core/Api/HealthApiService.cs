@@ -136,7 +136,8 @@ public sealed class HealthApiService(LifeOsDbContext db, HealthStore store, Time
         await foreach (var s in rows.WithCancellation(cancellationToken))
         {
             var metric = MetricCatalogue.Find(s.MetricCode);
-            yield return new ApiSample(s.Id, s.MetricCode, metric?.CanonicalUnit ?? "", s.Value, At(clock, s.StartUtc), s.EndUtc is { } end ? At(clock, end) : null, s.LocalDate, s.Source, s.SourceRecordId);
+            yield return new ApiSample(s.Id, s.MetricCode, metric?.CanonicalUnit ?? "", s.Value, At(clock, s.StartUtc), s.EndUtc is { } end ? At(clock, end) : null, s.LocalDate, s.Source,
+                SeriesRows.RecordIdOf(s.MetricCode, s.Source, s.StartUtc, s.SourceRecordId));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LifeOs.Core.Health;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -134,9 +135,12 @@ public static class DatabaseCopy
         var storeTypes = columns.Select(c => c.StoreType.Split('(')[0]).ToArray();
         var order = table.PrimaryKey is { } key ? " ORDER BY " + string.Join(", ", key.Columns.Select(c => $"\"{c.Name}\"")) : "";
 
+        // Oura's heart-rate record ids as their source gave them: SQLite stores them without the instant (SeriesRows.Stored),
+        // and PostgreSQL's unique key holds them whole.
+        var reads = string.Join(", ", columns.Select(c => table.Name == "Samples" && c.Name == nameof(Sample.SourceRecordId) ? SeriesRows.RecordIdSql : $"\"{c.Name}\""));
         await using var select = sqlite.CreateCommand();
         select.Transaction = read;
-        select.CommandText = $"SELECT {names} FROM \"{table.Name}\"{order}";
+        select.CommandText = $"SELECT {reads} FROM \"{table.Name}\"{order}";
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         await using var importer = await postgres.BeginBinaryImportAsync($"COPY \"{table.Name}\" ({names}) FROM STDIN (FORMAT BINARY)", cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

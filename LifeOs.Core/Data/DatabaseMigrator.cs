@@ -118,7 +118,7 @@ public sealed class DatabaseMigrator(LifeOsDbContext db, DataDirectory dataDirec
     }
 
     /// <summary>Migrations that leave much of an existing SQLite file free (the end of their names).</summary>
-    private static readonly string[] ShrinkingMigrations = ["_CompactSamples", "_DropSamplesDayIndex", "_SeriesRowsOutOfKeys"];
+    private static readonly string[] ShrinkingMigrations = ["_CompactSamples", "_DropSamplesDayIndex", "_SeriesRowsOutOfKeys", "_SeriesRecordIdsWithoutInstant"];
 
     private bool IsSqlite => db.Database.IsSqlite();
 

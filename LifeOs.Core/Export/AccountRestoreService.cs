@@ -209,10 +209,12 @@ public sealed class AccountRestoreService(
                 .ToListAsync(cancellationToken);
             if (seriesStarts.Count > 0)
             {
-                rows.AddRange(await db.SamplesOf(userId).AsNoTracking().Series()
+                // With their record ids as the export gave them: SQLite stores a series reading's without its instant (SeriesRows.Stored).
+                var series = await db.SamplesOf(userId).AsNoTracking().Series()
                     .Where(x => seriesStarts.Contains(x.StartUtc))
-                    .Select(x => new { x.Id, x.MetricCode, x.Source, x.SourceRecordId })
-                    .ToListAsync(cancellationToken));
+                    .Select(x => new { x.Id, x.MetricCode, x.Source, x.StartUtc, x.SourceRecordId })
+                    .ToListAsync(cancellationToken);
+                rows.AddRange(series.Select(x => new { x.Id, x.MetricCode, x.Source, SourceRecordId = SeriesRows.RecordIdOf(x.MetricCode, x.Source, x.StartUtc, x.SourceRecordId) }));
             }
 
             await health.SetExcludedAsync(userId, rows.Where(r => keys.Contains((r.MetricCode, r.Source, r.SourceRecordId))).Select(r => r.Id).ToList(), excluded: true, cancellationToken);

@@ -13,7 +13,7 @@ internal sealed class HealthExporter(LifeOsDbContext db) : IUserDataExporter
             // "excluded" last, so readers of the older columns find them where they were.
             ["metric", "unit", "source", "source_record_id", "start_utc", "end_utc", "local_date", "value", "excluded"],
             Rows(SeriesRows.InTimeOrder(db.SamplesOf(userId).AsNoTracking()).OrderBy(s => s.StartUtc).ThenBy(s => s.Id),
-                s => [s.MetricCode, UnitOf(s.MetricCode), s.Source.ToString(), s.SourceRecordId, s.StartUtc, s.EndUtc, s.LocalDate, s.Value, s.Excluded ? "true" : "false"]),
+                s => [s.MetricCode, UnitOf(s.MetricCode), s.Source.ToString(), SeriesRows.RecordIdOf(s.MetricCode, s.Source, s.StartUtc, s.SourceRecordId), s.StartUtc, s.EndUtc, s.LocalDate, s.Value, s.Excluded ? "true" : "false"]),
             cancellationToken);
         await writer.WriteCsvAsync("health/daily-values.csv",
             ["metric", "unit", "local_date", "value", "source", "sample_count"],

@@ -70,6 +70,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
         {
             var metric = MetricCatalogue.Find(input.MetricCode);
             if (metric is null || !metric.IsValid(input.Value) || string.IsNullOrWhiteSpace(input.SourceRecordId)
+                || !SeriesRows.IsValidRecordId(metric.Code, input.Source, input.SourceRecordId)
                 || (input.LocalDate is { } day && !LocalDay.FitsSampleStart(day, input.StartUtc)))
             {
                 rejected++;
@@ -230,7 +231,10 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                 iSource.Value = sourceNumber;
             }
 
-            iRecord.Value = recordId;
+            // A series reading's record id without the instant its start holds (SeriesRows.Stored).
+            var series = SeriesRows.IsSeries(metric, source);
+            var storedId = series ? SeriesRows.Stored(recordId, start) : recordId;
+            iRecord.Value = storedId;
             iStart.Value = start;
             if (iEnd is not null)
             {
@@ -249,11 +253,10 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
                 iBatch.Value = input.ImportBatchId is { } batch ? batch : DBNull.Value;
             }
 
-            var series = SeriesRows.IsSeries(metric, source);
             DbCommand? stored = null;
             if (series && seriesStored)
             {
-                (sSeriesStart.Value, sSeriesRecord.Value) = (start, recordId);
+                (sSeriesStart.Value, sSeriesRecord.Value) = (start, storedId);
                 stored = selectSeries;
             }
 
@@ -406,18 +409,23 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
     /// <summary>Removes samples by their source's record ids (a provider deleted them) and recomputes their days.</summary>
     /// <remarks>
     /// Oura's heart rate is in no record-id index (<see cref="SeriesRows"/>): for Oura, its readings with these ids are
-    /// looked for through their instants, which Oura's heart-rate record ids begin with (no sync deletes any today).
+    /// looked for through their instants, which Oura's heart-rate record ids begin with (no sync deletes any today), under
+    /// the ids as given and as SQLite stores them (<see cref="SeriesRows.Stored"/>), in the same transaction as the rest.
     /// </remarks>
     public async Task<int> DeleteSamplesAsync(string userId, SampleSource source, IReadOnlyCollection<string> sourceRecordIds, CancellationToken cancellationToken = default)
     {
-        var deleted = await DeleteAndRecomputeAsync(userId, db.SamplesOf(userId).Others().Where(s => s.Source == source && sourceRecordIds.Contains(s.SourceRecordId)), cancellationToken);
-        var starts = source == SampleSource.Oura ? sourceRecordIds.Select(SeriesRows.StartOf).OfType<DateTime>().Distinct().ToList() : [];
-        if (starts.Count > 0)
+        var others = db.SamplesOf(userId).Others().Where(s => s.Source == source && sourceRecordIds.Contains(s.SourceRecordId));
+        var series = source == SampleSource.Oura
+            ? sourceRecordIds.Select(id => (Id: id, Start: SeriesRows.StartOf(id))).Where(r => r.Start is not null).ToList()
+            : [];
+        if (series.Count == 0)
         {
-            deleted += await DeleteAndRecomputeAsync(userId, db.SamplesOf(userId).Series().Where(s => starts.Contains(s.StartUtc) && sourceRecordIds.Contains(s.SourceRecordId)), cancellationToken);
+            return await DeleteAndRecomputeAsync(userId, others, cancellationToken);
         }
 
-        return deleted;
+        var starts = series.Select(r => r.Start!.Value).Distinct().ToList();
+        var forms = series.SelectMany(r => new[] { r.Id, SeriesRows.Stored(r.Id, CompactTime.ToSeconds(r.Start!.Value)) }).Distinct().ToList();
+        return await DeleteAndRecomputeAsync(userId, others, db.SamplesOf(userId).Series().Where(s => starts.Contains(s.StartUtc) && forms.Contains(s.SourceRecordId)), cancellationToken);
     }
 
     /// <summary>Removes the user's samples with these ids (the measurement history's delete) and recomputes their days.</summary>
@@ -596,15 +604,25 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             .ToListAsync(cancellationToken);
 
     /// <summary>Deletes and recomputes in the caller's transaction when there is one (a disconnect and its data go together).</summary>
-    private async Task<int> DeleteAndRecomputeAsync(string userId, IQueryable<Sample> doomed, CancellationToken cancellationToken)
+    private Task<int> DeleteAndRecomputeAsync(string userId, IQueryable<Sample> doomed, CancellationToken cancellationToken) =>
+        DeleteAndRecomputeAsync(userId, doomed, null, cancellationToken);
+
+    /// <summary>Deletes what the queries find, in one transaction, and recomputes the days they held.</summary>
+    private async Task<int> DeleteAndRecomputeAsync(string userId, IQueryable<Sample> doomed, IQueryable<Sample>? andDoomed, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-            var days = await doomed.Select(s => new { s.MetricCode, s.LocalDate }).Distinct().ToListAsync(cancellationToken);
-            var deleted = await doomed.ExecuteDeleteAsync(cancellationToken);
-            await RecomputeAsync(userId, days.Select(d => (d.MetricCode, d.LocalDate)).ToHashSet(), db.Database.CurrentTransaction!.GetDbTransaction(), cancellationToken);
+            var days = new HashSet<(string, DateOnly)>();
+            var deleted = 0;
+            foreach (var query in andDoomed is null ? [doomed] : new[] { doomed, andDoomed })
+            {
+                days.UnionWith((await query.Select(s => new { s.MetricCode, s.LocalDate }).Distinct().ToListAsync(cancellationToken)).Select(d => (d.MetricCode, d.LocalDate)));
+                deleted += await query.ExecuteDeleteAsync(cancellationToken);
+            }
+
+            await RecomputeAsync(userId, days, db.Database.CurrentTransaction!.GetDbTransaction(), cancellationToken);
             if (own is not null)
             {
                 await own.CommitAsync(cancellationToken);

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Linq.Expressions;
+using LifeOs.Core.Data.Configurations;
 
 namespace LifeOs.Core.Health;
 
@@ -19,6 +21,9 @@ namespace LifeOs.Core.Health;
 /// <item>Every metric in time order is the two parts merged (<see cref="InTimeOrder{T}"/>): the series through
 /// (owner, metric, start), the rest through (owner, start). SQLite runs it as <c>MERGE (UNION ALL)</c> (a test holds the
 /// plan); PostgreSQL, which keeps the full indexes, runs the same query.</item>
+/// <item>On SQLite a series reading's record id is stored without the instant it begins with (<see cref="Stored"/>):
+/// code that shows or compares record ids of these rows puts it back (<see cref="RecordIdOf"/>) or compares the stored
+/// form. PostgreSQL, whose unique key holds them, stores them whole.</item>
 /// </list>
 /// </remarks>
 public static class SeriesRows
@@ -32,10 +37,49 @@ public static class SeriesRows
     /// <summary>The partial indexes' condition: every row but the series. Queries name it through <see cref="Others"/>.</summary>
     public const string IndexFilter = "\"Metric\" <> 16 OR \"Source\" <> 0";
 
+    /// <summary>
+    /// Oura's heart-rate record id: the reading's instant in seconds since 1970 and its tag (<c>1700000000:awake</c>). Its
+    /// rows have no id, and (timestamp, source) identifies one, as Oura's docs suggest.
+    /// </summary>
+    public static string RecordId(DateTime startUtc, string tag) =>
+        string.Create(CultureInfo.InvariantCulture, $"{CompactTime.ToSeconds(startUtc)}:{tag}");
+
+    /// <summary>
+    /// A series record id as SQLite stores it: without the instant it begins with, which the row's start already holds
+    /// (<c>:awake</c>; 9 bytes a reading, a tenth of the database). An id that does not begin with its own instant is
+    /// stored whole. Reads that show record ids put the instant back (<see cref="RecordIdOf"/>, <see cref="RecordIdSql"/>).
+    /// </summary>
+    public static string Stored(string recordId, long startSeconds)
+    {
+        Span<char> digits = stackalloc char[24];
+        return startSeconds.TryFormat(digits, out var length, provider: CultureInfo.InvariantCulture)
+            && recordId.Length > length && recordId[length] == ':' && recordId.AsSpan(0, length).SequenceEqual(digits[..length])
+                ? recordId[length..]
+                : recordId;
+    }
+
+    /// <summary>
+    /// A sample's record id as its source gave it: a series row's stored <c>:tag</c> (<see cref="Stored"/>, SQLite) with
+    /// its instant put back; any other as stored.
+    /// </summary>
+    public static string RecordIdOf(string metricCode, SampleSource source, DateTime startUtc, string stored) =>
+        stored.StartsWith(':') && IsSeries(metricCode, source) ? RecordId(startUtc, stored[1..]) : stored;
+
+    /// <summary><see cref="RecordIdOf"/> in SQLite's SQL, over its stored columns (<c>copy-database</c> reads it so).</summary>
+    public const string RecordIdSql =
+        "CASE WHEN \"Metric\" = 16 AND \"Source\" = 0 AND substr(\"SourceRecordId\", 1, 1) = ':' THEN CAST(\"StartUtc\" AS TEXT) || \"SourceRecordId\" ELSE \"SourceRecordId\" END";
+
+    /// <summary>
+    /// Whether a series reading's record id can be stored: one beginning with <c>:</c> would read back as another
+    /// (<see cref="RecordIdOf"/>). Oura's never do.
+    /// </summary>
+    public static bool IsValidRecordId(string metricCode, SampleSource source, string recordId) =>
+        !recordId.StartsWith(':') || !IsSeries(metricCode, source);
+
     /// <summary>The instant an Oura heart-rate record id (<c>&lt;unix seconds&gt;:&lt;tag&gt;</c>) names; null for any other id.</summary>
     public static DateTime? StartOf(string recordId) =>
         recordId.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon
-            && long.TryParse(recordId.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && long.TryParse(recordId.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             && seconds < 100_000_000_000
             ? DateTime.UnixEpoch.AddSeconds(seconds)
             : null;

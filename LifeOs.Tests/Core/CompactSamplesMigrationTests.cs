@@ -27,8 +27,10 @@ public sealed class CompactSamplesMigrationTests : IDisposable
     /// <summary>(owner, metric, source, record, start, end, day, day from source, value, excluded, import batch): the rows written in the old layout.</summary>
     private static readonly (string User, string Metric, string Source, string Record, DateTime Start, DateTime? End, DateOnly Day, bool Given, double Value, bool Excluded, long? Batch)[] Rows =
     [
-        ("ada", MetricCatalogue.HeartRate, "Oura", "1764576000:awake", Utc(2026, 12, 1, 8, 0, 0, 123), null, new(2026, 12, 1), false, 61, false, null),
-        ("ada", MetricCatalogue.HeartRate, "Oura", "1764576060:rest", Utc(2026, 12, 1, 8, 1, 0, 0), null, new(2026, 12, 1), false, 59, false, null),
+        ("ada", MetricCatalogue.HeartRate, "Oura", "1796112000:awake", Utc(2026, 12, 1, 8, 0, 0, 123), null, new(2026, 12, 1), false, 61, false, null),
+        ("ada", MetricCatalogue.HeartRate, "Oura", "1796112060:rest", Utc(2026, 12, 1, 8, 1, 0, 0), null, new(2026, 12, 1), false, 59, false, null),
+        // An Oura heart-rate id that does not begin with its own instant keeps all of it (SeriesRecordIdsWithoutInstant).
+        ("ada", MetricCatalogue.HeartRate, "Oura", "1764576120:awake", Utc(2026, 12, 1, 8, 2, 0, 0), null, new(2026, 12, 1), false, 60, false, null),
         ("ada", MetricCatalogue.SleepDuration, "Oura", "9e0a1f6c-sleep", Utc(2026, 11, 30, 22, 40, 5, 0), Utc(2026, 12, 1, 6, 10, 0, 0), new(2026, 12, 1), true, 27000, false, null),
         ("ada", MetricCatalogue.Weight, "Withings", "7000000001:1", Utc(2026, 12, 1, 6, 30, 0, 0), null, new(2026, 12, 1), true, 104.2, true, null),
         ("ada", MetricCatalogue.Weight, "Import", "csv:1965-03-01T07:00:00.000Z", Utc(1965, 3, 1, 7, 0, 0, 0), null, new(1965, 3, 1), true, 70.5, false, 41),
@@ -67,6 +69,11 @@ public sealed class CompactSamplesMigrationTests : IDisposable
             Assert.Equal(Enumerable.Range(1, Rows.Length).Select(i => (long)i), ada.Concat(bob).Select(s => s.Id).Order());
             Assert.NotEqual(ada[0].UserNumber, bob[0].UserNumber);
             Assert.Empty(await db.SamplesOf("cy").ToListAsync(Ct));
+            if (engine == Engine.Sqlite)
+            {
+                // SQLite keeps Oura's heart-rate ids without the instant their start holds (SeriesRows.Stored).
+                Assert.Equal([":awake", ":rest", "1764576120:awake"], ada.Take(3).Select(s => s.SourceRecordId));
+            }
 
             // The migrated days are the store's days: recomputing them from the converted rows gives the same values.
             var store = new HealthStore(db, new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero)), new SourcePriorityService(db));
@@ -121,8 +128,9 @@ public sealed class CompactSamplesMigrationTests : IDisposable
     /// <summary>An instant as the engine keeps it: SQLite in whole seconds (the 123 ms of the first row go), PostgreSQL to the microsecond.</summary>
     private static DateTime Kept(DateTime utc, Engine engine) => engine == Engine.Sqlite ? utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerSecond)) : utc;
 
+    /// <summary>A migrated row, its record id as its source gave it (SQLite stores Oura's heart rate's without the instant).</summary>
     private static object Actual(Sample s) =>
-        (s.MetricCode, s.Source.ToString(), s.SourceRecordId, s.StartUtc, s.EndUtc, s.LocalDate, s.DayFromSource, s.Value, s.Excluded, s.ImportBatchId);
+        (s.MetricCode, s.Source.ToString(), SeriesRows.RecordIdOf(s.MetricCode, s.Source, s.StartUtc, s.SourceRecordId), s.StartUtc, s.EndUtc, s.LocalDate, s.DayFromSource, s.Value, s.Excluded, s.ImportBatchId);
 
     /// <summary>A row as the old layout held it: text on SQLite (as EF Core and the health store wrote it), typed on PostgreSQL.</summary>
     private static async Task InsertOldAsync(

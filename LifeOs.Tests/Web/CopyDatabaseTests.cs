@@ -1,11 +1,13 @@
 using System.IO.Compression;
 using System.Net;
 using LifeOs.Core.Data;
+using LifeOs.Core.Health;
 using LifeOs.Core.Journal;
 using LifeOs.Tests.TestSupport;
 using LifeOs.Web;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace LifeOs.Tests.Web;
@@ -76,6 +78,8 @@ public sealed class CopyDatabaseTests
         }
     }
 
+    private static readonly DateTime OuraAt = new(2026, 11, 24, 5, 42, 0, DateTimeKind.Utc);
+
     [Fact]
     public async Task TheAppOnTheCopy_ExportsTheSameAccount_AsTheAppOnSqliteDid()
     {
@@ -95,6 +99,13 @@ public sealed class CopyDatabaseTests
                 var ids = await app.WithDbAsync(db => db.Users.ToDictionaryAsync(u => u.Email!, u => u.Id));
                 await ExportAndDeletionTests.SeedEverythingAsync(app, ids["me@example.com"], "mine");
                 await ExportAndDeletionTests.SeedEverythingAsync(app, ids["other@example.com"], "theirs");
+                // Oura's heart rate, whose record id SQLite keeps without its instant (SeriesRows.Stored).
+                await using (var scope = app.Services.CreateAsyncScope())
+                {
+                    await scope.ServiceProvider.GetRequiredService<HealthStore>().UpsertSamplesAsync(
+                        ids["me@example.com"], [new SampleInput(MetricCatalogue.HeartRate, SampleSource.Oura, SeriesRows.RecordId(OuraAt, "awake"), OuraAt, 58)], ct);
+                }
+
                 before = await ExportAsync(client);
                 sqliteFile = Path.Combine(directory, "lifeos.db");
 
@@ -118,6 +129,12 @@ public sealed class CopyDatabaseTests
             foreach (var (name, text) in before.Where(f => f.Key != "security-activity.json"))
             {
                 Assert.True(text == after[name], $"{name} differs:\n{text}\n---\n{after[name]}");
+            }
+
+            // PostgreSQL's unique key holds Oura's heart-rate record id whole, as the export (compared above) shows it.
+            await using (var copied = new PostgresLifeOsDbContext(PostgresServer.Options(target)))
+            {
+                Assert.Equal(SeriesRows.RecordId(OuraAt, "awake"), await copied.Samples.Where(x => x.MetricCode == MetricCatalogue.HeartRate).Select(x => x.SourceRecordId).SingleAsync(ct));
             }
 
             var journal = await signedIn.GetAsync("/journal?q=caf");

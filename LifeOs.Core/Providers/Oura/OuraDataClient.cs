@@ -187,11 +187,11 @@ public static class OuraMapping
         }
     }
 
-    /// <summary>Heart-rate rows have no id: (timestamp, source) identifies one, as Oura's docs suggest. The local day comes from the user's zone.</summary>
+    /// <summary>Heart-rate rows have no id: (timestamp, source) identifies one (<see cref="SeriesRows.RecordId"/>). The local day comes from the user's zone.</summary>
     public static IEnumerable<SampleInput> HeartRate(IEnumerable<OuraHeartRate> rows) =>
         from r in rows
         select new SampleInput(MetricCatalogue.HeartRate, Source,
-            $"{r.Timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}:{r.Source ?? "unknown"}", r.Timestamp.UtcDateTime, r.Bpm);
+            SeriesRows.RecordId(r.Timestamp.UtcDateTime, r.Source ?? "unknown"), r.Timestamp.UtcDateTime, r.Bpm);
 
     /// <summary>The night's average SpO2 and its breathing disturbance index; either may be null (no reading that night).</summary>
     public static IEnumerable<SampleInput> DailySpo2(IEnumerable<OuraDailySpo2> documents)

@@ -65,6 +65,37 @@ public sealed class AccountRestoreTests : IAsyncDisposable
             .OrderBy(s => s.SourceRecordId).Select(s => new ValueTuple<string, bool>(s.SourceRecordId, s.DayFromSource)).ToListAsync()));
     }
 
+    /// <summary>
+    /// Oura's heart rate, whose record ids SQLite keeps without their instant (<see cref="SeriesRows.Stored"/>): the export
+    /// shows them whole, the restore stores them as the store does, and an excluded reading stays excluded, once.
+    /// </summary>
+    [Fact]
+    public async Task OurasHeartRate_RoundTrips_WithWholeRecordIds_AndItsExclusion()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var ada = await CreateUserAsync("ada");
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var store = scope.ServiceProvider.GetRequiredService<HealthStore>();
+            await store.UpsertSamplesAsync(ada, [.. Enumerable.Range(0, 3).Select(i => new SampleInput(MetricCatalogue.HeartRate, SampleSource.Oura, SeriesRows.RecordId(Day.AddMinutes(i), "awake"), Day.AddMinutes(i), 60 + i))], ct);
+            var guest = await scope.ServiceProvider.GetRequiredService<LifeOs.Core.Data.LifeOsDbContext>().SamplesOf(ada).Where(s => s.Value == 61).Select(s => s.Id).SingleAsync(ct);
+            await store.SetExcludedAsync(ada, [guest], excluded: true, ct);
+        }
+
+        var export = await ExportAsync(ada);
+        var copy = await CreateUserAsync("copy");
+        var samples = await ReadEntryAsync(export, "health/samples.csv");
+        Assert.Contains($",Oura,{SeriesRows.RecordId(Day.AddMinutes(1), "awake")},", samples, StringComparison.Ordinal);
+        Assert.DoesNotContain(",:awake,", samples, StringComparison.Ordinal);
+
+        Assert.Equal((3, 0, 0), Counts(await RestoreAsync(copy, export), "Measurements"));
+        Assert.Equal((0, 3, 0), Counts(await RestoreAsync(copy, export), "Measurements"));
+
+        Assert.Equal(samples, await ReadEntryAsync(await ExportAsync(copy), "health/samples.csv"));
+        Assert.Equal([":awake", ":awake", ":awake"], await app.WithDbAsync(db => db.SamplesOf(copy).Select(s => s.SourceRecordId).ToListAsync()));
+        Assert.Equal([61.0], await app.WithDbAsync(db => db.SamplesOf(copy).Where(s => s.Excluded).Select(s => s.Value).ToListAsync()));
+    }
+
     [Fact]
     public async Task RestoringTwice_AddsNothing()
     {

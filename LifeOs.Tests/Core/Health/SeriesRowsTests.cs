@@ -46,6 +46,53 @@ public sealed class SeriesRowsTests : IDisposable
     }
 
     [Fact]
+    public void ARecordIdThatBeginsWithItsOwnInstant_IsStoredWithoutIt_AndShownWhole()
+    {
+        var at = Start.AddMinutes(7);
+        var seconds = new DateTimeOffset(at).ToUnixTimeSeconds();
+        var whole = Oura(7, 60).SourceRecordId;
+        Assert.Equal(whole, SeriesRows.RecordId(at, "awake"));
+        Assert.Equal(":awake", SeriesRows.Stored(whole, seconds));
+        Assert.Equal(whole, SeriesRows.RecordIdOf(MetricCatalogue.HeartRate, SampleSource.Oura, at, ":awake"));
+
+        // Any other id is stored and shown as it is: another instant's, one without the colon, a longer number.
+        Assert.Equal(whole, SeriesRows.Stored(whole, seconds + 1));
+        Assert.Equal(whole, SeriesRows.Stored(whole, seconds / 10));
+        Assert.Equal("1796112000", SeriesRows.Stored("1796112000", 1_796_112_000));
+        Assert.Equal("17961120001:awake", SeriesRows.Stored("17961120001:awake", 1_796_112_000));
+        Assert.Equal(whole, SeriesRows.RecordIdOf(MetricCatalogue.HeartRate, SampleSource.Oura, at, whole));
+        Assert.Equal(":awake", SeriesRows.RecordIdOf(MetricCatalogue.Weight, SampleSource.Oura, at, ":awake"));
+        Assert.Equal(":awake", SeriesRows.RecordIdOf(MetricCatalogue.HeartRate, SampleSource.Withings, at, ":awake"));
+    }
+
+    [Theory, MemberData(nameof(EngineDatabase.Engines), MemberType = typeof(EngineDatabase))]
+    public async Task OurasHeartRateRecordIds_AreStoredWithoutTheirInstantOnSqliteOnly_AndEveryReadShowsThemWhole(Engine engine)
+    {
+        On(engine);
+        // One beginning with ":" would read back as another id: refused, and counted.
+        var refused = new SampleInput(MetricCatalogue.HeartRate, SampleSource.Oura, ":awake", Start, 60);
+        var withings = new SampleInput(MetricCatalogue.HeartRate, SampleSource.Withings, ":kept", Start, 61);
+        var result = await store.UpsertSamplesAsync("ada", [Oura(0, 58), Oura(1, 59, tag: "rest"), refused, withings], Ct);
+        Assert.Equal((3, 1), (result.Inserted, result.Rejected));
+
+        var stored = await db.SamplesOf("ada").AsNoTracking().Where(s => s.Source == SampleSource.Oura).OrderBy(s => s.StartUtc).Select(s => s.SourceRecordId).ToListAsync(Ct);
+        Assert.Equal(engine == Engine.Sqlite ? [":awake", ":rest"] : [Oura(0, 0).SourceRecordId, Oura(1, 0, tag: "rest").SourceRecordId], stored);
+
+        var clock = new LifeOs.Core.UserClock(TimeZoneInfo.Utc, 0, LifeOs.Core.Accounts.UnitSystem.Metric, new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
+        var api = new LifeOs.Core.Api.HealthApiService(db, store, TimeProvider.System);
+        foreach (var metrics in new[] { Array.Empty<string>(), [MetricCatalogue.HeartRate] })
+        {
+            var shown = new List<string>();
+            await foreach (var sample in api.StreamSamplesAsync("ada", clock, new LifeOs.Core.Api.SampleQuery(metrics, null, null, null, null, 100), Ct))
+            {
+                shown.Add(sample.RecordId);
+            }
+
+            Assert.Equal([Oura(0, 0).SourceRecordId, ":kept", Oura(1, 0, tag: "rest").SourceRecordId], shown);
+        }
+    }
+
+    [Fact]
     public void HeartRatesStoredNumber_IsTheOneThePartialIndexesLeaveOut()
     {
         Assert.Equal(SeriesRows.MetricNumber, MetricCatalogue.StoredNumber(MetricCatalogue.HeartRate));
@@ -80,8 +127,10 @@ public sealed class SeriesRowsTests : IDisposable
 
         var stored = await db.SamplesOf("ada").AsNoTracking().ToListAsync(Ct);
         Assert.Equal(4_003, stored.Count);
-        Assert.Equal(4_003, stored.Select(s => (s.Source, s.SourceRecordId)).Distinct().Count());
-        Assert.Equal(150, stored.Single(s => s.SourceRecordId == Oura(2_500, 0).SourceRecordId).Value);
+        var shown = stored.Select(s => (s.Source, s.StartUtc, Id: SeriesRows.RecordIdOf(s.MetricCode, s.Source, s.StartUtc, s.SourceRecordId))).ToList();
+        Assert.Equal(4_003, shown.Select(s => (s.Source, s.Id)).Distinct().Count());
+        Assert.Equal(Start.AddMinutes(2_500), shown.Single(s => s.Id == Oura(2_500, 0).SourceRecordId).StartUtc);
+        Assert.Equal(150, stored.Single(s => s.StartUtc == Start.AddMinutes(2_500)).Value);
         Assert.Equal([70, 70, 71, 99], stored.Where(s => s.StartUtc == at).Select(s => s.Value).Order());
 
         // A provider's deletion finds Oura's readings through their instants, and only the ones named.

@@ -361,7 +361,7 @@ public sealed class SyncServiceTests
 
         var heartRate = await h.SamplesAsync(h.AdaId, SampleSource.Oura, MetricCatalogue.HeartRate);
         Assert.Equal((SyncFixtures.BackgroundDays.Count() * 6) + 4, heartRate.Count);
-        Assert.Equal(heartRate.Count, heartRate.Select(s => s.SourceRecordId).Distinct().Count());
+        Assert.Equal(heartRate.Count, heartRate.Select(s => SeriesRows.RecordIdOf(s.MetricCode, s.Source, s.StartUtc, s.SourceRecordId)).Distinct().Count());
         var steps = await h.SamplesAsync(h.AdaId, SampleSource.Oura, MetricCatalogue.Steps);
         Assert.Equal(SyncFixtures.BackgroundDays.Count() + 1, steps.Count);
         // Resumed, not restarted: a full heart-rate backfill takes more requests than the rest did.
