@@ -230,7 +230,9 @@ internal sealed class ApiBenchmark(BenchmarkOptions options)
                 throw new BenchmarkFailure($"POST /api/v1/samples answered {(int)response.StatusCode}.", answer[..Math.Min(answer.Length, 2000)]);
             }
 
-            var inputs = Enumerable.Range(offset, WriteBatch).Select(i => HeartRate("store", storeStart, i)).ToList();
+            // As the endpoint writes them: source Api. (Oura's heart rate, which this wrote before, is kept out of the record
+            // key on SQLite and inserted without a lookup (SeriesRows): not the same write since 2026-12-02.)
+            var inputs = Enumerable.Range(offset, WriteBatch).Select(i => HeartRate("store", storeStart, i) with { Source = SampleSource.Api }).ToList();
             var started = Stopwatch.GetTimestamp();
             await health.UpsertSamplesAsync(userId, inputs, cancellationToken);
             var storeMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
