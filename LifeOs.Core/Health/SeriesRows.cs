@@ -46,7 +46,7 @@ public static class SeriesRows
 
     /// <summary>
     /// A series record id as SQLite stores it: without the instant it begins with, which the row's start already holds
-    /// (<c>:awake</c>; 9 bytes a reading, a tenth of the database). An id that does not begin with its own instant is
+    /// (<c>:awake</c>: 10 bytes a reading, 64.6 → 54.6 MB per million). An id that does not begin with its own instant is
     /// stored whole. Reads that show record ids put the instant back (<see cref="RecordIdOf"/>, <see cref="RecordIdSql"/>).
     /// </summary>
     public static string Stored(string recordId, long startSeconds)
@@ -63,7 +63,7 @@ public static class SeriesRows
     /// its instant put back; any other as stored.
     /// </summary>
     public static string RecordIdOf(string metricCode, SampleSource source, DateTime startUtc, string stored) =>
-        stored.StartsWith(':') && IsSeries(metricCode, source) ? RecordId(startUtc, stored[1..]) : stored;
+        stored.StartsWith(':') && IsSeries(metricCode, source) ? string.Create(CultureInfo.InvariantCulture, $"{CompactTime.ToSeconds(startUtc)}{stored}") : stored;
 
     /// <summary><see cref="RecordIdOf"/> in SQLite's SQL, over its stored columns (<c>copy-database</c> reads it so).</summary>
     public const string RecordIdSql =
