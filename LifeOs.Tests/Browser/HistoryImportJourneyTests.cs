@@ -79,11 +79,11 @@ public sealed class HistoryImportJourneyTests
             await BrowserApp.ScreenshotAsync(page, "apple-import-empty-desktop");
 
             // A zip that is not an export is refused at once.
-            await page.GetByLabel("Apple Health export").SetInputFilesAsync(new FilePayload { Name = "photos.zip", MimeType = "application/zip", Buffer = Zip(("holiday.txt", "sun")) });
+            await BrowserApp.ChooseFileAsync(page.GetByLabel("Apple Health export"), new FilePayload { Name = "photos.zip", MimeType = "application/zip", Buffer = Zip(("holiday.txt", "sun")) });
             await Assertions.Expect(page.GetByTestId("apple-refused")).ToContainTextAsync("not an Apple Health export");
 
             // The real shape: uploaded, imported in the background, summarised per metric.
-            await page.GetByLabel("Apple Health export").SetInputFilesAsync(new FilePayload { Name = "export.zip", MimeType = "application/zip", Buffer = AppleExportFixture.RealShaped().Zip() });
+            await BrowserApp.ChooseFileAsync(page.GetByLabel("Apple Health export"), new FilePayload { Name = "export.zip", MimeType = "application/zip", Buffer = AppleExportFixture.RealShaped().Zip() });
             await Assertions.Expect(page.GetByTestId("apple-import")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 60_000 });
             await Assertions.Expect(page.GetByTestId("apple-result")).ToContainTextAsync("records imported from export.zip");
             await Assertions.Expect(page.GetByTestId("apple-summary")).ToContainTextAsync("HRV (SDNN)");
@@ -96,7 +96,7 @@ public sealed class HistoryImportJourneyTests
             await page.GotoAsync("/journal/import");
             await BrowserApp.WaitForInteractiveAsync(page);
             await Assertions.Expect(page.GetByTestId("import-sources")).ToContainTextAsync("File › Export › JSON");
-            await page.Locator("input[type=file]").First.SetInputFilesAsync(new FilePayload { Name = "Day One.zip", MimeType = "application/zip", Buffer = Zip(("Journal.json", DayOne), ("photos/a1.jpeg", "x")) });
+            await BrowserApp.ChooseFileAsync(page.Locator("input[type=file]").First, new FilePayload { Name = "Day One.zip", MimeType = "application/zip", Buffer = Zip(("Journal.json", DayOne), ("photos/a1.jpeg", "x")) });
             await Assertions.Expect(page.GetByTestId("import-preview")).ToContainTextAsync("Day One export");
             await Assertions.Expect(page.GetByTestId("import-preview")).ToContainTextAsync("2 entries, 2023-06-10 to 2024-02-01");
             await Assertions.Expect(page.GetByTestId("import-not-imported")).ToContainTextAsync("1 photo");
@@ -119,7 +119,7 @@ public sealed class HistoryImportJourneyTests
 
             await page.GotoAsync("/journal/import");
             await BrowserApp.WaitForInteractiveAsync(page);
-            await page.Locator("input[type=file]").First.SetInputFilesAsync(new FilePayload
+            await BrowserApp.ChooseFileAsync(page.Locator("input[type=file]").First, new FilePayload
             {
                 Name = "vault.zip",
                 MimeType = "application/zip",

@@ -36,11 +36,11 @@ public sealed class RestoreJourneyTests
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Restore from an export" })).ToBeVisibleAsync();
             await BrowserApp.ScreenshotAsync(page, "restore-empty-desktop");
 
-            await page.Locator("input[type=file]").Last.SetInputFilesAsync(new FilePayload { Name = "notes.zip", MimeType = "application/zip", Buffer = "not a zip"u8.ToArray() });
+            await BrowserApp.ChooseFileAsync(page.Locator("input[type=file]").Last, new FilePayload { Name = "notes.zip", MimeType = "application/zip", Buffer = "not a zip"u8.ToArray() });
             await Assertions.Expect(page.GetByTestId("restore-errors")).ToContainTextAsync("This file is not a zip.");
             await BrowserApp.ScreenshotAsync(page, "restore-refused-desktop");
 
-            await page.Locator("input[type=file]").Last.SetInputFilesAsync(new FilePayload { Name = "lifeos-export.zip", MimeType = "application/zip", Buffer = export });
+            await BrowserApp.ChooseFileAsync(page.Locator("input[type=file]").Last, new FilePayload { Name = "lifeos-export.zip", MimeType = "application/zip", Buffer = export });
             await Assertions.Expect(page.GetByTestId("restore-preview").Locator("tr[data-part=Measurements] td")).ToHaveTextAsync("30");
             await Assertions.Expect(page.GetByTestId("restore-settings")).ToContainTextAsync("time zone America/New_York");
             await Assertions.Expect(page.GetByLabel("Use these settings instead of this account's")).ToBeCheckedAsync();
@@ -63,7 +63,7 @@ public sealed class RestoreJourneyTests
                 await Assertions.Expect(signingIn).Not.ToHaveURLAsync(new Regex("/Account/"));
                 await signingIn.GotoAsync("/data/restore");
                 await BrowserApp.WaitForInteractiveAsync(signingIn);
-                await signingIn.Locator("input[type=file]").Last.SetInputFilesAsync(new FilePayload { Name = "lifeos-export.zip", MimeType = "application/zip", Buffer = export });
+                await BrowserApp.ChooseFileAsync(signingIn.Locator("input[type=file]").Last, new FilePayload { Name = "lifeos-export.zip", MimeType = "application/zip", Buffer = export });
                 // The account is in use now: it keeps its settings unless asked. (The preview reads the whole zip first: on two
                 // busy cores, with the rest of the suite running, it once took longer than Playwright's 5 s.)
                 await Assertions.Expect(signingIn.GetByLabel("Use these settings instead of this account's")).Not.ToBeCheckedAsync(new() { Timeout = 20_000 });

@@ -139,6 +139,28 @@ public sealed class BrowserApp : IAsyncDisposable
     public static Task WaitForInteractiveAsync(IPage page) =>
         page.Locator("main[data-interactive=true]").WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
 
+    /// <summary>
+    /// Chooses a file in a Blazor file input once Blazor listens to it: <c>InputFile</c> (under MudBlazor's file upload)
+    /// attaches its change listener from a script run after the render that shows it, so a file chosen before then is
+    /// never seen. On a loaded CI machine the CSV journey chose one in that gap and waited for a preview that never came.
+    /// </summary>
+    public static async Task ChooseFileAsync(ILocator input, FilePayload file)
+    {
+        await WhenListeningAsync(input);
+        await input.SetInputFilesAsync(file);
+    }
+
+    /// <inheritdoc cref="ChooseFileAsync(ILocator, FilePayload)"/>
+    public static async Task ChooseFileAsync(ILocator input, string path)
+    {
+        await WhenListeningAsync(input);
+        await input.SetInputFilesAsync(path);
+    }
+
+    /// <summary>Blazor's InputFile script numbers an input's files from the moment it listens (blazor.web.js, InputFile.init).</summary>
+    private static async Task WhenListeningAsync(ILocator input) =>
+        await input.Page.WaitForFunctionAsync("e => e._blazorInputFileNextFileId !== undefined", await input.ElementHandleAsync(), new() { Timeout = 15_000 });
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true, Animations = ScreenshotAnimations.Disabled });
 
