@@ -425,7 +425,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
 
         var starts = series.Select(r => r.Start!.Value).Distinct().ToList();
         var forms = series.SelectMany(r => new[] { r.Id, SeriesRows.Stored(r.Id, CompactTime.ToSeconds(r.Start!.Value)) }).Distinct().ToList();
-        return await DeleteAndRecomputeAsync(userId, others, db.SamplesOf(userId).Series().Where(s => starts.Contains(s.StartUtc) && forms.Contains(s.SourceRecordId)), cancellationToken);
+        return await DeleteAndRecomputeAsync(userId, [others, db.SamplesOf(userId).Series().Where(s => starts.Contains(s.StartUtc) && forms.Contains(s.SourceRecordId))], cancellationToken);
     }
 
     /// <summary>Removes the user's samples with these ids (the measurement history's delete) and recomputes their days.</summary>
@@ -605,10 +605,10 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
 
     /// <summary>Deletes and recomputes in the caller's transaction when there is one (a disconnect and its data go together).</summary>
     private Task<int> DeleteAndRecomputeAsync(string userId, IQueryable<Sample> doomed, CancellationToken cancellationToken) =>
-        DeleteAndRecomputeAsync(userId, doomed, null, cancellationToken);
+        DeleteAndRecomputeAsync(userId, [doomed], cancellationToken);
 
-    /// <summary>Deletes what the queries find, in one transaction, and recomputes the days they held.</summary>
-    private async Task<int> DeleteAndRecomputeAsync(string userId, IQueryable<Sample> doomed, IQueryable<Sample>? andDoomed, CancellationToken cancellationToken)
+    /// <summary>Deletes what each query finds, in one transaction, and recomputes the days they held once.</summary>
+    private async Task<int> DeleteAndRecomputeAsync(string userId, IReadOnlyList<IQueryable<Sample>> doomed, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -616,7 +616,7 @@ public sealed class HealthStore(LifeOsDbContext db, TimeProvider time, SourcePri
             await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
             var days = new HashSet<(string, DateOnly)>();
             var deleted = 0;
-            foreach (var query in andDoomed is null ? [doomed] : new[] { doomed, andDoomed })
+            foreach (var query in doomed)
             {
                 days.UnionWith((await query.Select(s => new { s.MetricCode, s.LocalDate }).Distinct().ToListAsync(cancellationToken)).Select(d => (d.MetricCode, d.LocalDate)));
                 deleted += await query.ExecuteDeleteAsync(cancellationToken);
